@@ -1,0 +1,67 @@
+# Regulars: `make run` to try it, `make test` for the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_PORT ?= 55432
+PG_DIR ?= /tmp/regulars-pg-$(PG_PORT)
+
+.PHONY: run test test-sqlite test-postgres test-e2e bench soak openapi clean venv system-deps pg-start pg-stop lint
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/regulars setup --demo
+	$(BIN)/regulars serve --host 127.0.0.1 --port 8000
+
+# What the suite needs that a bare Debian machine lacks.
+system-deps:
+	@need=""; \
+	command -v pg_ctl >/dev/null || test -x /usr/lib/postgresql/15/bin/pg_ctl || need="$$need postgresql"; \
+	command -v chromium >/dev/null || need="$$need chromium"; \
+	fc-list 2>/dev/null | grep -qi wqy || need="$$need fonts-wqy-microhei"; \
+	command -v wrk >/dev/null || need="$$need wrk"; \
+	if [ -n "$$need" ]; then \
+		echo "installing:$$need"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	fi
+
+pg-start: system-deps
+	@tests/pg.sh start $(PG_DIR) $(PG_PORT)
+
+pg-stop:
+	@tests/pg.sh stop $(PG_DIR) $(PG_PORT)
+
+test: $(STAMP) system-deps
+	@rc=0; \
+	$(MAKE) --no-print-directory test-sqlite || rc=1; \
+	$(MAKE) --no-print-directory test-postgres || rc=1; \
+	$(MAKE) --no-print-directory test-e2e || rc=1; \
+	exit $$rc
+
+test-sqlite: $(STAMP)
+	REGULARS_TEST_ENGINE=sqlite $(BIN)/pytest -m "not e2e" -p no:cacheprovider
+
+test-postgres: $(STAMP) pg-start
+	@rc=0; REGULARS_TEST_ENGINE=postgres REGULARS_TEST_PG="postgresql://postgres@127.0.0.1:$(PG_PORT)" \
+		$(BIN)/pytest -m "not e2e and not nodb" -p no:cacheprovider || rc=$$?; \
+	tests/pg.sh stop $(PG_DIR) $(PG_PORT); exit $$rc
+
+test-e2e: $(STAMP)
+	REGULARS_TEST_ENGINE=sqlite $(BIN)/pytest -m e2e -p no:cacheprovider tests/e2e
+
+bench: $(STAMP) system-deps
+	$(BIN)/python -m tests.perf.bench
+
+openapi: $(STAMP)
+	$(BIN)/regulars openapi
+
+clean:
+	rm -rf $(VENV) var/test* var/pgtest

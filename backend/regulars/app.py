@@ -1,0 +1,169 @@
+"""create_app(): routers, middleware, templates, static files and the one error map."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+from litestar import Litestar, Request, Response, get
+from litestar.config.csrf import CSRFConfig
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+    ValidationException,
+)
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from regulars.core import db
+from regulars.core.errors import DomainError, TooManyRequests
+from regulars.core.http import language
+from regulars.core.i18n import t
+from regulars.customers.controllers import routers as customer_routers
+from regulars.settings import PROJECT_ROOT, get_settings
+from regulars.stores.auth import session_middleware
+from regulars.stores.controllers import routers as store_routers
+
+log = logging.getLogger("regulars")
+PWA_DIR = PROJECT_ROOT / "pwa"
+API_PREFIX = "/api/"
+
+
+def problem(request: Request, status: int, key: str, *, field: str | None = None, extra: dict | None = None,
+            headers: dict | None = None, **params: Any) -> Response:
+    """One problem+json answer, its message in the caller's language (both kept for the log)."""
+    lang = language(request)
+    body: dict[str, Any] = {
+        "type": f"urn:regulars:{key}",
+        "title": t(key, lang, **params),
+        "status": status,
+        "code": key,
+        "detail": t(key, lang, **params),
+    }
+    if field:
+        body["field"] = field
+    body.update(extra or {})
+    return Response(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def on_domain_error(request: Request, exc: DomainError) -> Response:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    params = dict(exc.params)
+    if isinstance(exc, TooManyRequests):
+        params.setdefault("retry_after", exc.retry_after)
+    return problem(request, exc.status_code, exc.key, field=exc.field, extra=exc.extra, headers=headers, **params)
+
+
+def on_validation_error(request: Request, exc: ValidationException) -> Response:
+    details = exc.extra if isinstance(exc.extra, list) else []
+    errors = []
+    lang = language(request)
+    for item in details:
+        if not isinstance(item, dict):
+            continue
+        field = str(item.get("key") or "body").removeprefix("$.")
+        problem_text = str(item.get("message", ""))
+        if "Object contains unknown field" in problem_text:
+            errors.append({"field": field, "message": t("error.unknown_fields", lang, fields=problem_text.split("`")[1] if "`" in problem_text else field)})
+        else:
+            errors.append({"field": field, "message": t("error.validation", lang, field=field, problem=problem_text)})
+    if not errors:
+        errors.append({"field": "body", "message": t("error.body", lang, problem=str(exc.detail)[:200])})
+    first = errors[0]
+    return Response(
+        {"type": "urn:regulars:error.validation", "title": first["message"], "status": 400,
+         "code": "error.validation", "detail": first["message"], "field": first["field"], "errors": errors},
+        status_code=400,
+        media_type="application/problem+json",
+    )
+
+
+def on_http_error(request: Request, exc: HTTPException) -> Response:
+    if isinstance(exc, NotAuthorizedException):
+        return problem(request, 401, "error.unauthorized")
+    if isinstance(exc, PermissionDeniedException):
+        key = "error.csrf" if "CSRF" in str(exc.detail) else "error.forbidden"
+        return problem(request, 403, key)
+    if isinstance(exc, NotFoundException):
+        return problem(request, 404, "error.not_found")
+    if isinstance(exc, MethodNotAllowedException):
+        return problem(request, 405, "error.method")
+    if exc.status_code >= 500:
+        log.error("http error %s: %s", exc.status_code, exc.detail)
+        return problem(request, exc.status_code, "error.internal")
+    return problem(request, exc.status_code, "error.bad_request")
+
+
+def on_unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return problem(request, 500, "error.internal")
+
+
+@get("/healthz", exclude_from_csrf=True, include_in_schema=True, tags=["operations"])
+async def healthz() -> Response[dict[str, str]]:
+    try:
+        await db.raw("SELECT 1 AS ok")
+    except Exception as exc:
+        log.warning("health check failed: %s", type(exc).__name__)
+        return Response({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return Response({"status": "ok", "database": "ok"})
+
+
+@get("/api/v1/ping", tags=["operations"])
+async def ping() -> dict[str, str]:
+    """A bare JSON answer: the benchmark's baseline."""
+    return {"pong": "ok"}
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    await db.start()
+    try:
+        yield
+    finally:
+        await db.stop()
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers]
+    if PWA_DIR.is_dir():
+        route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))
+    return Litestar(
+        route_handlers=route_handlers,
+        lifespan=[lifespan],
+        middleware=[session_middleware],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="csrftoken",
+            header_name="x-csrftoken",
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            exclude=["^/api/v1/auth/login$"],
+        ),
+        template_config=TemplateConfig(directory=Path(__file__).parent / "pages" / "templates", engine=JinjaTemplateEngine),
+        exception_handlers={
+            DomainError: on_domain_error,
+            ValidationException: on_validation_error,
+            HTTPException: on_http_error,
+            Exception: on_unexpected,
+        },
+        openapi_config=OpenAPIConfig(
+            title="Regulars (门店熟客) API",
+            version="1.0.0",
+            path="/api/schema",
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+        debug=False,
+    )
+
+
+app = create_app

@@ -1,0 +1,63 @@
+"""The database engine (SQLite by default, PostgreSQL by URL) and the one way to write."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, AsyncIterator
+from urllib.parse import urlparse
+
+from piccolo.engine.base import Engine
+from piccolo.engine.finder import engine_finder
+from piccolo.engine.postgres import PostgresEngine
+
+from regulars.core.sqlite_engine import ServerSQLiteEngine
+from regulars.settings import Settings
+
+
+def make_engine(settings: Settings) -> Engine:
+    if settings.is_postgres:
+        url = urlparse(settings.database_url)
+        config = {
+            "host": url.hostname or "127.0.0.1",
+            "port": url.port or 5432,
+            "user": url.username or "postgres",
+            "password": url.password or None,
+            "database": url.path.lstrip("/") or "regulars",
+        }
+        return PostgresEngine(config=config)
+    return ServerSQLiteEngine(path=str(settings.sqlite_path), synchronous=settings.sqlite_synchronous)
+
+
+def engine() -> Engine:
+    found = engine_finder()
+    assert found is not None, "PICCOLO_CONF does not name an engine"
+    return found
+
+
+def is_postgres() -> bool:
+    return engine().engine_type == "postgres"
+
+
+@contextlib.asynccontextmanager
+async def writing() -> AsyncIterator[None]:
+    """Runs the block as one write transaction: IMMEDIATE on SQLite, the default on PostgreSQL."""
+    async with engine().transaction():
+        yield
+
+
+async def raw(sql: str, *args: Any) -> list[dict]:
+    """Runs one SQL statement with `{}` placeholders (Piccolo's), in the current transaction if any."""
+    from piccolo.querystring import QueryString
+
+    return await engine().run_querystring(QueryString(sql, *args))
+
+
+async def start() -> None:
+    await engine().start_connection_pool()
+
+
+async def stop() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine) and db.pool is None:
+        return
+    await db.close_connection_pool()

@@ -1,0 +1,61 @@
+"""HTTP plumbing shared by every room: client address, language, idempotent responses, paging."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+
+from regulars.core.errors import BadInput
+from regulars.core.i18n import negotiate
+from regulars.core.idempotency import Outcome
+from regulars.settings import get_settings
+
+
+def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    """The peer address; X-Forwarded-For is believed only from a configured trusted proxy."""
+    peer = connection.client.host if connection.client else None
+    trusted = get_settings().trusted_proxies
+    if peer and trusted and _in(peer, trusted):
+        forwarded = connection.headers.get("x-forwarded-for", "")
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        while hops and _in(hops[-1], trusted):
+            hops.pop()
+        if hops:
+            return hops[-1]
+    return peer
+
+
+def _in(address: str, networks: tuple[str, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)
+
+
+def language(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    return negotiate(connection.headers.get("accept-language"))
+
+
+def outcome_response(outcome: Outcome) -> Response[bytes]:
+    headers = {"Idempotent-Replayed": "true"} if outcome.replayed else {}
+    return Response(outcome.body, status_code=outcome.status_code, media_type="application/json", headers=headers)
+
+
+class Page(msgspec.Struct):
+    limit: int
+    offset: int
+
+
+def page(limit: int, offset: int, max_limit: int = 200) -> Page:
+    if not 1 <= limit <= max_limit or offset < 0:
+        raise BadInput("error.page", field="limit")
+    return Page(limit=limit, offset=offset)
+
+
+def idempotency_key(request: Request) -> str | None:
+    return request.headers.get("idempotency-key")

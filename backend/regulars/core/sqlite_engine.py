@@ -1,0 +1,226 @@
+"""SQLite for a server: configured connections, a reader pool and one group-committing writer.
+
+Piccolo's stock SQLite engine opens a connection per query and starts deferred
+transactions, which fail with "database is locked" as soon as two requests write.
+Here every connection is configured (WAL, busy timeout, foreign keys, synchronous),
+reads share a small pool of long-lived connections, and all writes in a process go
+through one writer connection in IMMEDIATE transactions. Concurrent write units are
+committed together: each runs inside its own SAVEPOINT of a shared transaction, and
+one COMMIT (one fsync) acknowledges the whole group, so a unit's caller returns only
+once its work is durable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+from typing import Any, Optional
+
+import aiosqlite
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.querystring import QueryString
+
+READ_PREFIXES = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
+MAX_GROUP = 64
+
+
+async def configure_connection(connection: aiosqlite.Connection, synchronous: str) -> None:
+    connection.row_factory = dict_factory  # type: ignore[assignment]
+    await connection.execute("PRAGMA journal_mode = WAL")
+    await connection.execute("PRAGMA busy_timeout = 15000")
+    await connection.execute("PRAGMA foreign_keys = ON")
+    await connection.execute(f"PRAGMA synchronous = {synchronous}")
+
+
+class _Writer:
+    """The one connection a process writes through, and the state of its open group."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self.connection = connection
+        self.lock = asyncio.Lock()
+        self.group_open = False
+        self.group_size = 0
+        self.group_done: Optional[asyncio.Future] = None
+        self.flush_scheduled = False
+
+    async def begin_unit(self) -> None:
+        if not self.group_open:
+            await self.connection.execute("BEGIN IMMEDIATE")
+            self.group_open = True
+            self.group_size = 0
+            self.group_done = asyncio.get_running_loop().create_future()
+        await self.connection.execute("SAVEPOINT unit")
+
+    async def commit_group(self) -> None:
+        done, self.group_done = self.group_done, None
+        self.group_open = False
+        try:
+            await self.connection.execute("COMMIT")
+        except BaseException as exc:  # the whole group is lost: tell every unit in it
+            await self._rollback_quietly()
+            if done and not done.done():
+                done.set_exception(exc)
+            raise
+        if done and not done.done():
+            done.set_result(None)
+
+    async def _rollback_quietly(self) -> None:
+        try:
+            await self.connection.execute("ROLLBACK")
+        except Exception:
+            pass
+
+    async def flush_later(self) -> None:
+        """Commits the open group once the units already queued for the lock have joined it."""
+        try:
+            async with self.lock:
+                if self.group_open:
+                    await self.commit_group()
+        except Exception:
+            pass  # every unit of the group has been handed the error through group_done
+        finally:
+            self.flush_scheduled = False
+
+
+class WriteTransaction(SQLiteTransaction):
+    """An IMMEDIATE transaction; with a started pool, one unit of the writer's commit group."""
+
+    def __init__(self, engine: "ServerSQLiteEngine", allow_nested: bool = True) -> None:
+        super().__init__(engine, TransactionType.immediate, allow_nested)
+        self._token: Optional[contextvars.Token] = None
+
+    async def __aenter__(self):
+        if self._parent is not None:
+            return self._parent
+        writer = self.engine.writer
+        if writer is None:
+            return await super().__aenter__()
+        await writer.lock.acquire()
+        try:
+            await writer.begin_unit()
+        except BaseException:
+            writer.lock.release()
+            raise
+        self.connection = writer.connection
+        self._token = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent is not None:
+            return exception is None
+        writer = self.engine.writer
+        if writer is None or self._token is None:
+            return await super().__aexit__(exception_type, exception, traceback)
+        self.engine.current_transaction.reset(self._token)
+        try:
+            if exception is not None or self._rolled_back:
+                await writer.connection.execute("ROLLBACK TO unit")
+            await writer.connection.execute("RELEASE unit")
+            writer.group_size += 1
+            done = writer.group_done
+            if writer.group_size >= MAX_GROUP:
+                await writer.commit_group()
+                done = None
+            elif not writer.flush_scheduled:
+                writer.flush_scheduled = True
+                asyncio.get_running_loop().create_task(writer.flush_later())
+        except BaseException:
+            if writer.group_open:
+                writer.group_open = False
+                await writer._rollback_quietly()
+            writer.lock.release()
+            raise
+        writer.lock.release()
+        if done is not None:
+            await asyncio.shield(done)
+        return exception is None
+
+    async def commit(self):
+        if self._token is None:
+            return await super().commit()
+        self._committed = True  # the group commits; nothing to do per unit
+
+    async def rollback(self):
+        if self._token is None:
+            return await super().rollback()
+        self._rolled_back = True
+
+
+class ServerSQLiteEngine(SQLiteEngine):
+    """SQLite engine with configured connections, pooled readers and one grouped writer."""
+
+    def __init__(self, path: str, synchronous: str = "FULL", readers: int = 4) -> None:
+        super().__init__(path=path, timeout=15)
+        self.synchronous = synchronous
+        self.reader_count = readers
+        self.readers: Optional[asyncio.Queue] = None
+        self.writer: Optional[_Writer] = None
+        self._all: list[aiosqlite.Connection] = []
+
+    async def _open(self) -> aiosqlite.Connection:
+        connection = await aiosqlite.connect(**self.connection_kwargs)
+        await configure_connection(connection, self.synchronous)
+        return connection
+
+    async def get_connection(self) -> aiosqlite.Connection:
+        return await self._open()
+
+    async def start_connection_pool(self) -> None:
+        if self.writer is not None:
+            return
+        writer = await self._open()
+        readers: asyncio.Queue = asyncio.Queue()
+        self._all = [writer]
+        for _ in range(self.reader_count):
+            connection = await self._open()
+            self._all.append(connection)
+            readers.put_nowait(connection)
+        self.writer, self.readers = _Writer(writer), readers
+
+    async def close_connection_pool(self) -> None:
+        writer, self.writer, self.readers = self.writer, None, None
+        if writer is not None:
+            async with writer.lock:
+                if writer.group_open:
+                    await writer.commit_group()
+        for connection in self._all:
+            await connection.close()
+        self._all = []
+
+    def transaction(self, transaction_type: TransactionType = TransactionType.immediate, allow_nested: bool = True):
+        return WriteTransaction(self, allow_nested=allow_nested)
+
+    async def _execute(self, connection, query: str, args: list) -> list[dict]:
+        async with connection.execute(query, args) as cursor:
+            return await cursor.fetchall()
+
+    async def _run(self, query: str, args: Optional[list[Any]]) -> list[dict]:
+        args = args or []
+        current = self.current_transaction.get()
+        if current is not None:
+            return await self._execute(current.connection, query, args)
+        if self.writer is None:
+            connection = await self._open()
+            try:
+                return await self._execute(connection, query, args)
+            finally:
+                await connection.close()
+        if query.lstrip()[:7].upper().startswith(READ_PREFIXES) and "RETURNING" not in query.upper():
+            connection = await self.readers.get()
+            try:
+                return await self._execute(connection, query, args)
+            finally:
+                self.readers.put_nowait(connection)
+        async with self.transaction():
+            return await self._execute(self.writer.connection, query, args)
+
+    async def run_querystring(self, querystring: QueryString, in_pool: bool = False):
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        if self.log_queries:
+            self.print_query(query_id=self.get_query_id(), query=str(querystring))
+        return await self._run(query, args)
+
+    async def run_ddl(self, ddl: str, in_pool: bool = False):
+        if self.log_queries:
+            self.print_query(query_id=self.get_query_id(), query=ddl)
+        return await self._run(ddl, None)

@@ -1,0 +1,130 @@
+"""HTTP face of customer profiles."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath, JSONBody, Parameter
+
+from regulars.core.auth import manager_guard, principal_of, staff_guard
+from regulars.core.http import idempotency_key, language, outcome_response, page
+from regulars.customers import importer, privacy, schemas, service, timeline
+
+_running_imports: set[asyncio.Task] = set()
+
+
+class CustomerController(Controller):
+    path = "/api/v1/customers"
+    tags = ["customers"]
+    guards = [staff_guard]
+
+    @get("/")
+    async def search_customers(
+        self,
+        request: Request,
+        q: str = "",
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> schemas.CustomerPage:
+        return await service.search(principal_of(request), q[:60], limit, offset)
+
+    @post(
+        "/",
+        status_code=201,
+        responses={200: None},  # a replayed Idempotency-Key answers 200 with the stored body
+    )
+    async def create_customer(
+        self,
+        request: Request,
+        data: JSONBody[schemas.CustomerCreate],
+        idempotency_key_: Annotated[str | None, Parameter(header="Idempotency-Key", required=False)] = None,
+    ) -> Response[schemas.Customer]:
+        outcome = await service.create(principal_of(request), data, idempotency_key(request))
+        return outcome_response(outcome)
+
+    @get("/{customer_id:int}")
+    async def get_customer(self, request: Request, customer_id: FromPath[int]) -> schemas.Customer:
+        return await service.view(principal_of(request), customer_id)
+
+    @patch("/{customer_id:int}")
+    async def update_customer(
+        self, request: Request, customer_id: FromPath[int], data: JSONBody[schemas.CustomerUpdate]
+    ) -> schemas.Customer:
+        return await service.update(principal_of(request), customer_id, data)
+
+    @get("/{customer_id:int}/timeline")
+    async def customer_timeline(
+        self,
+        request: Request,
+        customer_id: FromPath[int],
+        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> list[schemas.TimelineItem]:
+        await service.reachable(principal_of(request), customer_id)
+        paging = page(limit, offset)
+        return await timeline.page(customer_id, language(request), paging.limit, paging.offset)
+
+    @post("/{customer_id:int}/notes", status_code=204)
+    async def add_note(self, request: Request, customer_id: FromPath[int], data: JSONBody[schemas.NoteCreate]) -> None:
+        await service.add_note(principal_of(request), customer_id, data.text)
+
+    @post("/{customer_id:int}/consents", status_code=200)
+    async def record_consent(
+        self, request: Request, customer_id: FromPath[int], data: JSONBody[schemas.ConsentGrant]
+    ) -> schemas.Customer:
+        return await service.consent_by_staff(principal_of(request), customer_id, data)
+
+    @get("/{customer_id:int}/export")
+    async def export_customer(self, request: Request, customer_id: FromPath[int]) -> Response[dict[str, Any]]:
+        document = await privacy.export(principal_of(request), customer_id)
+        return Response(
+            document,
+            headers={"Content-Disposition": f'attachment; filename="customer-{customer_id}.json"'},
+        )
+
+    @delete("/{customer_id:int}", status_code=204, guards=[manager_guard])
+    async def erase_customer(self, request: Request, customer_id: FromPath[int]) -> None:
+        await privacy.erase(principal_of(request), customer_id)
+
+    @post("/handover", status_code=200, guards=[manager_guard])
+    async def handover(self, request: Request, data: JSONBody[schemas.HandoverRequest]) -> schemas.HandoverResult:
+        return await service.handover(principal_of(request), data)
+
+
+class ImportController(Controller):
+    path = "/api/v1/imports"
+    tags = ["imports"]
+    guards = [manager_guard]
+
+    @post("/customers", status_code=202)
+    async def import_customers(
+        self,
+        request: Request,
+        data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+        dry_run: bool = True,
+    ) -> dict[str, Any]:
+        upload = data.get("file")
+        if not isinstance(upload, UploadFile):
+            from regulars.core.errors import BadInput
+
+            raise BadInput("import.missing_columns", field="file", columns="file")
+        content = await upload.read()
+        actor = principal_of(request)
+        job_id = await importer.start(actor, upload.filename or "upload.csv", dry_run)
+        task = asyncio.get_running_loop().create_task(
+            importer.run(actor, job_id, upload.filename or "upload.csv", content, dry_run)
+        )
+        _running_imports.add(task)
+        task.add_done_callback(_running_imports.discard)
+        return await importer.job(actor, job_id, language(request))
+
+    @get("/{job_id:int}")
+    async def import_job(self, request: Request, job_id: FromPath[int]) -> dict[str, Any]:
+        return await importer.job(principal_of(request), job_id, language(request))
+
+
+routers = [CustomerController, ImportController]

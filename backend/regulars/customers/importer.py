@@ -1,0 +1,259 @@
+"""Customer import from a billing-system export (CSV in UTF-8 or GBK, or XLSX).
+
+A dry run validates every row and counts what would change; a real run upserts by
+phone, one row per write unit, so a bad row never leaves half a customer behind
+and importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from regulars.core import clock
+from regulars.core.auth import Principal
+from regulars.core.db import writing
+from regulars.core.errors import BadInput, DomainError, NotFound
+from regulars.core.i18n import t
+from regulars.customers import rules, service
+from regulars.customers.sheets import read_table
+from regulars.customers.tables import Customer, ImportJob
+from regulars.stores import service as stores
+
+COLUMNS = {
+    "name": ("客户姓名", "姓名", "name"),
+    "phone": ("手机号码", "手机号", "phone"),
+    "gender": ("性别", "gender"),
+    "birth_date": ("出生日期", "生日", "birthday"),
+    "birth_calendar": ("生日历法", "历法", "calendar"),
+    "occupation": ("职业", "occupation"),
+    "plan": ("套餐名称", "套餐", "plan"),
+    "monthly_spend": ("月均消费(元)", "月均消费", "monthly_spend"),
+    "device_model": ("终端型号", "device_model"),
+    "device_purchased_on": ("终端购买日期", "device_purchased_on"),
+    "contract_end_on": ("合约到期日", "contract_end_on"),
+    "broadband": ("宽带", "broadband"),
+    "family_lines": ("副卡数", "family_lines"),
+    "network_joined_on": ("入网时间", "network_joined_on"),
+    "store_code": ("归属营业厅编码", "营业厅编码", "store_code"),
+    "arrears": ("欠费金额(元)", "欠费金额", "arrears"),
+    "tags": ("标签", "tags"),
+}
+REQUIRED = ("phone", "store_code")
+PROGRESS_EVERY = 50
+COMPARED = (
+    "name", "gender", "birth_calendar", "birth_year", "birth_month", "birth_day", "occupation", "plan",
+    "monthly_spend_fen", "device_model", "device_purchased_on", "contract_end_on", "broadband", "family_lines",
+    "network_joined_on", "arrears_fen",
+)
+
+
+class RowError(Exception):
+    def __init__(self, column: str, error: DomainError):
+        self.column = column
+        self.error = error
+
+
+def _date(value: str, column: str) -> dt.date | None:
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?", value)
+    try:
+        if not match:
+            raise ValueError
+        return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise RowError(column, BadInput("import.bad_date", value=value))
+
+
+def _fen(value: str, column: str) -> int | None:
+    if not value:
+        return None
+    try:
+        amount = Decimal(value.replace(",", "").replace("¥", "").strip())
+    except InvalidOperation:
+        raise RowError(column, BadInput("import.bad_money", value=value))
+    if not amount.is_finite():
+        raise RowError(column, BadInput("import.bad_money", value=value))
+    return int((amount * 100).to_integral_value())
+
+
+def _choice(value: str, column: str, choices: dict[str, Any]) -> Any:
+    if not value:
+        return None
+    if value not in choices:
+        raise RowError(column, BadInput("import.bad_choice", value=value, choices="/".join(choices)))
+    return choices[value]
+
+
+def parse_row(raw: dict[str, str], headers: dict[str, str], store_ids: dict[str, int], today: dt.date) -> dict[str, Any]:
+    """One sheet row as table values, or RowError naming the column and the problem."""
+    def cell(field: str) -> str:
+        return (raw.get(headers[field]) or "").strip() if field in headers else ""
+
+    try:
+        phone = rules.normalise_phone(cell("phone"))
+    except BadInput as exc:
+        raise RowError(headers["phone"], exc)
+    code = cell("store_code")
+    if code not in store_ids:
+        raise RowError(headers["store_code"], BadInput("import.unknown_store", value=code))
+    values: dict[str, Any] = {
+        "phone": phone,
+        "home_store": store_ids[code],
+        "name": cell("name")[:60],
+        "gender": _choice(cell("gender"), headers.get("gender", ""), {"男": "male", "女": "female", "male": "male", "female": "female"}),
+        "occupation": cell("occupation")[:60],
+        "plan": cell("plan")[:100],
+        "device_model": cell("device_model")[:100],
+        "device_purchased_on": _date(cell("device_purchased_on"), headers.get("device_purchased_on", "")),
+        "contract_end_on": _date(cell("contract_end_on"), headers.get("contract_end_on", "")),
+        "network_joined_on": _date(cell("network_joined_on"), headers.get("network_joined_on", "")),
+        "broadband": _choice(cell("broadband"), headers.get("broadband", ""), {"是": True, "否": False, "yes": True, "no": False}),
+        "monthly_spend_fen": _fen(cell("monthly_spend"), headers.get("monthly_spend", "")),
+        "arrears_fen": _fen(cell("arrears"), headers.get("arrears", "")) or 0,
+        "tags": rules.clean_tags(cell("tags").split("|")) if cell("tags") else [],
+    }
+    lines = cell("family_lines")
+    if lines and not lines.isdigit():
+        raise RowError(headers["family_lines"], BadInput("import.bad_number", value=lines))
+    values["family_lines"] = int(lines) if lines else None
+    values.update(_birthday(cell("birth_date"), cell("birth_calendar"), headers, today))
+    return values
+
+
+def _birthday(value: str, calendar_text: str, headers: dict[str, str], today: dt.date) -> dict[str, Any]:
+    if not value:
+        return {"birth_calendar": None, "birth_year": None, "birth_month": None, "birth_day": None}
+    column = headers.get("birth_date", "")
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", value)
+    if not match:
+        raise RowError(column, BadInput("import.bad_date", value=value))
+    calendar = _choice(calendar_text, headers.get("birth_calendar", ""), {"公历": "solar", "农历": "lunar", "solar": "solar", "lunar": "lunar"}) or "solar"
+    year, month, day = int(match[1]), int(match[2]), int(match[3])
+    try:
+        rules.check_birthday(calendar, month, day, year, False, today)
+    except BadInput:
+        raise RowError(column, BadInput("import.bad_date", value=value))
+    return {"birth_calendar": calendar, "birth_year": year, "birth_month": month, "birth_day": day}
+
+
+def match_headers(header_row: list[str]) -> dict[str, str]:
+    present = {h.strip(): h for h in header_row if h}
+    headers = {}
+    for field, names in COLUMNS.items():
+        for name in names:
+            if name in present:
+                headers[field] = present[name]
+                break
+    missing = [COLUMNS[f][0] for f in REQUIRED if f not in headers]
+    if missing:
+        raise BadInput("import.missing_columns", columns="、".join(missing))
+    return headers
+
+
+async def start(actor: Principal, filename: str, dry_run: bool) -> int:
+    async with writing():
+        row = (
+            await ImportJob.insert(
+                ImportJob(kind="customers", staff_id=actor.staff_id, store_id=actor.store_id, filename=filename[:200],
+                          dry_run=dry_run, status="running", created_at=clock.now())
+            ).returning(ImportJob.id)
+        )[0]
+    return row["id"]
+
+
+async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_run: bool) -> None:
+    """Validates (dry run) or applies every row, writing progress and per-row errors to the job."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+    errors: list[dict] = []
+    try:
+        header_row, rows = read_table(filename, content)
+        headers = match_headers(header_row)
+        store_ids = await stores.store_ids_by_code()
+        today = clock.today_in("Asia/Shanghai")
+        await _progress(job_id, total=len(rows))
+        seen: dict[str, dict] = {}
+        for index, raw in enumerate(rows):
+            line = index + 2  # the header is line 1, as a spreadsheet shows it
+            try:
+                values = parse_row(raw, headers, store_ids, today)
+                if not actor.is_admin and values["home_store"] != actor.store_id:
+                    raise RowError(headers["store_code"], BadInput("import.other_store", value=raw.get(headers["store_code"], "")))
+                outcome = await _apply(actor, values, filename, dry_run, seen)
+                counts[outcome] += 1
+            except RowError as exc:
+                counts["failed"] += 1
+                errors.append({"row": line, "column": exc.column, "key": exc.error.key, "params": exc.error.params})
+            if (index + 1) % PROGRESS_EVERY == 0:
+                await _progress(job_id, processed=index + 1, errors=errors, **counts)
+        await _progress(job_id, processed=len(rows), errors=errors, status="done", finished_at=clock.now(), **counts)
+    except DomainError as exc:
+        errors.append({"row": 0, "column": "", "key": exc.key, "params": exc.params})
+        await _progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
+    except Exception as exc:
+        errors.append({"row": 0, "column": "", "key": "import.unreadable", "params": {"filename": filename, "problem": type(exc).__name__}})
+        await _progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
+
+
+async def _apply(actor: Principal, values: dict[str, Any], filename: str, dry_run: bool, seen: dict[str, dict]) -> str:
+    phone = values["phone"]
+    existing = seen.get(phone) if dry_run else None
+    if existing is None:
+        existing = await service.find_by_phone(phone)
+    if existing is None:
+        if dry_run:
+            seen[phone] = values
+            return "created"
+        profile = {k: values[k] for k in ("name", "gender", "occupation", "plan", "monthly_spend_fen", "device_model",
+                                           "device_purchased_on", "contract_end_on", "broadband", "family_lines", "tags")}
+        async with writing():
+            customer_id = await service.insert_customer(
+                phone=phone, home_store=values["home_store"], responsible_clerk=None, source="import",
+                source_detail=filename[:100], profile=profile, actor=actor, channel="import",
+                event_data={"filename": filename[:100]},
+            )
+            await _set_extra(customer_id, values)
+        return "created"
+    if not actor.is_admin and existing.get("home_store", values["home_store"]) != actor.store_id:
+        raise RowError("", BadInput("import.other_store", value=""))
+    changed = {k: values[k] for k in COMPARED if existing.get(k) != values[k]}
+    if dry_run:
+        seen[phone] = {**existing, **values}
+        return "updated" if changed else "unchanged"
+    if not changed:
+        return "unchanged"
+    async with writing():
+        await _set_extra(existing["id"], changed)
+    return "updated"
+
+
+async def _set_extra(customer_id: int, values: dict[str, Any]) -> None:
+    """Writes imported columns the profile form does not own, and keeps band and completeness in step."""
+    columns = {k: v for k, v in values.items() if k in COMPARED}
+    if "monthly_spend_fen" in columns:
+        columns["spend_band"] = rules.spend_band(columns["monthly_spend_fen"])
+    columns["updated_at"] = clock.now()
+    await Customer.update({getattr(Customer, k): v for k, v in columns.items()}).where(Customer.id == customer_id)
+    row = await Customer.select().where(Customer.id == customer_id).output(load_json=True).first()
+    await Customer.update({Customer.completeness: rules.completeness(row)}).where(Customer.id == customer_id)
+
+
+async def _progress(job_id: int, errors: list[dict] | None = None, **values: Any) -> None:
+    update = {getattr(ImportJob, k): v for k, v in values.items()}
+    if errors is not None:
+        update[ImportJob.errors] = errors
+    async with writing():
+        await ImportJob.update(update).where(ImportJob.id == job_id)
+
+
+async def job(actor: Principal, job_id: int, lang: str) -> dict[str, Any]:
+    row = await ImportJob.select().where(ImportJob.id == job_id).output(load_json=True).first()
+    if row is None or not (actor.is_admin or row["staff_id"] == actor.staff_id or row["store_id"] == actor.store_id):
+        raise NotFound("import.not_found", id=job_id)
+    row["errors"] = [
+        {"row": e["row"], "column": e["column"], "message": t(e["key"], lang, **e["params"])} for e in row["errors"] or []
+    ]
+    return row

@@ -1,0 +1,64 @@
+"""The customer's timeline: every contact and change, from any room, newest first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regulars.core import clock
+from regulars.core.i18n import t
+from regulars.customers.schemas import TimelineItem
+from regulars.customers.tables import TimelineEvent
+
+
+async def add(
+    customer_id: int,
+    kind: str,
+    *,
+    channel: str = "store",
+    store_id: int | None = None,
+    staff_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    ref_type: str | None = None,
+    ref_id: Any = None,
+) -> None:
+    """Appends one event; rooms call this inside their own write transaction."""
+    await TimelineEvent.insert(
+        TimelineEvent(
+            customer=customer_id,
+            at=clock.now(),
+            kind=kind,
+            channel=channel,
+            store_id=store_id,
+            staff_id=staff_id,
+            data=data or {},
+            ref_type=ref_type,
+            ref_id=None if ref_id is None else str(ref_id),
+        )
+    )
+
+
+async def page(customer_id: int, lang: str, limit: int, offset: int) -> list[TimelineItem]:
+    rows = await (
+        TimelineEvent.select()
+        .where(TimelineEvent.customer == customer_id)
+        .order_by(TimelineEvent.at, ascending=False)
+        .order_by(TimelineEvent.id, ascending=False)
+        .limit(limit)
+        .offset(offset)
+        .output(load_json=True)
+    )
+    return [
+        TimelineItem(
+            id=r["id"],
+            at=clock.aware(r["at"]),
+            kind=r["kind"],
+            channel=r["channel"],
+            store_id=r["store_id"],
+            staff_id=r["staff_id"],
+            summary=t(f"timeline.{r['kind']}", lang, **(r["data"] or {})),
+            data=r["data"] or {},
+            ref_type=r["ref_type"],
+            ref_id=r["ref_id"],
+        )
+        for r in rows
+    ]
