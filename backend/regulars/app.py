@@ -71,8 +71,9 @@ def on_validation_error(request: Request, exc: ValidationException) -> Response:
             continue
         field = str(item.get("key") or "body").removeprefix("$.")
         problem_text = str(item.get("message", ""))
-        if "Object contains unknown field" in problem_text:
-            errors.append({"field": field, "message": t("error.unknown_fields", lang, fields=problem_text.split("`")[1] if "`" in problem_text else field)})
+        if "Object contains unknown field" in problem_text and "`" in problem_text:
+            field = problem_text.split("`")[1]
+            errors.append({"field": field, "message": t("error.unknown_fields", lang, fields=field)})
         else:
             errors.append({"field": field, "message": t("error.validation", lang, field=field, problem=problem_text)})
     if not errors:

@@ -1,0 +1,113 @@
+"""Login, sessions, CSRF and the staff API over real HTTP."""
+
+import asyncio
+
+import httpx
+
+from tests.support.world import STAFF_PASSWORD, StaffClient, make_staff
+
+
+async def test_login_and_me(world):
+    me = await world.clerk_a.get("/api/v1/me")
+    assert me.status_code == 200
+    assert me.json()["username"] == "clerk_a"
+    assert me.json()["store_id"] == world.store_a.id
+
+
+async def test_me_without_session_unauthorized(world):
+    async with httpx.AsyncClient(base_url=world.url) as anonymous:
+        response = await anonymous.get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_login_wrong_password_unauthorized_in_both_languages(world):
+    async with httpx.AsyncClient(base_url=world.url) as anonymous:
+        zh = await anonymous.post("/api/v1/auth/login", json={"username": "clerk_a2", "password": "nope-nope"})
+        en = await anonymous.post("/api/v1/auth/login", json={"username": "clerk_a2", "password": "nope-nope"},
+                                  headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert zh.status_code == en.status_code == 401
+    assert zh.json()["detail"] == "用户名或密码错误"
+    assert en.json()["detail"] == "Wrong username or password"
+
+
+async def test_login_unknown_user_looks_like_wrong_password(world):
+    async with httpx.AsyncClient(base_url=world.url) as anonymous:
+        response = await anonymous.post("/api/v1/auth/login", json={"username": "nobody-here", "password": "whatever1"})
+    assert response.status_code == 401
+    assert response.json()["code"] == "auth.bad_credentials"
+
+
+async def test_login_repeated_failures_back_off_with_429(world):
+    await make_staff("victim", "clerk", world.store_a.id)
+    async with httpx.AsyncClient(base_url=world.url) as attacker:
+        codes = []
+        for attempt in range(8):
+            response = await attacker.post("/api/v1/auth/login", json={"username": "victim", "password": f"guess-{attempt}"})
+            codes.append(response.status_code)
+        assert codes[:6] == [401] * 6
+        assert 429 in codes[6:]
+        blocked = await attacker.post("/api/v1/auth/login", json={"username": "victim", "password": STAFF_PASSWORD})
+    assert blocked.status_code == 429
+    assert int(blocked.headers["retry-after"]) >= 1
+
+
+async def test_unsafe_request_without_csrf_header_forbidden(world):
+    response = await world.clerk_a.http.post("/api/v1/customers", json={"phone": "13900000000"})
+    assert response.status_code == 403
+    assert response.json()["code"] == "error.csrf"
+
+
+async def test_logout_ends_session_at_once(world):
+    await make_staff("leaver1", "clerk", world.store_a.id)
+    client = await StaffClient(world.url, "leaver1").login()
+    assert (await client.post("/api/v1/auth/logout")).status_code == 204
+    assert (await client.get("/api/v1/me")).status_code == 401
+    await client.close()
+
+
+async def test_deactivated_staff_session_ends_at_once(world):
+    staff = await make_staff("leaver2", "clerk", world.store_a.id)
+    client = await StaffClient(world.url, "leaver2").login()
+    assert (await client.get("/api/v1/me")).status_code == 200
+    response = await world.admin.patch(f"/api/v1/staff/{staff.id}", json={"active": False})
+    assert response.status_code == 200 and response.json()["active"] is False
+    assert (await client.get("/api/v1/me")).status_code == 401
+    await client.close()
+
+
+async def test_clerk_cannot_list_stores_or_staff(world):
+    assert (await world.clerk_a.get("/api/v1/stores")).status_code == 403
+    assert (await world.clerk_a.get("/api/v1/staff")).status_code == 403
+    assert (await world.manager_a.post("/api/v1/staff", json={})).status_code == 403
+
+
+async def test_admin_creates_store_and_staff(world):
+    store = await world.admin.post("/api/v1/stores", json={"code": "XX099", "name": "新开一厅", "kind": "township"})
+    assert store.status_code == 201, store.text
+    staff = await world.admin.post(
+        "/api/v1/staff",
+        json={"username": "newclerk", "display_name": "新店员", "role": "clerk", "password": "long-enough-1",
+              "store_id": store.json()["id"]},
+    )
+    assert staff.status_code == 201, staff.text
+    duplicate = await world.admin.post("/api/v1/stores", json={"code": "XX099", "name": "重复", "kind": "township"})
+    assert duplicate.status_code == 409
+
+
+async def test_staff_create_refuses_unknown_fields(world):
+    response = await world.admin.post(
+        "/api/v1/staff",
+        json={"username": "sneaky", "display_name": "x", "role": "clerk", "password": "long-enough-1",
+              "store_id": world.store_a.id, "is_superuser": True},
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] in ("is_superuser", "body")
+
+
+async def test_concurrent_logins_all_succeed(world):
+    clients = [StaffClient(world.url, "clerk_a2") for _ in range(16)]
+    results = await asyncio.gather(*(c.http.post("/api/v1/auth/login", json={"username": "clerk_a2", "password": STAFF_PASSWORD}) for c in clients))
+    assert [r.status_code for r in results] == [200] * 16
+    for c in clients:
+        await c.close()
