@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath, JSONBody, Parameter
+from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response, page
@@ -26,9 +26,9 @@ class CustomerController(Controller):
     async def search_customers(
         self,
         request: Request,
-        q: str = "",
-        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        q: FromQuery[str] = "",
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> schemas.CustomerPage:
         return await service.search(principal_of(request), q[:60], limit, offset)
 
@@ -41,7 +41,7 @@ class CustomerController(Controller):
         self,
         request: Request,
         data: JSONBody[schemas.CustomerCreate],
-        idempotency_key_: Annotated[str | None, Parameter(header="Idempotency-Key", required=False)] = None,
+        idempotency_key_: Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)] = None,
     ) -> Response[schemas.Customer]:
         outcome = await service.create(principal_of(request), data, idempotency_key(request))
         return outcome_response(outcome)
@@ -61,8 +61,8 @@ class CustomerController(Controller):
         self,
         request: Request,
         customer_id: FromPath[int],
-        limit: Annotated[int, Parameter(ge=1, le=200)] = 50,
-        offset: Annotated[int, Parameter(ge=0)] = 0,
+        limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> list[schemas.TimelineItem]:
         await service.reachable(principal_of(request), customer_id)
         paging = page(limit, offset)
@@ -105,7 +105,7 @@ class ImportController(Controller):
         self,
         request: Request,
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
-        dry_run: bool = True,
+        dry_run: FromQuery[bool] = True,
     ) -> dict[str, Any]:
         upload = data.get("file")
         if not isinstance(upload, UploadFile):

@@ -1,0 +1,57 @@
+"""Rows that belong to the other store (XX002), one factory per id path parameter of the API.
+
+tests/integration/test_reach.py calls every route that takes an id with an id made here,
+as staff of store XX001, and expects 403 or 404. A route with a new id parameter name needs
+its factory here (and, if its body has required fields, an example body in EXAMPLE_BODIES)."""
+
+from __future__ import annotations
+
+from typing import Awaitable, Callable
+
+from regulars.core.auth import Principal
+from regulars.customers import importer
+from regulars.customers import schemas as customer_schemas
+from regulars.customers import service as customers
+from tests.support.world import World, new_phone
+
+Factory = Callable[[World], Awaitable[int]]
+
+
+def principal_b(world: World, name: str = "manager_b") -> Principal:
+    staff = world.staff[name]
+    return Principal(staff_id=staff.id, username=staff.username, display_name=staff.display_name,
+                     role=staff.role, store_id=staff.store_id)
+
+
+async def customer_of_b(world: World) -> int:
+    outcome = await customers.create(principal_b(world, "clerk_b"),
+                                     customer_schemas.CustomerCreate(phone=new_phone(), name="乙店客户"), None)
+    import json
+
+    return json.loads(outcome.body)["id"]
+
+
+async def store_b(world: World) -> int:
+    return world.store_b.id
+
+
+async def staff_of_b(world: World) -> int:
+    return world.staff["clerk_b"].id
+
+
+async def import_job_of_b(world: World) -> int:
+    return await importer.start(principal_b(world), "b.csv", True)
+
+
+FACTORIES: dict[str, Factory] = {
+    "customer_id": customer_of_b,
+    "store_id": store_b,
+    "staff_id": staff_of_b,
+    "job_id": import_job_of_b,
+}
+
+# Bodies that pass validation, so that the reach check (not the parser) answers.
+EXAMPLE_BODIES: dict[tuple[str, str], dict] = {
+    ("POST", "/api/v1/customers/{customer_id:int}/notes"): {"text": "备注"},
+    ("POST", "/api/v1/customers/{customer_id:int}/consents"): {"purpose": "marketing", "granted": True, "notice_version": "v1"},
+}
