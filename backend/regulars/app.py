@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +24,8 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from regulars import worker
+from regulars.care.controllers import routers as care_routers
 from regulars.core import db
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
@@ -127,15 +130,20 @@ async def ping() -> dict[str, str]:
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     await db.start()
+    stop = asyncio.Event()
+    jobs = asyncio.create_task(worker.loop(stop)) if get_settings().run_jobs_in_server else None
     try:
         yield
     finally:
+        stop.set()
+        if jobs is not None:
+            await jobs
         await db.stop()
 
 
 def create_app() -> Litestar:
     settings = get_settings()
-    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers]
+    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers, *care_routers]
     if PWA_DIR.is_dir():
         route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))
     return Litestar(

@@ -146,7 +146,7 @@ def cmd_openapi(args: argparse.Namespace) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> None:
-    from regulars import worker
+    from regulars import app, worker  # noqa: F401  (importing the app registers every room's jobs)
 
     asyncio.run(worker.run_forever(once=args.once))
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Awaitable, Callable
 
+from regulars.care import schemas as care_schemas
+from regulars.care import service as care
 from regulars.core.auth import Principal
 from regulars.customers import importer
 from regulars.customers import schemas as customer_schemas
@@ -43,15 +45,58 @@ async def import_job_of_b(world: World) -> int:
     return await importer.start(principal_b(world), "b.csv", True)
 
 
+async def campaign_of_b(world: World) -> int:
+    created = await care.create_campaign(principal_b(world), care_schemas.CampaignCreate(
+        name="乙店生日关怀", occasion=care_schemas.Occasion(kind="birthday"),
+        task=care_schemas.TaskAction(script={"zh-CN": "致电 {{ name }}"})))
+    return created.id
+
+
+async def segment_of_b(world: World) -> int:
+    return (await care.create_segment(principal_b(world), care_schemas.SegmentCreate(name="乙店客群"))).id
+
+
+async def task_of_b(world: World) -> int:
+    import datetime as dt
+
+    from regulars.care import channels
+    from regulars.core.db import raw
+
+    customer_id = await customer_of_b(world)
+    outbox_id = -customer_id  # a task not tied to a planned contact
+    message = channels.Message(
+        outbox_id=outbox_id, customer_id=customer_id, store_id=world.store_b.id, campaign_id=0, lang="zh-CN",
+        title="", body="致电", url=None, topic="t", ttl_seconds=60, urgency="low", clerk_id=None,
+        due_on=dt.date.today(), marketing=False)
+    answer = await channels.get("task").send(message)
+    assert answer.outcome == "sent"
+    return (await raw("SELECT id FROM care_task WHERE outbox_id = {}", outbox_id))[0]["id"]
+
+
+async def alert_of_b(world: World) -> int:
+    from regulars.care import alerts, rules
+    from regulars.core import clock
+    from regulars.core.db import raw
+
+    await alerts._apply(world.store_b.id, [("tasks_overdue", "store", rules.Level(True, "warning"),
+                                            {"store": "测试二厅", "value": 30, "threshold": 20})], clock.now())
+    return (await raw("SELECT id FROM care_alert WHERE store_id = {} ORDER BY id DESC", world.store_b.id))[0]["id"]
+
+
 FACTORIES: dict[str, Factory] = {
     "customer_id": customer_of_b,
     "store_id": store_b,
     "staff_id": staff_of_b,
     "job_id": import_job_of_b,
+    "campaign_id": campaign_of_b,
+    "segment_id": segment_of_b,
+    "task_id": task_of_b,
+    "alert_id": alert_of_b,
 }
 
 # Bodies that pass validation, so that the reach check (not the parser) answers.
 EXAMPLE_BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/customers/{customer_id:int}/notes"): {"text": "备注"},
     ("POST", "/api/v1/customers/{customer_id:int}/consents"): {"purpose": "marketing", "granted": True, "notice_version": "v1"},
+    ("POST", "/api/v1/care/tasks/{task_id:int}/outcome"): {"outcome": "reached"},
 }

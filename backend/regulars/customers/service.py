@@ -361,3 +361,10 @@ async def handover(actor: Principal, request: schemas.HandoverRequest) -> schema
         await audit.record(actor, "customer.handover", "staff", request.from_clerk_id, store_id=store_id,
                            detail={"to_clerk_id": request.to_clerk_id, "count": len(ids)})
     return schemas.HandoverResult(moved=len(ids), from_clerk_id=request.from_clerk_id, to_clerk_id=request.to_clerk_id)
+
+
+async def follows_between(store_id: int, start: Any, end: Any) -> int:
+    """How many customers joined the store (created there or followed it) in [start, end)."""
+    rows = await raw("SELECT count(*) AS n FROM customer_store WHERE store = {} AND since >= {} AND since < {}",
+                     store_id, start, end)
+    return rows[0]["n"]

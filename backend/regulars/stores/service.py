@@ -291,3 +291,11 @@ async def me(principal: Principal) -> schemas.Me:
         store_name=store["name"] if store else None,
         timezone=store["timezone"] if store else get_settings().timezone,
     )
+
+
+async def active_clerks(store_id: int) -> list[dict]:
+    """The store's active clerks with when their account was made (id, display_name, created_at)."""
+    rows = await Staff.select(Staff.id, Staff.display_name, Staff.created_at).where(
+        (Staff.store == store_id) & (Staff.role == "clerk") & (Staff.active == True)  # noqa: E712
+    )
+    return [{"id": r["id"], "display_name": r["display_name"], "created_at": clock.aware(r["created_at"])} for r in rows]
