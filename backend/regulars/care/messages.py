@@ -36,8 +36,8 @@ register(
             "en": "End date {ends_on} is before start date {starts_on}",
         },
         "care.template_invalid": {
-            "zh-CN": "模板 {lang} 的 {part} 有误：{problem}",
-            "en": "Template {lang} {part} is invalid: {problem}",
+            "zh-CN": "模板 {language} 的 {part} 有误：{problem}",
+            "en": "Template {language} {part} is invalid: {problem}",
         },
         "care.template_language": {
             "zh-CN": "模板需要中文（zh-CN）版本，只支持 zh-CN 与 en",

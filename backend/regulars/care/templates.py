@@ -56,7 +56,7 @@ def _check(source: str, lang: str, part: str) -> None:
     try:
         render(source, SAMPLE)
     except TemplateError as exc:
-        raise BadInput("care.template_invalid", field=f"templates.{lang}.{part}", lang=lang, part=part,
+        raise BadInput("care.template_invalid", field=f"templates.{lang}.{part}", language=lang, part=part,
                        problem=str(exc)[:200])
 
 
