@@ -93,6 +93,10 @@ def register(channel: Channel) -> None:
     _registry[channel.name] = channel
 
 
+def unregister(name: str) -> None:
+    _registry.pop(name, None)
+
+
 def get(name: str) -> Channel | None:
     return _registry.get(name)
 

@@ -69,7 +69,8 @@ class Batch:
         campaign_ids = sorted({r.campaign for r in batch.rows})
         customer_ids = sorted({r.customer for r in batch.rows})
         store_ids = sorted({r.store_id for r in batch.rows})
-        for row in await raw(f"SELECT * FROM care_campaign WHERE id IN ({_marks(campaign_ids)})", *campaign_ids):
+        for found_row in await raw(f"SELECT * FROM care_campaign WHERE id IN ({_marks(campaign_ids)})", *campaign_ids):
+            row = dict(found_row)
             for name in ("message", "task", "channels", "occasion_params", "tags"):
                 if isinstance(row[name], str):
                     row[name] = msgspec.json.decode(row[name])
