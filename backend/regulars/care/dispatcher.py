@@ -211,6 +211,9 @@ async def send_from(batch: Batch, row: Row, campaign: dict, owner: str, now: dt.
             result = await asyncio.wait_for(channel.send(message), SEND_TIMEOUT)
         except asyncio.TimeoutError:
             result = channels.Answer("retry", {"error": "timeout"})
+        except Exception as exc:  # a channel that raises is a channel to try again later
+            log.warning("care channel %s raised %s for outbox row %s", name, type(exc).__name__, row.id)
+            result = channels.Answer("retry", {"error": type(exc).__name__})
         answer[name] = result.detail | {"outcome": result.outcome}
         if result.outcome == "sent":
             async with writing():
