@@ -37,7 +37,7 @@ PWA_DIR = PROJECT_ROOT / "pwa"
 API_PREFIX = "/api/"
 
 
-def problem(request: Request, status: int, key: str, *, field: str | None = None, extra: dict | None = None,
+def problem(request: Request, status: int, key: str, /, *, field: str | None = None, extra: dict | None = None,
             headers: dict | None = None, **params: Any) -> Response:
     """One problem+json answer, its message in the caller's language (both kept for the log)."""
     lang = language(request)

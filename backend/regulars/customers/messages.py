@@ -39,6 +39,14 @@ register(
             "zh-CN": "缺少必需的列：{columns}",
             "en": "Required columns are missing: {columns}",
         },
+        "import.duplicate_in_file": {
+            "zh-CN": "与第 {row} 行是同一手机号，以第 {row} 行为准",
+            "en": "Same phone as row {row}; row {row} is the one imported",
+        },
+        "import.customer_of_other_store": {
+            "zh-CN": "手机号 {phone} 已是其他门店的客户",
+            "en": "Phone {phone} is already a customer of another store",
+        },
         "import.not_found": {"zh-CN": "导入任务 {id} 不存在", "en": "Import {id} does not exist"},
         "import.too_large": {"zh-CN": "文件太大（最大 {max} MB）", "en": "File too large (max {max} MB)"},
         "import.bad_date": {"zh-CN": "日期 {value} 无法识别或不存在", "en": "Date {value} is not a valid date"},
