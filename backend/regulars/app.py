@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +24,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from regulars import worker
 from regulars.core import db
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
@@ -126,10 +128,16 @@ async def ping() -> dict[str, str]:
 
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Opens the database pool; runs the background jobs in this process unless workers run them."""
     await db.start()
+    stop = asyncio.Event()
+    jobs = asyncio.create_task(worker.loop(stop)) if get_settings().run_jobs_in_server else None
     try:
         yield
     finally:
+        stop.set()
+        if jobs is not None:
+            await jobs
         await db.stop()
 
 
