@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -25,7 +26,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from regulars import worker
-from regulars.core import db
+from regulars.core import db, observability
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
@@ -120,6 +121,19 @@ async def healthz() -> Response[dict[str, str]]:
     return Response({"status": "ok", "database": "ok"})
 
 
+@get("/metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response[bytes]:
+    """Prometheus metrics: with REGULARS_METRICS_TOKEN as a bearer token, or from this machine."""
+    expected = get_settings().metrics_token
+    if expected:
+        allowed = secrets.compare_digest(request.headers.get("authorization", ""), f"Bearer {expected}")
+    else:
+        allowed = (request.client.host if request.client else "") in ("127.0.0.1", "::1")
+    if not allowed:
+        return problem(request, 403, "error.forbidden")
+    return Response(observability.metrics_text(), media_type=observability.METRICS_CONTENT_TYPE)
+
+
 @get("/api/v1/ping", tags=["operations"])
 async def ping() -> dict[str, str]:
     """A bare JSON answer: the benchmark's baseline."""
@@ -143,7 +157,8 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     settings = get_settings()
-    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers]
+    observability.configure_logging(settings.log_level)
+    route_handlers: list[Any] = [healthz, metrics, ping, *store_routers, *customer_routers]
     if PWA_DIR.is_dir():
         route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))
     return Litestar(
@@ -171,8 +186,11 @@ def create_app() -> Litestar:
             path="/api/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),
+        logging_config=None,
         debug=False,
     )
 
 
-app = create_app
+def asgi() -> observability.ObservabilityMiddleware:
+    """What `regulars serve` runs: the app inside request ids, access logs and metrics."""
+    return observability.ObservabilityMiddleware(create_app())

@@ -70,15 +70,23 @@ def cmd_setup(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = get_settings().var_dir / "metrics"
+        metrics_dir.mkdir(exist_ok=True)
+        for stale in metrics_dir.glob("*.db"):
+            stale.unlink()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     uvicorn.run(
-        "regulars.app:create_app",
+        "regulars.app:asgi",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
+        log_config=None,
         log_level=get_settings().log_level.lower(),
-        access_log=args.access_log,
+        access_log=False,
         proxy_headers=False,
+        server_header=False,
     )
 
 
@@ -159,7 +167,6 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--access-log", action="store_true")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("migrate", help="bring the database schema up to date")

@@ -47,6 +47,7 @@ class Settings:
     trusted_proxies: tuple[str, ...]
     run_jobs_in_server: bool
     log_level: str
+    metrics_token: str
 
     @property
     def is_postgres(self) -> bool:
@@ -78,4 +79,5 @@ def get_settings() -> Settings:
         ),
         run_jobs_in_server=_bool("REGULARS_RUN_JOBS_IN_SERVER", True),
         log_level=os.environ.get("REGULARS_LOG_LEVEL", "INFO"),
+        metrics_token=os.environ.get("REGULARS_METRICS_TOKEN", ""),
     )
