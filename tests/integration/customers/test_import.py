@@ -9,7 +9,7 @@ import pytest
 from regulars.core.db import raw
 from tests.support.world import make_store
 
-SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 UTF8 = SAMPLES / "customers_billing_export_utf8.csv"
 GBK = SAMPLES / "customers_billing_export_gbk.csv"
 
