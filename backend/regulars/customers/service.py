@@ -12,7 +12,7 @@ from regulars.core.db import raw, writing
 from regulars.core.errors import BadInput, Conflict, NotFound
 from regulars.core.idempotency import Outcome
 from regulars.customers import messages  # noqa: F401  (registers the room's messages)
-from regulars.customers import rules, schemas, timeline
+from regulars.customers import invariants, rules, schemas, timeline  # noqa: F401  (invariants registers checks)
 from regulars.customers.tables import Consent, Customer, CustomerStore, CustomerTag
 from regulars.stores import service as stores
 
