@@ -66,6 +66,7 @@ register(
             "zh-CN": "客户交接：{from_name} → {to_name}",
             "en": "Handed over: {from_name} → {to_name}",
         },
+        "timeline.erasure_requested": {"zh-CN": "申请删除个人信息", "en": "Asked for their data to be deleted"},
         "timeline.imported": {"zh-CN": "从 {filename} 导入", "en": "Imported from {filename}"},
     }
 )

@@ -90,3 +90,41 @@ async def test_erase_anonymises_but_keeps_counts(world):
     again = await world.clerk_a.post("/api/v1/customers", json={"phone": customer["phone"]},
                                      headers={"Idempotency-Key": uuid.uuid4().hex})
     assert again.status_code == 201
+
+
+async def test_erasure_request_is_queued_with_deadline_and_completed_by_the_job(world):
+    from regulars.customers import retention
+
+    customer = await create(world.clerk_a)
+    response = await world.clerk_a.post(f"/api/v1/customers/{customer['id']}/erasure-request")
+    assert response.status_code == 202
+    request = response.json()
+    assert request["status"] == "pending" and request["overdue"] is False
+    again = await world.clerk_a.post(f"/api/v1/customers/{customer['id']}/erasure-request")
+    assert again.json()["id"] == request["id"]
+    queue = await world.admin.get("/api/v1/privacy/erasure-requests", params={"status": "pending"})
+    assert request["id"] in [r["id"] for r in queue.json()]
+    assert (await world.clerk_a.get("/api/v1/privacy/erasure-requests")).status_code == 403
+    assert await retention.complete_pending_erasures() >= 1
+    assert (await world.clerk_a.get(f"/api/v1/customers/{customer['id']}")).status_code == 404
+    done = await world.admin.get("/api/v1/privacy/erasure-requests", params={"status": "done"})
+    assert request["id"] in [r["id"] for r in done.json()]
+    audit = await raw("SELECT action FROM audit_log WHERE target_id = {} ORDER BY id", str(customer["id"]))
+    assert [a["action"] for a in audit][-2:] == ["customer.erasure_requested", "customer.erase"] or \
+        {"customer.erasure_requested", "customer.erase"} <= {a["action"] for a in audit}
+
+
+async def test_retention_anonymises_only_long_inactive_customers(world):
+    import datetime as dt
+
+    from regulars.customers import retention
+
+    old, recent = await create(world.clerk_a), await create(world.clerk_a)
+    long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=30 * 40)
+    await raw("UPDATE customer SET updated_at = {}, created_at = {} WHERE id = {}", long_ago, long_ago, old["id"])
+    await raw("UPDATE timeline_event SET at = {} WHERE customer = {}", long_ago, old["id"])
+    await retention.anonymise_inactive()
+    gone = await raw("SELECT erased_at FROM customer WHERE id = {}", old["id"])
+    kept = await raw("SELECT erased_at FROM customer WHERE id = {}", recent["id"])
+    assert gone[0]["erased_at"] is not None
+    assert kept[0]["erased_at"] is None
