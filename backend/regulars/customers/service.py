@@ -8,7 +8,7 @@ import msgspec
 
 from regulars.core import audit, clock, idempotency
 from regulars.core.auth import Principal
-from regulars.core.db import raw, writing
+from regulars.core.db import is_postgres, raw, writing
 from regulars.core.errors import BadInput, Conflict, NotFound
 from regulars.core.idempotency import Outcome
 from regulars.customers import messages  # noqa: F401  (registers the room's messages)
@@ -209,8 +209,13 @@ async def search(actor: Principal, q: str, limit: int, offset: int) -> schemas.C
     elif q.isdigit() and len(q) == 4:
         match, match_args = "c.phone_tail = {}", [q]
     elif q:
-        match = "(c.name LIKE {} OR EXISTS (SELECT 1 FROM customer_tag t WHERE t.customer = c.id AND t.tag = {}))"
-        match_args = [q.replace("%", "").replace("_", "") + "%", q]
+        prefix = q.replace("%", "").replace("_", "")
+        tag = "EXISTS (SELECT 1 FROM customer_tag t WHERE t.customer = c.id AND t.tag = {})"
+        if is_postgres():  # served by the text_pattern_ops index
+            match, match_args = f"(c.name LIKE {{}} OR {tag})", [prefix + "%", q]
+        else:  # a code-point range keeps SQLite's name index usable; LIKE alone would scan
+            match = f"((c.name >= {{}} AND c.name < {{}} AND c.name LIKE {{}}) OR {tag})"
+            match_args = [prefix, prefix + "\U0010ffff", prefix + "%", q]
     else:
         match, match_args = "1 = 1", []
     rows = await raw(
