@@ -31,6 +31,7 @@ from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
 from regulars.customers.controllers import routers as customer_routers
+from regulars.reports.controllers import routers as report_routers
 from regulars.settings import PROJECT_ROOT, get_settings
 from regulars.stores.auth import session_middleware
 from regulars.stores.controllers import routers as store_routers
@@ -158,7 +159,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     settings = get_settings()
     observability.configure_logging(settings.log_level)
-    route_handlers: list[Any] = [healthz, metrics, ping, *store_routers, *customer_routers]
+    route_handlers: list[Any] = [healthz, metrics, ping, *store_routers, *customer_routers, *report_routers]
     if PWA_DIR.is_dir():
         route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))
     return Litestar(
