@@ -11,6 +11,7 @@ register(
             "zh-CN": "手机号 {phone} 已是客户（编号 {existing_id}）",
             "en": "Phone {phone} is already a customer (id {existing_id})",
         },
+        "customer.phone_unknown": {"zh-CN": "手机号 {phone} 还不是客户", "en": "Phone {phone} is not a customer yet"},
         "customer.birthday_invalid": {"zh-CN": "生日 {value} 不存在", "en": "Birthday {value} does not exist"},
         "customer.birth_year": {"zh-CN": "出生年份 {value} 不合理", "en": "Birth year {value} is not plausible"},
         "customer.tag_too_long": {
@@ -67,6 +68,7 @@ register(
             "en": "Handed over: {from_name} → {to_name}",
         },
         "timeline.erasure_requested": {"zh-CN": "申请删除个人信息", "en": "Asked for their data to be deleted"},
+        "timeline.followed_in_store": {"zh-CN": "在门店加入本店客户", "en": "Joined this store at the counter"},
         "timeline.imported": {"zh-CN": "从 {filename} 导入", "en": "Imported from {filename}"},
     }
 )

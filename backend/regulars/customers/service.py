@@ -323,6 +323,21 @@ async def add_follower(customer_id: int, store_id: int) -> bool:
     return bool(rows)
 
 
+async def follow_in_store(actor: Principal, data: schemas.StoreFollow) -> schemas.Customer:
+    """Adds the caller's store to an existing customer's stores (the customer is at the counter)."""
+    phone = rules.normalise_phone(data.phone)
+    async with writing():
+        existing = await find_by_phone(phone)
+        if existing is None or existing["erased_at"] is not None:
+            raise NotFound("customer.phone_unknown", phone=rules.mask_phone(phone))
+        if actor.store_id is not None and await add_follower(existing["id"], actor.store_id):
+            await timeline.add(existing["id"], "followed_in_store", store_id=actor.store_id, staff_id=actor.staff_id)
+            await audit.record(actor, "customer.follow_in_store", "customer", existing["id"])
+        for grant in data.consents:
+            await record_consent(existing["id"], grant, channel="store", actor=actor)
+    return await detail(existing["id"])
+
+
 # handover -------------------------------------------------------------------------------
 
 
