@@ -24,6 +24,6 @@ async def check_alerts() -> None:
     await alerts.check()
 
 
-worker.register("care.plan", PLAN_EVERY, plan)
-worker.register("care.dispatch", DISPATCH_EVERY, dispatch)
+worker.register("care.plan", PLAN_EVERY, plan, lease_seconds=1800)  # a million customers take a while
+worker.register("care.dispatch", DISPATCH_EVERY, dispatch, exclusive=False)  # rows are leased one by one
 worker.register("care.alerts", ALERTS_EVERY, check_alerts)
