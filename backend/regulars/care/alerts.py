@@ -51,10 +51,14 @@ async def _evaluate(store: dict, now: dt.datetime) -> list[Breach]:
         follows = await customers.follows_between(store["id"], start, end)
         found.append(("follows_low", "store", rules.below_floor(follows, limits["follows_floor"]),
                       base | {"day": yesterday.isoformat(), "value": follows, "threshold": limits["follows_floor"]}))
+    else:  # switched off: whatever was open is over
+        found.append(("follows_low", "store", rules.Level(False, ""), base))
     if limits["overdue_tasks_max"] > 0:
         overdue = (await tasks.overdue_counts({store["id"]: today}))[store["id"]]
         found.append(("tasks_overdue", "store", rules.above_ceiling(overdue, limits["overdue_tasks_max"]),
                       base | {"value": overdue, "threshold": limits["overdue_tasks_max"]}))
+    else:
+        found.append(("tasks_overdue", "store", rules.Level(False, ""), base))
     clerks = await stores.active_clerks(store["id"])
     activity = await timeline.last_activity_by_staff([c["id"] for c in clerks])
     outcomes = await tasks.last_outcome_by_staff()

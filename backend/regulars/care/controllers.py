@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from litestar import Controller, Request, Response, get, patch, post, put
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from regulars.care import alerts, jobs, planner, privacy, reference, schemas, service, tasks, unsubscribe  # noqa: F401
@@ -121,7 +121,7 @@ class CareReferenceController(Controller):
     async def chain_settings(self, request: Request) -> schemas.Settings:
         return await reference.get_settings(principal_of(request), None)
 
-    @put("/settings", guards=[admin_guard])
+    @patch("/settings", guards=[admin_guard])
     async def update_chain_settings(self, request: Request, data: JSONBody[schemas.SettingsUpdate]) -> schemas.Settings:
         return await reference.update_settings(principal_of(request), None, data)
 
@@ -129,7 +129,7 @@ class CareReferenceController(Controller):
     async def store_settings(self, request: Request, store_id: FromPath[int]) -> schemas.Settings:
         return await reference.get_settings(principal_of(request), store_id)
 
-    @put("/stores/{store_id:int}/settings", guards=[manager_guard])
+    @patch("/stores/{store_id:int}/settings", guards=[manager_guard])
     async def update_store_settings(self, request: Request, store_id: FromPath[int],
                                     data: JSONBody[schemas.SettingsUpdate]) -> schemas.Settings:
         return await reference.update_settings(principal_of(request), store_id, data)
