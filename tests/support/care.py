@@ -55,3 +55,21 @@ async def outbox(campaign_id: int) -> dict[int, dict]:
 
 def at(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=UTC)
+
+
+_task_refs = iter(range(-1, -10**9, -1))
+
+
+async def give_task(customer_id: int, *, due_on: dt.date, campaign_id: int | None = None, script: str = "回访",
+                    pool: bool = False) -> int:
+    """A clerk task straight through the task channel (no planner, no dispatcher, no clock involved)."""
+    from regulars.care import channels
+
+    row = (await raw("SELECT home_store, responsible_clerk FROM customer WHERE id = {}", customer_id))[0]
+    ref = next(_task_refs) - customer_id * 1000
+    message = channels.Message(
+        outbox_id=ref, customer_id=customer_id, store_id=row["home_store"], campaign_id=campaign_id or 0, lang="zh-CN",
+        title="", body=script, url=None, topic="t", ttl_seconds=60, urgency="low",
+        clerk_id=None if pool else row["responsible_clerk"], due_on=due_on, marketing=False)
+    answer = await channels.get("task").send(message)
+    return answer.detail["task_id"]

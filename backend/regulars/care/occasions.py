@@ -1,8 +1,8 @@
 """Occasions: for a campaign and a store-local day, which customers it applies to, as SQL.
 
 Each kind turns (occasion, local day, zone) into an `Observed`: the occasion date that keys the
-outbox row, a condition over `customer c` (and `customer_store cs`, the customer's membership of the
-store the row is for), and the last local day a contact may still go out. The calendar work happens
+outbox row, a condition over `customer c` (and, for a store's campaign, `customer_store cs`, the
+customer's membership of that store), and the last local day a contact may still go out. The calendar work happens
 here in Python, once per day; the customers are filtered by the database.
 """
 
@@ -49,6 +49,7 @@ class Context(NamedTuple):
     seasons: dict[int, tuple[tuple[int, int], tuple[int, int]]] = {}
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
+    joined_column: str = "cs.since"  # when the customer joined the store the row is for
 
 
 def with_defaults(occasion: Occasion) -> Occasion:
@@ -87,7 +88,7 @@ def observe(occasion: Occasion, ctx: Context) -> Observed | None:
     if kind == "birthday":
         return Observed(today, *_birthday_sql(target), tomorrow)
     if kind == "follow_anniversary":
-        return Observed(today, *_anniversary_sql(target, ctx.zone), tomorrow)
+        return Observed(today, *_anniversary_sql(target, ctx.zone, ctx.joined_column), tomorrow)
     if kind == "festival":
         if calendar.festival_date(occasion.festival, target.year) != target:
             return None
@@ -150,11 +151,11 @@ def _birthday_sql(day: dt.date) -> tuple[str, list[Any]]:
     return "(" + " OR ".join(parts) + ")", args
 
 
-def _anniversary_sql(day: dt.date, zone: str) -> tuple[str, list[Any]]:
+def _anniversary_sql(day: dt.date, zone: str, column: str) -> tuple[str, list[Any]]:
     parts, args = [], []
     for past, _years in calendar.anniversary_days(day, EARLIEST_FOLLOW_YEAR):
         start, end = calendar.local_day_bounds(past, zone)
-        parts.append("(cs.since >= {} AND cs.since < {})")
+        parts.append(f"({column} >= {{}} AND {column} < {{}})")
         args += [start, end]
     return ("(" + " OR ".join(parts) + ")", args) if parts else ("1 = 0", [])
 

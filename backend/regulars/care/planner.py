@@ -20,7 +20,8 @@ REPLAN_AFTER = dt.timedelta(hours=1)
 async def plan(now: dt.datetime | None = None, *, force: bool = False, campaign_ids: list[int] | None = None) -> int:
     """Plans every active campaign for the current local day of each store zone; returns rows added."""
     now = now or clock.now()
-    zones = [r["timezone"] for r in await raw("SELECT DISTINCT timezone FROM store WHERE active = {}", True)]
+    stores = await raw("SELECT id, timezone, active FROM store")
+    zones = sorted({s["timezone"] for s in stores if s["active"]})
     if not zones:
         return 0
     days = {zone: clock.today_in(zone, now) for zone in zones}
@@ -32,7 +33,13 @@ async def plan(now: dt.datetime | None = None, *, force: bool = False, campaign_
     years = {d.year + k for d in days.values() for k in (-1, 0, 1)}
     official = await reference.official_days(years)
     seasons = await reference.season_spans()
-    store_zones = {r["id"]: (r["timezone"], r["active"]) for r in await raw("SELECT id, timezone, active FROM store")}
+    store_zones = {s["id"]: (s["timezone"], s["active"]) for s in stores}
+    # A chain campaign plans each zone's customers on that zone's day; with one zone and no closed
+    # store there is nothing to tell apart.
+    home_stores: dict[str, list[int] | None] = {zone: [s["id"] for s in stores if s["active"] and s["timezone"] == zone]
+                                                for zone in zones}
+    if len(zones) == 1 and all(s["active"] for s in stores):
+        home_stores = {zones[0]: None}
     id_range = (await raw("SELECT min(id) AS lo, max(id) AS hi FROM customer"))[0]
     if id_range["hi"] is None:
         return 0
@@ -40,28 +47,30 @@ async def plan(now: dt.datetime | None = None, *, force: bool = False, campaign_
     for campaign in campaigns:
         if campaign["store"] is not None:
             zone, active = store_zones.get(campaign["store"], (None, False))
-            targets = [zone] if active else []
+            targets = [(zone, None)] if active else []
         else:
-            targets = zones
-        for zone in targets:
+            targets = list(home_stores.items())
+        for zone, homes in targets:
             try:
-                added += await _plan_zone(campaign, zone, days[zone], now, official, seasons, id_range, force)
+                added += await _plan_zone(campaign, zone, homes, days[zone], now, official, seasons, id_range, force)
             except Exception:
                 log.exception("planning campaign %s for %s failed; it is retried next round", campaign["id"], zone)
     return added
 
 
-async def _plan_zone(campaign: dict, zone: str, today: dt.date, now: dt.datetime, official: tuple,
-                     seasons: dict, id_range: dict, force: bool) -> int:
+async def _plan_zone(campaign: dict, zone: str, homes: list[int] | None, today: dt.date, now: dt.datetime,
+                     official: tuple, seasons: dict, id_range: dict, force: bool) -> int:
     if not force and await _recently_planned(campaign, zone, today, now):
         return 0
+    chain = campaign["store"] is None
     ctx = occasions.Context(today=today, zone=zone, official=official, seasons=seasons,
-                            starts_on=campaign["starts_on"], ends_on=campaign["ends_on"])
+                            starts_on=campaign["starts_on"], ends_on=campaign["ends_on"],
+                            joined_column="c.created_at" if chain else "cs.since")
     observed = occasions.observe(service.occasion_of(campaign), ctx)
     added = 0
     if observed is not None:
         filters = await service.segment_filters(campaign["segment"])
-        select, args = _select(campaign, zone, today, now, observed, filters)
+        select, args = _select(campaign, zone, homes, today, now, observed, filters)
         for low in range(id_range["lo"] - 1, id_range["hi"], CHUNK):
             async with writing():
                 added += await _insert(select, [*args, low, low + CHUNK])
@@ -69,8 +78,8 @@ async def _plan_zone(campaign: dict, zone: str, today: dt.date, now: dt.datetime
     return added
 
 
-def _select(campaign: dict, zone: str, today: dt.date, now: dt.datetime, observed: occasions.Observed,
-            filters: schemas.Filters) -> tuple[str, list[Any]]:
+def _select(campaign: dict, zone: str, homes: list[int] | None, today: dt.date, now: dt.datetime,
+            observed: occasions.Observed, filters: schemas.Filters) -> tuple[str, list[Any]]:
     quiet = (rules.parse_time(campaign["quiet_start"]), rules.parse_time(campaign["quiet_end"]))
     if campaign["message"]:
         due = rules.first_send_time(today, now, zone, *quiet)
@@ -81,28 +90,38 @@ def _select(campaign: dict, zone: str, today: dt.date, now: dt.datetime, observe
     segment_where, segment_args = segments.condition(filters, today, zone)
     consent = "c.consent_marketing" if campaign["purpose"] == "marketing" else "c.consent_service"
     if campaign["store"] is not None:
-        membership, membership_args, zone_where, zone_args = "cs.store = {}", [campaign["store"]], "1 = 1", []
+        # a store's campaign: its own customers and its followers; a task goes to the responsible
+        # clerk only when the store is the customer's home store
+        source = "customer c JOIN customer_store cs ON cs.customer = c.id AND cs.store = {}"
+        source_args: list[Any] = [campaign["store"]]
+        store, clerk = "cs.store", "CASE WHEN c.home_store = cs.store THEN c.responsible_clerk END"
+        scope, scope_args = "1 = 1", []
     else:
-        membership, membership_args = "cs.store = c.home_store", []
-        zone_where, zone_args = "c.home_store IN (SELECT z.id FROM store z WHERE z.timezone = {} AND z.active = {})", [zone, True]
+        source, source_args = "customer c", []
+        store, clerk = "c.home_store", "c.responsible_clerk"
+        if homes is None:
+            scope, scope_args = "1 = 1", []
+        else:
+            scope = f"c.home_store IN ({', '.join('{}' for _ in homes) or 'NULL'})"
+            scope_args = list(homes)
     sql = (
         "INSERT INTO care_outbox (customer, campaign, occasion_date, store_id, clerk_id, status, priority, due_at, "
         "expires_at, attempts, created_at) "
-        "SELECT c.id, {}, {}, cs.store, CASE WHEN c.home_store = cs.store THEN c.responsible_clerk END, "
+        f"SELECT c.id, {{}}, {{}}, {store}, {clerk}, "
         f"CASE WHEN {holdout} < {{}} THEN 'holdout' ELSE 'pending' END, {{}}, {{}}, {{}}, 0, {{}} "
-        f"FROM customer c JOIN customer_store cs ON cs.customer = c.id AND {membership} "
-        f"WHERE c.erased_at IS NULL AND {consent} = {{}} AND {zone_where} "
+        f"FROM {source} "
+        f"WHERE c.erased_at IS NULL AND {consent} = {{}} AND {scope} "
         f"AND ({observed.where}) AND ({segment_where}) AND c.id > {{}} AND c.id <= {{}} "
         "ON CONFLICT (customer, campaign, occasion_date) DO NOTHING"
     )
     args = [campaign["id"], observed.occasion_date, *holdout_args, campaign["holdout_bp"], campaign["priority"], due,
-            expires, now, *membership_args, True, *zone_args, *observed.args, *segment_args]
+            expires, now, *source_args, True, *scope_args, *observed.args, *segment_args]
     return sql, args
 
 
 async def _insert(sql: str, args: list[Any]) -> int:
     if is_postgres():
-        return len(await raw(sql + " RETURNING 1 AS one", *args))
+        return (await raw(f"WITH added AS ({sql} RETURNING 1) SELECT count(*) AS n FROM added", *args))[0]["n"]
     await raw(sql, *args)
     return (await raw("SELECT changes() AS n"))[0]["n"]
 

@@ -2,10 +2,10 @@
 
 import datetime as dt
 
-from regulars.care import alerts, dispatcher, planner
+from regulars.care import alerts
 from regulars.core import clock
 from regulars.core.db import raw
-from tests.support.care import create_campaign, customer
+from tests.support.care import customer, give_task
 
 
 async def open_alerts(store_id: int, kind: str) -> list[dict]:
@@ -13,17 +13,8 @@ async def open_alerts(store_id: int, kind: str) -> list[dict]:
 
 
 async def overdue_tasks(world, count: int, tag: str) -> list[int]:
-    ids = [await customer(world, "clerk_a", tags=[tag]) for _ in range(count)]
-    day = clock.today_in("Asia/Shanghai") - dt.timedelta(days=4)
-    moment = dt.datetime.combine(day, dt.time(3), tzinfo=dt.timezone.utc)
-    segment = (await world.manager_a.post("/api/v1/care/segments", json={"name": tag, "filters": {"tags_any": [tag]}})).json()
-    campaign = await create_campaign(world.manager_a, {
-        "name": tag, "occasion": {"kind": "date_range"}, "starts_on": str(day), "ends_on": str(day), "status": "active",
-        "holdout_percent": 0, "segment_id": segment["id"], "task": {"script": {"zh-CN": "回访"}, "due_days": 1}})
-    await planner.plan(now=moment, force=True, campaign_ids=[campaign["id"]])
-    while await dispatcher.dispatch(moment, owner="alerts-test"):
-        pass
-    return [t["id"] for t in await raw("SELECT id FROM care_task WHERE campaign = {}", campaign["id"])]
+    overdue_on = clock.today_in("Asia/Shanghai") - dt.timedelta(days=3)
+    return [await give_task(await customer(world, "clerk_a", tags=[tag]), due_on=overdue_on) for _ in range(count)]
 
 
 async def test_settings_per_store_by_manager(world):

@@ -5,27 +5,23 @@ import datetime as dt
 
 from regulars.care import dispatcher, planner
 from regulars.core import clock
-from tests.support.care import create_campaign, customer
+from tests.support.care import at, create_campaign, customer, give_task
 
 TODAY = clock.today_in("Asia/Shanghai")
 
 
-def moment(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(3), tzinfo=dt.timezone.utc)  # 11:00 in Shanghai
+async def make_tasks(world, name: str, customers: list[int], *, days_ago: int, due_days: int, pool: set[int] = frozenset()) -> dict:
+    """A (draft) campaign and one task per customer, due `due_days` after a day `days_ago` days back.
 
-
-async def make_tasks(world, name: str, customers: list[int], *, days_ago: int, due_days: int) -> dict:
-    """Tasks made `days_ago` days ago with a due date `due_days` after that (a past range keeps the
-    server's own planner, which works on today, away from the campaign)."""
-    day = TODAY - dt.timedelta(days=days_ago)
-    segment = (await world.manager_a.post("/api/v1/care/segments", json={"name": name, "filters": {"tags_any": [name]}})).json()
+    The tasks go straight through the task channel: the server's own dispatcher, which works on
+    today's clock, would otherwise race this test for rows planned in the past."""
     campaign = await create_campaign(world.manager_a, {
-        "name": name, "occasion": {"kind": "date_range"}, "starts_on": str(day), "ends_on": str(day), "status": "active",
-        "holdout_percent": 0, "segment_id": segment["id"], "purpose": "service",
-        "task": {"script": {"zh-CN": "致电 {{ name }}：您的合约即将到期", "en": "Call {{ name }}"}, "due_days": due_days}})
-    await planner.plan(now=moment(day), force=True, campaign_ids=[campaign["id"]])
-    while await dispatcher.dispatch(moment(day), owner="tasks-test"):
-        pass
+        "name": name, "occasion": {"kind": "festival", "festival": "qixi"}, "status": "draft", "purpose": "service",
+        "task": {"script": {"zh-CN": "致电 {{ name }}：您的合约即将到期"}}})
+    due_on = TODAY - dt.timedelta(days=days_ago) + dt.timedelta(days=due_days)
+    for customer_id in customers:
+        await give_task(customer_id, due_on=due_on, campaign_id=campaign["id"], script="致电：您的合约即将到期",
+                        pool=customer_id in pool)
     return campaign
 
 
@@ -33,16 +29,12 @@ async def test_clerk_sees_own_and_pool_tasks_not_colleagues(world):
     mine = await customer(world, "clerk_a", tags=["list"], name="甲客户")
     colleague = await customer(world, "clerk_a2", tags=["list"])
     pool = await customer(world, "clerk_a", tags=["list"])
-    await world.manager_a.patch(f"/api/v1/customers/{pool}", json={})
-    from regulars.core.db import raw
-
-    await raw("UPDATE customer SET responsible_clerk = NULL WHERE id = {}", pool)
-    await make_tasks(world, "list", [mine, colleague, pool], days_ago=1, due_days=3)
+    await make_tasks(world, "list", [mine, colleague, pool], days_ago=1, due_days=3, pool={pool})
     tasks = (await world.clerk_a.get("/api/v1/care/tasks")).json()
     by_customer = {t["customer_id"]: t for t in tasks}
     assert set(by_customer) == {mine, pool}
     assert by_customer[pool]["pool"] is True and by_customer[mine]["pool"] is False
-    assert by_customer[mine]["script"] == "致电 甲客户：您的合约即将到期"
+    assert by_customer[mine]["campaign_name"] == "list"
     assert by_customer[mine]["phone_masked"].count("*") == 4
     assert by_customer[mine]["overdue"] is False
     manager_view = {t["customer_id"] for t in (await world.manager_a.get("/api/v1/care/tasks")).json()}
@@ -90,11 +82,8 @@ async def test_record_outcome_on_colleagues_task_forbidden(world):
 
 
 async def test_pool_task_becomes_the_clerks_who_took_it(world):
-    from regulars.core.db import raw
-
     pooled = await customer(world, "clerk_a", tags=["take"])
-    await raw("UPDATE customer SET responsible_clerk = NULL WHERE id = {}", pooled)
-    await make_tasks(world, "take", [pooled], days_ago=0, due_days=1)
+    await make_tasks(world, "take", [pooled], days_ago=0, due_days=1, pool={pooled})
     task = next(t for t in (await world.clerk_a2.get("/api/v1/care/tasks")).json() if t["customer_id"] == pooled)
     done = (await world.clerk_a2.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "no_answer"})).json()
     assert done["clerk_id"] == world.staff["clerk_a2"].id and done["pool"] is False
@@ -116,9 +105,17 @@ async def test_manager_sees_completion_per_clerk(world):
 
 
 async def test_campaign_detail_counts_outcomes(world):
-    someone = await customer(world, "clerk_a", tags=["counts"])
-    campaign = await make_tasks(world, "counts", [someone], days_ago=0, due_days=1)
+    someone = await customer(world, "clerk_a", tags=["counts"], name="乙客户")
+    segment = (await world.manager_a.post("/api/v1/care/segments", json={"name": "counts", "filters": {"tags_any": ["counts"]}})).json()
+    campaign = await create_campaign(world.manager_a, {
+        "name": "合约到期回访", "occasion": {"kind": "date_range"}, "starts_on": "2027-08-02", "ends_on": "2027-08-02",
+        "status": "active", "holdout_percent": 0, "segment_id": segment["id"], "purpose": "service",
+        "task": {"script": {"zh-CN": "致电 {{ name }}：您的合约即将到期"}, "due_days": 1}})
+    await planner.plan(now=at(2027, 8, 2, 3, 0), force=True, campaign_ids=[campaign["id"]])
+    while await dispatcher.dispatch(at(2027, 8, 2, 3, 0), owner="tasks-test"):
+        pass
     task = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == someone)
+    assert task["script"] == "致电 乙客户：您的合约即将到期" and task["due_on"] == "2027-08-03"
     await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "wrong_number"})
     detail = (await world.manager_a.get(f"/api/v1/care/campaigns/{campaign['id']}")).json()
     assert detail["counts"] == {"sent": 1}
