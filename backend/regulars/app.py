@@ -27,6 +27,7 @@ from regulars.core import db
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
+from regulars.coupons.controllers import routers as coupon_routers
 from regulars.customers.controllers import routers as customer_routers
 from regulars.settings import PROJECT_ROOT, get_settings
 from regulars.stores.auth import session_middleware
@@ -135,7 +136,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     settings = get_settings()
-    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers]
+    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers, *coupon_routers]
     if PWA_DIR.is_dir():
         route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))
     return Litestar(
