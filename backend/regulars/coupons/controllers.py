@@ -108,7 +108,7 @@ class CustomerCouponController(Controller):
         self,
         request: Request,
         customer_id: FromPath[int],
-        coupon_state: Annotated[schemas.State | None, QueryParameter(query="state")] = None,
+        coupon_state: Annotated[schemas.State | None, QueryParameter(name="state")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> schemas.CouponPage:

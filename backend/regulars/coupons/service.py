@@ -52,13 +52,18 @@ def to_schema(row: dict) -> schemas.Coupon:
     )
 
 
+async def dict_rows(sql: str, *args: Any) -> list[dict]:
+    """Rows as plain dicts (PostgreSQL hands back immutable records)."""
+    return [dict(r) for r in await raw(sql, *args)]
+
+
 async def row_by_id(coupon_id: int) -> dict | None:
-    rows = await raw(f"{SELECT_COUPON} WHERE c.id = {{}}", coupon_id)
+    rows = await dict_rows(f"{SELECT_COUPON} WHERE c.id = {{}}", coupon_id)
     return rows[0] if rows else None
 
 
 async def row_by_code(code: str) -> dict | None:
-    rows = await raw(f"{SELECT_COUPON} WHERE c.code = {{}}", code)
+    rows = await dict_rows(f"{SELECT_COUPON} WHERE c.code = {{}}", code)
     return rows[0] if rows else None
 
 
@@ -146,7 +151,7 @@ async def _customer(actor: Principal | None, customer_id: int) -> dict:
 
 
 async def _by_source(template_id: int, customer_id: int, source: str, source_ref: str) -> dict | None:
-    rows = await raw(f"{SELECT_COUPON} WHERE c.template = {{}} AND c.customer = {{}} AND c.source = {{}} "
+    rows = await dict_rows(f"{SELECT_COUPON} WHERE c.template = {{}} AND c.customer = {{}} AND c.source = {{}} "
                      "AND c.source_ref = {}", template_id, customer_id, source, source_ref)
     return rows[0] if rows else None
 
@@ -156,7 +161,7 @@ async def _take_stock(actor: Principal | None, template_id: int, now: dt.datetim
     reach, args = "", []
     if actor is not None and not actor.is_admin:
         reach, args = " AND (store IS NULL OR store = {})", [actor.store_id]
-    rows = await raw(
+    rows = await dict_rows(
         "UPDATE coupon_template SET issued = issued + 1 WHERE id = {} AND active = {} "
         "AND (stock IS NULL OR issued < stock) AND (valid_days IS NOT NULL OR valid_until > {})" + reach +
         " RETURNING id, name_zh, scope, valid_from, valid_until, valid_days, per_customer_limit, stock, issued",
