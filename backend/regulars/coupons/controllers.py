@@ -6,6 +6,7 @@ import asyncio
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from regulars.core.auth import manager_guard, principal_of, staff_guard
@@ -51,7 +52,7 @@ class CouponController(Controller):
     tags = ["coupons"]
     guards = [staff_guard]
 
-    @post("/", status_code=201, responses={200: None})
+    @post("/", status_code=201, responses={200: ResponseSpec(schemas.Coupon, description="Idempotency-Key replayed")})
     async def issue_coupon(
         self, request: Request, data: JSONBody[schemas.IssueRequest], idempotency_key_: IdempotencyHeader = None
     ) -> Response[schemas.Coupon]:

@@ -27,6 +27,10 @@ REDEEM_SQL = (
     "AND (scope = 'chain' OR (scope = 'issuing' AND issued_store = {}) OR (scope = 'list' AND EXISTS "
     "(SELECT 1 FROM coupon_template_store ts WHERE ts.template = coupon.template AND ts.store = {})))"
 )
+COUPON_RETURNING = (
+    "id, code, template, customer, state, scope, issued_at, valid_from, valid_until, issued_store, issued_by, "
+    "source, source_ref, redeemed_at, redeemed_store, redeemed_by, expired_at"
+)
 REVERSE_SQL = (
     "UPDATE coupon SET state = 'issued', redeemed_at = NULL, redeemed_store = NULL, redeemed_by = NULL, "
     "redeemed_channel = NULL, redeemed_device = NULL, purchase_id = NULL "
@@ -67,16 +71,17 @@ async def redeem(
             if spend_fen is not None:
                 sql += " AND EXISTS (SELECT 1 FROM coupon_template t WHERE t.id = coupon.template AND t.min_spend_fen <= {})"
                 args.append(spend_fen)
-            changed = await raw(sql + " RETURNING id", *args)
+            changed = await raw(sql + " RETURNING " + COUPON_RETURNING, *args)
             if changed:
-                return await _record(actor, changed[0]["id"], store_id, staff_id, channel, device, purchase_id, spend_fen, now)
+                return await _record(actor, dict(changed[0]), store_id, staff_id, channel, device, purchase_id, spend_fen, now)
             await _refuse(actor, parsed, shown, store_id, spend_fen, now)
     raise Conflict()
 
 
-async def _record(actor: Actor, coupon_id: int, store_id: int, staff_id: int | None, channel: str, device: str | None,
+async def _record(actor: Actor, row: dict, store_id: int, staff_id: int | None, channel: str, device: str | None,
                   purchase_id: int | None, spend_fen: int | None, now: dt.datetime) -> schemas.Redemption:
-    row = await service.row_by_id(coupon_id)
+    coupon_id = row["id"]
+    row.update(await templates.display(row["template"]))
     inserted = await raw(
         "INSERT INTO coupon_redemption (coupon, customer, store, staff_id, channel, device, purchase_id, spend_fen, "
         "at, reverse_reason) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, '') RETURNING id",

@@ -36,6 +36,21 @@ async def store_info(store_id: int) -> tuple[str, str]:
     return found
 
 
+_display_cache: dict[int, tuple[float, dict]] = {}
+DISPLAY_FIELDS = ("name_zh", "name_en", "kind", "amount_off_fen", "percent_off", "max_off_fen", "item", "min_spend_fen")
+
+
+async def display(template_id: int) -> dict:
+    """What a coupon shows of its template (names, kind, value), cached briefly: read on every redemption."""
+    cached = _display_cache.get(template_id)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    row = await CouponTemplate.select(*[getattr(CouponTemplate, f) for f in DISPLAY_FIELDS]).where(
+        CouponTemplate.id == template_id).first()
+    _display_cache[template_id] = (time.monotonic() + STORE_CACHE_SECONDS, row)
+    return row
+
+
 def visible(actor: Principal | None, row: dict) -> bool:
     return actor is None or actor.is_admin or row["store"] is None or row["store"] == actor.store_id
 
@@ -177,6 +192,7 @@ async def update(actor: Principal, template_id: int, data: schemas.TemplateUpdat
         if store_ids is not None:
             await CouponTemplateStore.delete().where(CouponTemplateStore.template == template_id)
             await CouponTemplateStore.insert(*[CouponTemplateStore(template=template_id, store=s) for s in store_ids])
+        _display_cache.pop(template_id, None)
         await audit.record(actor, "coupon_template.update", "coupon_template", template_id, store_id=row["store"],
                            detail={"fields": fields})
     return await get(actor, template_id)
