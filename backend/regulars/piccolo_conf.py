@@ -12,5 +12,6 @@ APP_REGISTRY = AppRegistry(
         "regulars.core.piccolo_app",
         "regulars.stores.piccolo_app",
         "regulars.customers.piccolo_app",
+        "regulars.coupons.piccolo_app",
     ]
 )

@@ -43,15 +43,32 @@ async def import_job_of_b(world: World) -> int:
     return await importer.start(principal_b(world), "b.csv", True)
 
 
+async def coupon_template_of_b(world: World) -> int:
+    from tests.support.coupons import make_template
+
+    return (await make_template(world, owner="manager_b")).id
+
+
+async def coupon_of_b(world: World) -> int:
+    from tests.support.coupons import make_coupon
+
+    customer_id = await customer_of_b(world)
+    return (await make_coupon(world, await coupon_template_of_b(world), customer_id, clerk="clerk_b")).id
+
+
 FACTORIES: dict[str, Factory] = {
     "customer_id": customer_of_b,
     "store_id": store_b,
     "staff_id": staff_of_b,
     "job_id": import_job_of_b,
+    "template_id": coupon_template_of_b,
+    "coupon_id": coupon_of_b,
 }
 
 # Bodies that pass validation, so that the reach check (not the parser) answers.
 EXAMPLE_BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/customers/{customer_id:int}/notes"): {"text": "备注"},
     ("POST", "/api/v1/customers/{customer_id:int}/consents"): {"purpose": "marketing", "granted": True, "notice_version": "v1"},
+    ("PATCH", "/api/v1/coupon-templates/{template_id:int}"): {"name_zh": "改名"},
+    ("POST", "/api/v1/coupons/{coupon_id:int}/reverse"): {"reason": "顾客退货"},
 }

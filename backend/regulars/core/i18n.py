@@ -85,8 +85,8 @@ register(
             "en": "These fields cannot be set: {fields}",
         },
         "error.idempotency_mismatch": {
-            "zh-CN": "Idempotency-Key {key} 已用于另一请求内容",
-            "en": "Idempotency-Key {key} was already used with a different body",
+            "zh-CN": "Idempotency-Key {idempotency_key} 已用于另一请求内容",
+            "en": "Idempotency-Key {idempotency_key} was already used with a different body",
         },
         "error.idempotency_key": {
             "zh-CN": "Idempotency-Key 须为 8-200 个可见字符",
