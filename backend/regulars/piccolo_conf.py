@@ -12,5 +12,7 @@ APP_REGISTRY = AppRegistry(
         "regulars.core.piccolo_app",
         "regulars.stores.piccolo_app",
         "regulars.customers.piccolo_app",
+        "regulars.points.piccolo_app",
+        "regulars.purchases.piccolo_app",
     ]
 )
