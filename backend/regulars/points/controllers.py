@@ -7,6 +7,7 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from regulars.core.auth import admin_guard, manager_guard, principal_of, staff_guard
@@ -14,6 +15,10 @@ from regulars.core.http import idempotency_key, language, outcome_response, page
 from regulars.points import grants, jobs, rulebook, schemas, service  # noqa: F401  (jobs registers the room's work)
 
 _running: set[asyncio.Task] = set()
+
+
+def replayed(shape: type) -> ResponseSpec:
+    return ResponseSpec(data_container=shape, description="The stored answer to a replayed Idempotency-Key")
 
 
 class CustomerPointsController(Controller):
@@ -32,7 +37,7 @@ class CustomerPointsController(Controller):
         paging = page(limit, offset)
         return await service.summary(principal_of(request), customer_id, paging.limit, paging.offset)
 
-    @post("/adjust", status_code=201, guards=[manager_guard], responses={200: None})
+    @post("/adjust", status_code=201, guards=[manager_guard], responses={200: replayed(schemas.Entry)})
     async def adjust_points(
         self,
         request: Request,
@@ -48,7 +53,7 @@ class PointsController(Controller):
     tags = ["points"]
     guards = [staff_guard]
 
-    @post("/grants", status_code=202, guards=[manager_guard], responses={200: None})
+    @post("/grants", status_code=202, guards=[manager_guard], responses={200: replayed(schemas.Grant)})
     async def grant_points(
         self,
         request: Request,

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from regulars.core.auth import manager_guard, principal_of, staff_guard
@@ -19,12 +20,16 @@ from regulars.purchases import importer, privacy, schemas, service  # noqa: F401
 _running: set[asyncio.Task] = set()
 
 
+def replayed(shape: type) -> ResponseSpec:
+    return ResponseSpec(data_container=shape, description="The stored answer to a replayed Idempotency-Key")
+
+
 class PurchaseController(Controller):
     path = "/api/v1/purchases"
     tags = ["purchases"]
     guards = [staff_guard]
 
-    @post("/", status_code=201, responses={200: None})
+    @post("/", status_code=201, responses={200: replayed(schemas.Purchase)})
     async def record_purchase(
         self,
         request: Request,
