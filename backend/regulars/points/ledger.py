@@ -8,17 +8,31 @@ conditional update, and the table's CHECK (balance >= 0) is the last line of def
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Any
+from typing import Any, AsyncIterator
 
 from regulars.core import clock
-from regulars.core.db import raw, writing
+from regulars.core.db import engine, raw, writing
 from regulars.core.errors import Conflict
 from regulars.customers import timeline
 from regulars.points import rules
 from regulars.points.schemas import Entry
 
 ENTRY_COLUMNS = "id, kind, points, balance_after, source_kind, source_id, store_id, staff_id, reason, at"
+
+
+@contextlib.asynccontextmanager
+async def all_or_nothing() -> AsyncIterator[None]:
+    """A write unit whose effects are undone on error even inside a caller's larger transaction (a savepoint)."""
+    async with writing():
+        savepoint = await engine().current_transaction.get().savepoint()
+        try:
+            yield
+        except BaseException:
+            await savepoint.rollback_to()
+            raise
+        await savepoint.release()
 
 
 def to_entry(row: dict[str, Any]) -> Entry:

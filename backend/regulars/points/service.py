@@ -102,7 +102,7 @@ async def exchange(actor: Principal | None, customer_id: int, points: int, issue
     """
     if points <= 0:
         raise BadInput("points.exchange_price", field="points", points=points)
-    async with writing():
+    async with ledger.all_or_nothing():  # even if a caller's transaction goes on after `issue` fails
         if actor is not None:
             await customers.reachable(actor, customer_id)
         reference = reference or uuid.uuid4().hex

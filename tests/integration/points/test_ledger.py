@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from regulars.core import audit, clock
-from regulars.core.db import raw
+from regulars.core.db import raw, writing
 from regulars.core.errors import Conflict
 from regulars.points import grants
 from regulars.points import service as points
@@ -49,6 +49,25 @@ async def test_exchange_issue_fails_debit_rolled_back(world):
     assert await rows_marked("test.issue_fails") == 0
     assert await balance_and_ledger(customer_id) == (100, 100)
     assert (await raw("SELECT COUNT(*) AS n FROM points_entry WHERE customer = {} AND kind = 'redeem'", customer_id))[0]["n"] == 0
+
+
+async def test_exchange_issue_fails_inside_a_larger_transaction_still_rolled_back(world):
+    customer_id = await new_customer(world.clerk_a)
+    await points.earn(customer_id, 100, source_kind="test", source_id=key())
+
+    async def issue(entry_id: int) -> None:
+        await audit.record(None, "test.issue_nested", "points_entry", entry_id)
+        raise Conflict("error.conflict")
+
+    async with writing():
+        try:
+            await points.exchange(None, customer_id, 60, issue)
+        except Conflict:
+            pass  # the caller carries on with its own transaction
+        await audit.record(None, "test.caller_goes_on", "customer", customer_id)
+    assert await rows_marked("test.issue_nested") == 0
+    assert await rows_marked("test.caller_goes_on") == 1
+    assert await balance_and_ledger(customer_id) == (100, 100)
 
 
 async def test_exchange_insufficient_balance_issues_nothing(world):
