@@ -15,7 +15,7 @@ from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.errors import BadInput
 from regulars.core.http import idempotency_key, language, outcome_response, page
 from regulars.customers import importer as import_jobs
-from regulars.purchases import importer, privacy, schemas, service  # noqa: F401  (privacy registers export and erasure)
+from regulars.purchases import importer, invariants, privacy, schemas, service  # noqa: F401  (registrations)
 
 _running: set[asyncio.Task] = set()
 

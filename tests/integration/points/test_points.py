@@ -1,10 +1,16 @@
 """Points over real HTTP: balance and ledger, adjustments (idempotent, concurrent), timeline, rules, reach."""
 
 import asyncio
+import subprocess
 
 from regulars.core.db import raw
 from regulars.points import service as points
 from tests.support.loyalty import InvariantWatch, balance_and_ledger, key, new_customer
+from tests.support.server import ROOT, regulars_command
+
+
+def reconcile_command() -> subprocess.CompletedProcess:
+    return subprocess.run(regulars_command("reconcile"), cwd=ROOT, capture_output=True, text=True)
 
 
 async def adjust(client, customer_id, points_, reason="补录", idem=None):
@@ -146,8 +152,12 @@ async def test_points_reconcile_finds_a_drifted_balance(world):
     assert [(d.customer_id, d.balance, d.ledger, d.lots) for d in drift] == [(customer_id, 41, 40, 40)]
     assert (await world.admin.get("/api/v1/points/reconcile")).json()[0]["customer_id"] == customer_id
     assert (await world.manager_a.get("/api/v1/points/reconcile")).status_code == 403
+    drifted = reconcile_command()
+    assert drifted.returncode == 1 and f"customer {customer_id}: balance 41, ledger 40, lots 40" in drifted.stdout
     await raw("UPDATE points_balance SET balance = 40 WHERE customer = {}", customer_id)
     assert await points.reconcile() == []
+    clean = reconcile_command()
+    assert clean.returncode == 0 and "ok    points.ledger" in clean.stdout, clean.stdout
 
 
 async def test_points_balance_check_constraint_refuses_negative(world):

@@ -15,7 +15,7 @@ from regulars.points import service as points
 from tests.support.server import ROOT, regulars_command
 from tests.support.world import SYSTEM, make_store
 
-SAMPLES = Path(__file__).resolve().parents[4] / "shared" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 POS = SAMPLES / "purchases_pos_export_utf8.csv"
 CUSTOMERS = SAMPLES / "customers_billing_export_utf8.csv"
 

@@ -2,6 +2,7 @@
 
 import asyncio
 import datetime as dt
+import subprocess
 
 from lunar_python import Solar
 
@@ -9,6 +10,7 @@ from regulars.core import clock
 from regulars.core.db import raw
 from regulars.points import service as points
 from tests.support.loyalty import InvariantWatch, balance_and_ledger, key, new_customer
+from tests.support.server import ROOT, regulars_command
 
 
 async def buy(client, customer_id, idem=None, **fields):
@@ -253,3 +255,17 @@ async def test_purchases_export_and_erasure(world):
 
 async def test_points_and_purchases_reconcile_after_all(world):
     assert await points.reconcile() == []
+    clean = subprocess.run(regulars_command("reconcile"), cwd=ROOT, capture_output=True, text=True)
+    assert clean.returncode == 0, clean.stdout
+    assert "ok    purchases.numbers" in clean.stdout and "ok    purchases.refunds" in clean.stdout
+
+
+async def test_reconcile_detects_a_gap_in_purchase_numbers(world):
+    customer_id = await new_customer(world.clerk_a)
+    for _ in range(3):
+        await buy(world.clerk_a, customer_id)
+    await raw("UPDATE purchase SET seq = 4 WHERE customer = {} AND seq = 3", customer_id)
+    drifted = subprocess.run(regulars_command("reconcile"), cwd=ROOT, capture_output=True, text=True)
+    assert drifted.returncode == 1
+    assert f"customer {customer_id}: 3 purchases numbered 1..4, counter 3" in drifted.stdout
+    await raw("UPDATE purchase SET seq = 3 WHERE customer = {} AND seq = 4", customer_id)
