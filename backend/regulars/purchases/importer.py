@@ -16,7 +16,7 @@ from regulars.core import clock, idempotency
 from regulars.core.auth import Principal
 from regulars.core.db import writing
 from regulars.core.errors import BadInput, Conflict, DomainError, NotFound
-from regulars.customers import importer as jobs
+from regulars.customers import importer as import_jobs
 from regulars.customers import rules as customer_rules
 from regulars.customers import service as customers
 from regulars.customers.importer import RowError
@@ -94,7 +94,7 @@ def parse_row(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
 
 
 async def start(actor: Principal, filename: str, dry_run: bool) -> int:
-    return await jobs.start(actor, filename, dry_run, kind="purchases")
+    return await import_jobs.start(actor, filename, dry_run, kind="purchases")
 
 
 async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_run: bool) -> None:
@@ -103,11 +103,11 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
     errors: list[dict] = []
     try:
         header_row, rows = read_table(filename, content)
-        headers = jobs.match_headers(header_row, COLUMNS, REQUIRED)
+        headers = import_jobs.match_headers(header_row, COLUMNS, REQUIRED)
         store_ids = await stores.store_ids_by_code()
         zones = {sid: await stores.store_timezone(sid) for sid in store_ids.values()}
         ctx = Context(actor, headers, store_ids, zones, await stores.staff_ids_by_employee_no())
-        await jobs.progress(job_id, total=len(rows))
+        await import_jobs.progress(job_id, total=len(rows))
         parsed: list[tuple[int, dict[str, Any]]] = []
         for index, raw in enumerate(rows):
             line = index + 2  # the header is line 1, as a spreadsheet shows it
@@ -125,16 +125,16 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
                 counts["failed"] += 1
                 errors.append(_error(line, exc))
             if done % PROGRESS_EVERY == 0:
-                await jobs.progress(job_id, processed=len(rows) - len(parsed) + done, errors=errors, **counts)
+                await import_jobs.progress(job_id, processed=len(rows) - len(parsed) + done, errors=errors, **counts)
         errors.sort(key=lambda e: e["row"])
-        await jobs.progress(job_id, processed=len(rows), errors=errors, status="done", finished_at=clock.now(), **counts)
+        await import_jobs.progress(job_id, processed=len(rows), errors=errors, status="done", finished_at=clock.now(), **counts)
     except DomainError as exc:
         errors.append({"row": 0, "column": "", "key": exc.key, "params": exc.params})
-        await jobs.progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
+        await import_jobs.progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
     except Exception as exc:
         errors.append({"row": 0, "column": "", "key": "import.unreadable",
                        "params": {"filename": filename, "problem": type(exc).__name__}})
-        await jobs.progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
+        await import_jobs.progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
 
 
 def _error(line: int, exc: RowError) -> dict[str, Any]:
