@@ -32,6 +32,8 @@ from regulars.core.http import language
 from regulars.core.i18n import t
 from regulars.coupons.controllers import routers as coupon_routers
 from regulars.customers.controllers import routers as customer_routers
+from regulars.points.controllers import routers as points_routers
+from regulars.purchases.controllers import routers as purchase_routers
 from regulars.reports.controllers import routers as report_routers
 from regulars.settings import PROJECT_ROOT, get_settings
 from regulars.stores.auth import session_middleware
@@ -161,7 +163,8 @@ def create_app() -> Litestar:
     settings = get_settings()
     observability.configure_logging(settings.log_level)
     route_handlers: list[Any] = [
-        healthz, metrics, ping, *store_routers, *customer_routers, *coupon_routers, *report_routers,
+        healthz, metrics, ping, *store_routers, *customer_routers, *coupon_routers, *points_routers,
+        *purchase_routers, *report_routers,
     ]
     if PWA_DIR.is_dir():
         route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))

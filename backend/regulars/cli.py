@@ -1,4 +1,4 @@
-"""regulars serve | migrate | setup | worker | demo | create-staff | import-customers | openapi | reconcile | backup | restore"""
+"""regulars serve | migrate | setup | worker | demo | create-staff | import-customers | import-purchases | openapi | reconcile | backup | restore"""
 
 from __future__ import annotations
 
@@ -132,6 +132,25 @@ def cmd_import_customers(args: argparse.Namespace) -> None:
     asyncio.run(run())
 
 
+def cmd_import_purchases(args: argparse.Namespace) -> None:
+    from regulars.core.auth import Principal
+    from regulars.customers import importer as jobs
+    from regulars.purchases import importer
+
+    system = Principal(staff_id=0, username="cli", display_name="cli", role="admin", store_id=None)
+
+    async def run() -> None:
+        path = Path(args.file)
+        job_id = await importer.start(system, path.name, args.dry_run)
+        await importer.run(system, job_id, path.name, path.read_bytes(), args.dry_run)
+        job = await jobs.job(system, job_id, "zh-CN")
+        print(json.dumps({k: job[k] for k in ("status", "total", "created", "unchanged", "failed")}, ensure_ascii=False))
+        for error in job["errors"]:
+            print(f"  row {error['row']} {error['column']}: {error['message']}")
+
+    asyncio.run(run())
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from regulars import demo
 
@@ -228,6 +247,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true")
     p.set_defaults(func=cmd_import_customers)
+
+    p = sub.add_parser("import-purchases", help="import a POS export of purchases (CSV or XLSX), idempotent on 订单号")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true")
+    p.set_defaults(func=cmd_import_purchases)
 
     p = sub.add_parser("demo", help="fill a realistic demo chain")
     p.add_argument("--stores", type=int, default=30)

@@ -13,5 +13,7 @@ APP_REGISTRY = AppRegistry(
         "regulars.stores.piccolo_app",
         "regulars.customers.piccolo_app",
         "regulars.coupons.piccolo_app",
+        "regulars.points.piccolo_app",
+        "regulars.purchases.piccolo_app",
     ]
 )
