@@ -78,7 +78,10 @@ def on_validation_error(request: Request, exc: ValidationException) -> Response:
             continue
         field = str(item.get("key") or "body").removeprefix("$.")
         problem_text = str(item.get("message", ""))
-        if "Object contains unknown field" in problem_text and "`" in problem_text:
+        if "missing required field" in problem_text and "`" in problem_text:
+            field = problem_text.split("`")[1]
+            errors.append({"field": field, "message": t("error.missing_field", lang, field=field)})
+        elif "Object contains unknown field" in problem_text and "`" in problem_text:
             field = problem_text.split("`")[1]
             errors.append({"field": field, "message": t("error.unknown_fields", lang, fields=field)})
         else:

@@ -90,4 +90,5 @@ EXAMPLE_BODIES: dict[tuple[str, str], dict] = {
     ("PATCH", "/api/v1/coupon-templates/{template_id:int}"): {"name_zh": "改名"},
     ("POST", "/api/v1/coupons/{coupon_id:int}/reverse"): {"reason": "顾客退货"},
     ("POST", "/api/v1/customers/{customer_id:int}/points/adjust"): {"points": 10, "reason": "补录"},
+    ("POST", "/api/v1/customers/{customer_id:int}/points/exchange"): {"template_id": 1},
 }

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Quer
 
 from regulars.core.auth import admin_guard, manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response, page
-from regulars.points import grants, jobs, rulebook, schemas, service  # noqa: F401  (jobs registers the room's work)
+from regulars.points import exchange, grants, jobs, rulebook, schemas, service  # noqa: F401  (jobs registers the room's work)
 
 _running: set[asyncio.Task] = set()
 
@@ -36,6 +36,18 @@ class CustomerPointsController(Controller):
     ) -> schemas.Points:
         paging = page(limit, offset)
         return await service.summary(principal_of(request), customer_id, paging.limit, paging.offset)
+
+    @post("/exchange", status_code=201, responses={200: replayed(exchange.Exchanged)})
+    async def exchange_points(
+        self,
+        request: Request,
+        customer_id: FromPath[int],
+        data: JSONBody[exchange.ExchangeCreate],
+        idempotency_key_: Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)] = None,
+    ) -> Response[exchange.Exchanged]:
+        """Exchanges points for a coupon of a template with a points price: debit and issue, or neither."""
+        outcome = await exchange.exchange_for_coupon(principal_of(request), customer_id, data, idempotency_key(request))
+        return outcome_response(outcome)
 
     @post("/adjust", status_code=201, guards=[manager_guard], responses={200: replayed(schemas.Entry)})
     async def adjust_points(

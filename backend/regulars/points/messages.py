@@ -6,6 +6,10 @@ register(
             "zh-CN": "积分不足：余额 {balance}，需要 {points}",
             "en": "Not enough points: balance {balance}, {points} needed",
         },
+        "points.not_exchangeable": {
+            "zh-CN": "券模板 {name} 不能用积分兑换",
+            "en": "Coupon template {name} cannot be exchanged for points",
+        },
         "points.adjust_zero": {"zh-CN": "调整积分不能为 0", "en": "An adjustment cannot be 0 points"},
         "points.exchange_price": {
             "zh-CN": "兑换所需积分 {points} 无效",
