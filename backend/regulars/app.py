@@ -20,20 +20,19 @@ from litestar.exceptions import (
 )
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from regulars.core import db
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
+from regulars import pwa
 from regulars.customers.controllers import routers as customer_routers
-from regulars.settings import PROJECT_ROOT, get_settings
+from regulars.settings import get_settings
 from regulars.stores.auth import session_middleware
 from regulars.stores.controllers import routers as store_routers
 
 log = logging.getLogger("regulars")
-PWA_DIR = PROJECT_ROOT / "pwa"
 API_PREFIX = "/api/"
 
 
@@ -135,9 +134,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     settings = get_settings()
-    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers]
-    if PWA_DIR.is_dir():
-        route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))
+    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers, *pwa.routers()]
     return Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
