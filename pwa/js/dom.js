@@ -44,6 +44,7 @@ export function toast(message, kind = "info", ms = 3500) {
   const box = document.querySelector("[data-toasts]");
   if (!box) return;
   const item = h("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" }, message);
+  while (box.children.length >= 2) box.firstChild.remove();
   box.append(item);
   setTimeout(() => item.remove(), ms);
 }

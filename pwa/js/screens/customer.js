@@ -132,7 +132,10 @@ export default {
     };
 
     const loadTimeline = async (reset) => {
-      if (local) return;
+      if (local) {
+        clear(timelineList).append(h("li", { class: "muted small tl-empty" }, t("timeline.after_sync")));
+        return;
+      }
       if (reset) offset = 0;
       try {
         const items = await api.get(`/api/v1/customers/${id}/timeline?limit=${TIMELINE_PAGE}&offset=${offset}`);

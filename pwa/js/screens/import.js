@@ -2,7 +2,7 @@
 // its per-row errors in a table, then the real run of the same file.
 
 import * as api from "../api.js";
-import { clear, confirmDialog, h, svg, toast } from "../dom.js";
+import { append, clear, confirmDialog, h, svg, toast } from "../dom.js";
 import { t } from "../i18n.js";
 import { icons } from "../icons.js";
 
@@ -75,11 +75,11 @@ export default {
         showProgress(job);
         const finished = await follow(job.id);
         if (!alive()) return;
-        clear(output).append(
+        append(clear(output), [
           h("h2", {}, t(dryRun ? "import.dry_result" : "import.real_result")),
           finished.status === "failed" ? h("p", { class: "notice notice-error" }, t("import.failed")) : null,
           counts(finished),
-          errorTable(finished.errors || []));
+          errorTable(finished.errors || [])]);
         if (dryRun && finished.status === "done") {
           dryDone = true;
           output.append(h("p", { class: "muted" }, t(finished.failed ? "import.real_hint_failed" : "import.real_hint", { failed: finished.failed })));

@@ -31,8 +31,10 @@ export default {
             navigate(`/customers/${entry.problem.existingId}`);
           } }, t("outbox.open_existing")));
       }
-      buttons.push(h("button", { class: "btn", type: "button", dataset: { action: "retry" },
-        onclick: () => outbox.retry(entry.key) }, t("outbox.retry")));
+      if (!entry.problem?.existingId) {
+        buttons.push(h("button", { class: "btn", type: "button", dataset: { action: "retry" },
+          onclick: () => outbox.retry(entry.key) }, t("outbox.retry")));
+      }
       buttons.push(h("button", { class: "btn btn-danger", type: "button", dataset: { action: "discard" },
         onclick: async () => {
           const dependants = entry.kind === "customer.create" ? (await outbox.about(entry.local)).length - 1 : 0;
@@ -53,9 +55,9 @@ export default {
       const entries = await outbox.list();
       if (!alive()) return;
       const refused = entries.filter((e) => e.state === "refused");
-      summary.textContent = entries.length
-        ? t("outbox.summary", { count: entries.length, refused: refused.length })
-        : t("outbox.empty");
+      summary.textContent = !entries.length ? t("outbox.empty")
+        : refused.length ? t("outbox.summary", { count: entries.length, refused: refused.length })
+          : t("outbox.summary_pending", { count: entries.length });
       clear(list).append(...entries.map((entry) => {
         const [kind, who, what] = describe(entry);
         const isRefused = entry.state === "refused";
