@@ -2,6 +2,7 @@
 // values() gives the API's field names (money in fen, birthday as {calendar, month, day, year}).
 
 import { field, h, segmented } from "./dom.js";
+import { INTEREST_SUGGESTIONS, PLAN_SUGGESTIONS, TAG_SUGGESTIONS } from "./config.js";
 import { t } from "./i18n.js";
 
 function input(name, props = {}) {
@@ -72,7 +73,7 @@ export function profileForm(initial = {}, { onChange } = {}) {
   month.value = birthday.month ? String(birthday.month) : "";
   day.value = birthday.day ? String(birthday.day) : "";
   year.value = birthday.year ? String(birthday.year) : "";
-  const tags = chips("tags", initial.tags || [], t("form.tag_suggestions").split("|"), changed);
+  const tags = chips("tags", initial.tags || [], TAG_SUGGESTIONS, changed);
   const plan = input("plan", { value: initial.plan || "", autocomplete: "off", maxLength: 100,
                                list: "plan-suggestions" });
   const spend = input("monthly_spend", { type: "number", inputMode: "decimal", min: 0, step: "1",
@@ -85,12 +86,12 @@ export function profileForm(initial = {}, { onChange } = {}) {
   const familyLines = input("family_lines", { type: "number", inputMode: "numeric", min: 0, max: 20,
     value: initial.family_lines != null ? String(initial.family_lines) : "" });
   const occupation = input("occupation", { value: initial.occupation || "", autocomplete: "off", maxLength: 60 });
-  const interests = chips("interests", initial.interests || [], t("form.interest_suggestions").split("|"), changed);
+  const interests = chips("interests", initial.interests || [], INTEREST_SUGGESTIONS, changed);
   const notes = h("textarea", { name: "notes", rows: 3, maxLength: 2000, dataset: { input: "notes" } });
   notes.value = initial.notes || "";
 
   const planList = h("datalist", { id: "plan-suggestions" },
-    t("form.plan_suggestions").split("|").map((p) => h("option", { value: p })));
+    PLAN_SUGGESTIONS.map((p) => h("option", { value: p })));
 
   const node = h("div", { class: "profile-form" },
     h("fieldset", { class: "form-section" },

@@ -29,7 +29,8 @@ export function build({ onLogout }) {
   const langButton = h("button", {
     class: "btn btn-quiet", type: "button", dataset: { action: "lang" }, "aria-label": t("shell.switch_language"),
     onclick: () => setLang(lang() === "zh-CN" ? "en" : "zh-CN"),
-  }, svg(icons.globe), h("span", {}, t("shell.other_language")));
+  }, svg(icons.globe), h("span", { class: "hide-narrow" }, t("shell.other_language")),
+     h("span", { class: "show-narrow" }, t("shell.other_language_short")));
   const logoutButton = h("button", {
     class: "btn btn-quiet", type: "button", dataset: { action: "logout" },
     onclick: async () => {

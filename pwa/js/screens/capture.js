@@ -25,7 +25,7 @@ function meter(score, todo) {
     h("div", { class: "meter-head" }, h("span", {}, t("capture.completeness")), h("strong", {}, `${score}%`)),
     h("div", { class: "meter", role: "progressbar", "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": score },
       h("span", { style: { width: `${score}%` } })),
-    todo.length ? h("p", { class: "muted small" }, t("capture.ask_next", { fields: todo.slice(0, 3).map((f) => t(`field.${f}`)).join("、") })) : null);
+    todo.length ? h("p", { class: "muted small" }, t("capture.ask_next", { fields: todo.slice(0, 3).map((f) => t(`field.${f}`)).join(t("common.list_separator")) })) : null);
 }
 
 export default {

@@ -29,7 +29,7 @@ function yesNo(value) {
 
 function pendingLabel(entry) {
   if (entry.kind === "customer.note") return t("outbox.kind_note_text", { text: entry.body.text });
-  if (entry.kind === "customer.update") return t("outbox.kind_update_fields", { fields: Object.keys(entry.body).map((f) => t(`field.${f}`)).join("、") });
+  if (entry.kind === "customer.update") return t("outbox.kind_update_fields", { fields: Object.keys(entry.body).map((f) => t(`field.${f}`)).join(t("common.list_separator")) });
   return t(`outbox.kind.${entry.kind}`);
 }
 
@@ -68,7 +68,7 @@ function profileCard(c, local) {
       row(t("field.gender"), c.gender ? t(`gender.${c.gender}`) : "", "gender"),
       row(t("field.birthday"), format.birthday(c.birthday), "birthday"),
       row(t("field.occupation"), c.occupation, "occupation"),
-      row(t("field.interests"), (c.interests || []).join("、"), "interests"),
+      row(t("field.interests"), (c.interests || []).join(t("common.list_separator")), "interests"),
       local ? null : row(t("customer.source"), tOr(`source.${c.source}`, c.source), "source"),
       local ? null : row(t("customer.since"), format.date(c.created_at), "since"),
       c.notes ? row(t("field.notes"), c.notes, "notes") : null));
@@ -79,7 +79,7 @@ function productCard(c) {
     h("h2", { class: "card-title" }, t("form.section_product")),
     h("dl", { class: "kvs" },
       row(t("field.plan"), c.plan, "plan"),
-      row(t("field.monthly_spend"), c.monthly_spend_fen != null ? format.money(c.monthly_spend_fen) : "", "monthly_spend"),
+      row(t("field.monthly_spend_fen"), c.monthly_spend_fen != null ? format.money(c.monthly_spend_fen) : "", "monthly_spend"),
       row(t("field.device_model"), c.device_model, "device_model"),
       row(t("field.device_purchased_on"), c.device_purchased_on, "device_purchased_on"),
       row(t("field.contract_end_on"), c.contract_end_on, "contract_end_on"),

@@ -11,7 +11,7 @@ function describe(entry) {
   const who = [entry.label?.name, format.maskPhone(entry.label?.phone || entry.body?.phone)].filter(Boolean).join(" · ");
   if (entry.kind === "customer.note") return [t("outbox.kind.customer.note"), who, `“${entry.body.text}”`];
   if (entry.kind === "customer.update") {
-    return [t("outbox.kind.customer.update"), who, Object.keys(entry.body).map((f) => t(`field.${f}`)).join("、")];
+    return [t("outbox.kind.customer.update"), who, Object.keys(entry.body).map((f) => t(`field.${f}`)).join(t("common.list_separator"))];
   }
   return [t(`outbox.kind.${entry.kind}`), who, ""];
 }
