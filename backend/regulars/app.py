@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -22,12 +24,13 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.template.config import TemplateConfig
 
-from regulars.core import db
+from regulars import pwa, worker
+from regulars.core import db, observability
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
-from regulars import pwa
 from regulars.customers.controllers import routers as customer_routers
+from regulars.reports.controllers import routers as report_routers
 from regulars.settings import get_settings
 from regulars.stores.auth import session_middleware
 from regulars.stores.controllers import routers as store_routers
@@ -36,7 +39,7 @@ log = logging.getLogger("regulars")
 API_PREFIX = "/api/"
 
 
-def problem(request: Request, status: int, key: str, *, field: str | None = None, extra: dict | None = None,
+def problem(request: Request, status: int, key: str, /, *, field: str | None = None, extra: dict | None = None,
             headers: dict | None = None, **params: Any) -> Response:
     """One problem+json answer, its message in the caller's language (both kept for the log)."""
     lang = language(request)
@@ -117,6 +120,19 @@ async def healthz() -> Response[dict[str, str]]:
     return Response({"status": "ok", "database": "ok"})
 
 
+@get("/metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response[bytes]:
+    """Prometheus metrics: with REGULARS_METRICS_TOKEN as a bearer token, or from this machine."""
+    expected = get_settings().metrics_token
+    if expected:
+        allowed = secrets.compare_digest(request.headers.get("authorization", ""), f"Bearer {expected}")
+    else:
+        allowed = (request.client.host if request.client else "") in ("127.0.0.1", "::1")
+    if not allowed:
+        return problem(request, 403, "error.forbidden")
+    return Response(observability.metrics_text(), media_type=observability.METRICS_CONTENT_TYPE)
+
+
 @get("/api/v1/ping", tags=["operations"])
 async def ping() -> dict[str, str]:
     """A bare JSON answer: the benchmark's baseline."""
@@ -125,16 +141,25 @@ async def ping() -> dict[str, str]:
 
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Opens the database pool; runs the background jobs in this process unless workers run them."""
     await db.start()
+    stop = asyncio.Event()
+    jobs = asyncio.create_task(worker.loop(stop)) if get_settings().run_jobs_in_server else None
     try:
         yield
     finally:
+        stop.set()
+        if jobs is not None:
+            await jobs
         await db.stop()
 
 
 def create_app() -> Litestar:
     settings = get_settings()
-    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers, *pwa.routers()]
+    observability.configure_logging(settings.log_level)
+    route_handlers: list[Any] = [
+        healthz, metrics, ping, *store_routers, *customer_routers, *report_routers, *pwa.routers(),
+    ]
     return Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
@@ -160,8 +185,11 @@ def create_app() -> Litestar:
             path="/api/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),
+        logging_config=None,
         debug=False,
     )
 
 
-app = create_app
+def asgi() -> observability.ObservabilityMiddleware:
+    """What `regulars serve` runs: the app inside request ids, access logs and metrics."""
+    return observability.ObservabilityMiddleware(create_app())
