@@ -21,6 +21,7 @@ const SHELL = [
   "js/config.js",
   "js/db.js",
   "js/dom.js",
+  "js/existing.js",
   "js/format.js",
   "js/i18n.js",
   "js/icons.js",

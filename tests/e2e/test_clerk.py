@@ -89,3 +89,26 @@ async def test_edit_profile_sends_only_changes(world, tablet):
     timeline = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}/timeline")).json()
     updates = [item for item in timeline if item["kind"] == "updated"]
     assert [u["data"]["fields"] for u in updates] == ["plan"]
+
+
+async def test_capture_phone_of_other_store_joins_this_store(world, tablet):
+    phone = new_phone("182")
+    created = await world.clerk_b.post("/api/v1/customers", json={"phone": phone, "name": "二厅客户"},
+                                       headers={"Idempotency-Key": f"e2e-other-store-{phone}"})
+    customer_id = created.json()["id"]
+    await tablet.login("clerk_a")
+    await tablet.go("#/capture")
+    page = tablet.page
+    await page.fill("[data-input=phone]", phone)
+    await expect(page.locator("[data-phone-status=new]")).to_be_visible()  # not in this store's reach
+    await page.check("[data-input=consent_marketing]")
+    await page.click("[data-action=save]")
+    offer = page.locator("[data-match=other-store]")
+    await expect(offer).to_be_visible()
+    await tablet.shot("capture-other-store-zh-CN")
+    await offer.locator("[data-action=join-store]").click()
+    await expect(page.locator("[data-customer-name]")).to_have_text("二厅客户")
+    await tablet.expect_outbox(0)
+    customer = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}")).json()
+    assert world.store_a.id in customer["store_ids"]
+    assert customer["consent"]["marketing"] is True

@@ -2,6 +2,7 @@
 // then a short profile with consent. Saved through the outbox, so a Wi-Fi drop loses nothing.
 
 import * as api from "../api.js";
+import * as existing from "../existing.js";
 import { completeness, missing } from "../completeness.js";
 import { clear, field, h, showFieldError, svg, toast } from "../dom.js";
 import { t } from "../i18n.js";
@@ -18,6 +19,26 @@ function existingCard(id, text, navigate) {
     h("div", { class: "match-text" }, h("strong", {}, t("capture.already_customer")), h("span", {}, text)),
     h("button", { class: "btn btn-primary btn-large", type: "button", dataset: { action: "open-existing" },
                   onclick: () => navigate(`/customers/${id}`) }, t("capture.open_customer")));
+}
+
+/** Another store's customer is at the counter: offer to make them this store's customer too. */
+function otherStoreCard(phone, consents, navigate) {
+  const button = h("button", { class: "btn btn-primary btn-large", type: "button", dataset: { action: "join-store" } },
+    t("capture.join_store"));
+  const problem = h("span", { class: "field-error" });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      navigate(`/customers/${await existing.join(phone, consents)}`, { replace: true });
+    } catch (error) {
+      problem.textContent = error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail || "";
+      button.disabled = false;
+    }
+  });
+  return h("div", { class: "match card", dataset: { match: "other-store" } },
+    h("div", { class: "match-text" }, h("strong", {}, t("capture.other_store_customer")),
+      h("span", {}, t("capture.other_store_explain")), problem),
+    button);
 }
 
 function meter(score, todo) {
@@ -140,7 +161,11 @@ export default {
           saveButton.disabled = false;
           const problem = result.problem;
           if (problem.existingId) {
-            setStatus("exists", existingCard(problem.existingId, problem.detail, navigate));
+            const found = await existing.lookUp(problem.existingId).catch(() => ({ id: problem.existingId, inReach: true }));
+            if (!alive()) return;
+            setStatus("exists", found.inReach
+              ? existingCard(found.id, found.name ? `${found.name} · ${found.phone_masked}` : problem.detail, navigate)
+              : otherStoreCard(payload.phone, payload.consents || [], navigate));
             details.hidden = true;
             saveButton.disabled = true;
           } else if (!showFieldError(page, problem)) {

@@ -1,6 +1,8 @@
 // The outbox: what this tablet has not yet delivered, and what the server refused, to resolve.
 
+import * as api from "../api.js";
 import { clear, confirmDialog, h, svg, toast } from "../dom.js";
+import * as existing from "../existing.js";
 import * as format from "../format.js";
 import { t } from "../i18n.js";
 import { icons } from "../icons.js";
@@ -25,11 +27,21 @@ export default {
     const resolveButtons = (entry) => {
       const buttons = [];
       if (entry.problem?.existingId && entry.kind === "customer.create") {
-        buttons.push(h("button", { class: "btn btn-primary", type: "button", dataset: { action: "use-existing" },
-          onclick: async () => {
-            await outbox.useExisting(entry.key, entry.problem.existingId);
-            navigate(`/customers/${entry.problem.existingId}`);
-          } }, t("outbox.open_existing")));
+        const use = h("button", { class: "btn btn-primary", type: "button", dataset: { action: "use-existing" } },
+          t("outbox.open_existing"));
+        use.addEventListener("click", async () => {
+          use.disabled = true;
+          try {
+            const found = await existing.lookUp(entry.problem.existingId);
+            const id = found.inReach ? found.id : await existing.join(entry.body.phone, entry.body.consents || []);
+            await outbox.useExisting(entry.key, id);
+            navigate(`/customers/${id}`);
+          } catch (error) {
+            toast(error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail || "", "error");
+            use.disabled = false;
+          }
+        });
+        buttons.push(use);
       }
       if (!entry.problem?.existingId) {
         buttons.push(h("button", { class: "btn", type: "button", dataset: { action: "retry" },
