@@ -58,6 +58,12 @@ export async function list() {
   return me ? all.filter((e) => e.staffId === me.staff_id) : all;
 }
 
+/** Entries saved on this tablet by other staff, sent once they log in again. */
+export async function othersCount() {
+  const me = session.current();
+  return (await db.entries()).filter((e) => !me || e.staffId !== me.staff_id).length;
+}
+
 export async function count() {
   return (await list()).length;
 }

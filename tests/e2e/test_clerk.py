@@ -112,3 +112,38 @@ async def test_capture_phone_of_other_store_joins_this_store(world, tablet):
     customer = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}")).json()
     assert world.store_a.id in customer["store_ids"]
     assert customer["consent"]["marketing"] is True
+
+
+async def test_admin_names_the_home_store_when_capturing(world, tablet):
+    from tests.conftest import ADMIN_PASSWORD
+
+    phone = new_phone("183")
+    await tablet.login("admin", password=ADMIN_PASSWORD)
+    await tablet.go("#/capture")
+    page = tablet.page
+    await page.fill("[data-input=phone]", phone)
+    await page.fill("[data-input=name]", "区域建档")
+    await page.click("[data-action=save]")
+    await expect(page.locator("[data-error=home_store_id]")).not_to_be_empty()
+    await page.select_option("[data-input=home_store_id]", str(world.store_b.id))
+    await page.click("[data-action=save]")
+    await expect(page.locator("[data-customer-name]")).to_have_text("区域建档")
+    [found] = (await world.clerk_b.get("/api/v1/customers", params={"q": phone})).json()["items"]
+    assert found["home_store_id"] == world.store_b.id
+
+
+async def test_export_and_erasure_request_from_customer_page(world, tablet):
+    phone = new_phone("184")
+    await tablet.login("clerk_a")
+    await tablet.capture(phone, "要求删除")
+    page = tablet.page
+    async with page.expect_download() as download_info:
+        await page.click("[data-action=export]")
+    download = await download_info.value
+    assert download.suggested_filename.endswith(".json")
+    await page.click("[data-action=request-erasure]")
+    await page.locator("[data-dialog=confirm] [data-action=confirm]").click()
+    await expect(page.locator("[data-privacy-status]")).not_to_be_empty()
+    customer_id = int(page.url.rsplit("/", 1)[1])
+    timeline = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}/timeline")).json()
+    assert [item["kind"] for item in timeline].count("erasure_requested") == 1

@@ -11,6 +11,7 @@ import * as network from "../network.js";
 import * as outbox from "../outbox.js";
 import { normalisePhone, profileForm } from "../profile-form.js";
 import { NOTICE_VERSION } from "../config.js";
+import * as session from "../session.js";
 
 const WAIT_FOR_SERVER_MS = 8000;
 
@@ -71,6 +72,16 @@ export default {
         h("label", { class: "check" }, consentService, h("span", {}, t("consent.service"))),
         h("label", { class: "check" }, consentMarketing, h("span", {}, t("consent.marketing")))));
 
+    // A region admin belongs to no store: they say which store the customer belongs to.
+    const storePick = session.current().role === "admin"
+      ? h("select", { name: "home_store_id", dataset: { input: "home_store_id" } }, h("option", { value: "" }, t("capture.pick_store")))
+      : null;
+    if (storePick) {
+      api.get("/api/v1/stores").then((stores) => {
+        storePick.append(...stores.filter((st) => st.active).map((st) => h("option", { value: String(st.id) }, `${st.name}（${st.code}）`)));
+      }).catch(() => {});
+    }
+
     const redraw = () => {
       const values = form.values();
       clear(meterSlot).append(meter(completeness(values), missing(values)));
@@ -128,6 +139,7 @@ export default {
       if (consentService.checked) consents.push({ purpose: "service", granted: true, notice_version: NOTICE_VERSION });
       if (consentMarketing.checked) consents.push({ purpose: "marketing", granted: true, notice_version: NOTICE_VERSION });
       const out = { phone };
+      if (storePick?.value) out.home_store_id = Number(storePick.value);
       for (const [key, value] of Object.entries(values)) {
         const empty = value === null || value === "" || (Array.isArray(value) && !value.length);
         if (!empty) out[key] = value;
@@ -181,6 +193,7 @@ export default {
       h("div", { class: "capture-layout" },
         h("div", { class: "capture-main" },
           h("div", { class: "card phone-card" },
+            storePick ? field(t("field.home_store"), storePick, { name: "home_store_id" }) : null,
             field(t("field.phone"), phoneInput, { name: "phone" }),
             phoneStatus),
           details),

@@ -67,9 +67,11 @@ export default {
       const entries = await outbox.list();
       if (!alive()) return;
       const refused = entries.filter((e) => e.state === "refused");
+      const others = await outbox.othersCount();
       summary.textContent = !entries.length ? t("outbox.empty")
         : refused.length ? t("outbox.summary", { count: entries.length, refused: refused.length })
           : t("outbox.summary_pending", { count: entries.length });
+      if (others) summary.textContent += ` ${t("outbox.others", { count: others })}`;
       clear(list).append(...entries.map((entry) => {
         const [kind, who, what] = describe(entry);
         const isRefused = entry.state === "refused";
