@@ -35,6 +35,7 @@ const SHELL = [
   "js/routes.js",
   "js/screens/capture.js",
   "js/screens/customer-edit.js",
+  "js/screens/customer-privacy.js",
   "js/screens/customer.js",
   "js/screens/home.js",
   "js/screens/import.js",

@@ -4,6 +4,7 @@ import { clear, h, toast } from "./dom.js";
 import * as i18n from "./i18n.js";
 import * as network from "./network.js";
 import * as outbox from "./outbox.js";
+import * as recent from "./recent.js";
 import * as router from "./router.js";
 import login from "./screens/login.js";
 import * as session from "./session.js";
@@ -58,6 +59,7 @@ function showApp() {
         toast(i18n.t("shell.logout_failed"), "error");
         return;
       }
+      recent.forgetAll();
       history.replaceState(null, "", "#/");
       showLogin();
     },

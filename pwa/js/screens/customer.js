@@ -10,6 +10,7 @@ import { icons } from "../icons.js";
 import * as network from "../network.js";
 import * as outbox from "../outbox.js";
 import * as recent from "../recent.js";
+import { privacyCard } from "./customer-privacy.js";
 import { panels } from "./panels.js";
 
 const WAIT_FOR_SERVER_MS = 8000;
@@ -224,39 +225,6 @@ export default {
       }
     };
 
-    const privacyCard = () => {
-      const exportButton = h("button", { class: "btn", type: "button", dataset: { action: "export" } }, t("privacy.export"));
-      const eraseButton = h("button", { class: "btn btn-danger", type: "button", dataset: { action: "request-erasure" } },
-        t("privacy.request_erasure"));
-      const status = h("p", { class: "muted small", role: "status", dataset: { privacyStatus: "" } });
-      exportButton.addEventListener("click", async () => {
-        try {
-          const document_ = await api.get(`/api/v1/customers/${id}/export`);
-          const blob = new Blob([JSON.stringify(document_, null, 2)], { type: "application/json" });
-          const link = h("a", { href: URL.createObjectURL(blob), download: `customer-${id}.json` });
-          link.click();
-          setTimeout(() => URL.revokeObjectURL(link.href), 10000);
-        } catch (error) {
-          toast(error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail, "error");
-        }
-      });
-      eraseButton.addEventListener("click", async () => {
-        const ok = await confirmDialog({ title: t("privacy.erasure_title"), body: t("privacy.erasure_body"),
-                                         ok: t("privacy.request_erasure"), danger: true });
-        if (!ok) return;
-        try {
-          const request = await api.post(`/api/v1/customers/${id}/erasure-request`);
-          status.textContent = t("privacy.erasure_requested", { due: format.date(request.due_at) });
-          toast(status.textContent, "success");
-        } catch (error) {
-          toast(error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail, "error");
-        }
-      });
-      return h("section", { class: "card privacy" }, h("h2", { class: "card-title" }, svg(icons.shield), t("privacy.title")),
-        h("p", { class: "muted small" }, t("privacy.lead")),
-        h("div", { class: "form-actions" }, exportButton, eraseButton), status);
-    };
-
     const header = h("header", { class: "screen-head row" },
       h("a", { class: "btn btn-quiet", href: "#/customers", dataset: { action: "back" } }, svg(icons.back), t("nav.search")),
       h("span", { class: "spacer" }),
@@ -275,7 +243,7 @@ export default {
           profileCard(customer, local),
           consentCard(customer, local, changeConsent),
           productCard(customer),
-          local || staleSince ? null : privacyCard()),
+          local || staleSince ? null : privacyCard(id)),
         h("div", { class: "customer-main" },
           noteForm,
           h("section", { class: "card" },
