@@ -1,6 +1,7 @@
 // The page's side of the outbox: queue a write (its Idempotency-Key made when the clerk taps),
 // ask the service worker to send it, hear what became of it. The worker alone replays.
 
+import { csrf } from "./api.js";
 import * as db from "./db.js";
 import * as session from "./session.js";
 
@@ -20,6 +21,8 @@ function changed() {
 /** Asks the worker to send what is waiting (now, and again by Background Sync where the browser has it). */
 export async function replay() {
   if (!("serviceWorker" in navigator)) return;
+  const token = csrf(); // the worker cannot read cookies: hand it the current CSRF token
+  if (token) await db.setMeta("csrf", token);
   const registration = await navigator.serviceWorker.ready;
   registration.active?.postMessage({ type: "replay" });
   try {
