@@ -83,6 +83,7 @@ export function showFieldError(form, problem) {
   const slot = name && form.querySelector(`[data-error="${CSS.escape(name)}"]`);
   if (!slot) return false;
   slot.textContent = problem.detail;
+  slot.closest("details")?.setAttribute("open", "");
   slot.closest(".field")?.querySelector("input, select, textarea")?.focus();
   return true;
 }

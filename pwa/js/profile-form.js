@@ -149,6 +149,21 @@ export function profileForm(initial = {}, { onChange } = {}) {
   return node;
 }
 
+/** A problem the server would answer with, found before saving (so an offline save is not refused later). */
+export function check(values) {
+  const b = values.birthday;
+  if (b) {
+    const exists = b.calendar === "lunar"
+      ? b.day <= 30
+      : new Date(Date.UTC(b.year || 2000, b.month - 1, b.day)).getUTCDate() === b.day;
+    if (!exists) return { field: "birthday", detail: t("form.birthday_invalid") };
+    if (b.year && (b.year < 1900 || b.year > new Date().getFullYear())) return { field: "birthday", detail: t("form.birth_year_invalid") };
+  }
+  if (values.monthly_spend_fen !== null && !(values.monthly_spend_fen >= 0)) return { field: "monthly_spend_fen", detail: t("form.number_invalid") };
+  if (values.family_lines !== null && !(values.family_lines >= 0 && values.family_lines <= 20)) return { field: "family_lines", detail: t("form.family_lines_invalid") };
+  return null;
+}
+
 /** The fields of `after` that differ from `before` (what a PATCH should carry). */
 export function changes(before, after) {
   const out = {};

@@ -147,3 +147,18 @@ async def test_export_and_erasure_request_from_customer_page(world, tablet):
     customer_id = int(page.url.rsplit("/", 1)[1])
     timeline = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}/timeline")).json()
     assert [item["kind"] for item in timeline].count("erasure_requested") == 1
+
+
+async def test_capture_refuses_a_day_that_does_not_exist_before_saving(world, tablet):
+    await tablet.login("clerk_a")
+    await tablet.go("#/capture")
+    page = tablet.page
+    await page.fill("[data-input=phone]", new_phone("185"))
+    await page.select_option("[data-input=birth_month]", "2")
+    await page.select_option("[data-input=birth_day]", "30")
+    await page.click("[data-action=save]")
+    await expect(page.locator("[data-error=birthday]")).not_to_be_empty()
+    await tablet.expect_outbox(0)
+    await page.locator("[data-segmented=birth_calendar] [data-value=lunar]").click()
+    await page.click("[data-action=save]")  # 农历二月三十 exists in some years: the server decides
+    await expect(page.locator("[data-customer-phone]")).to_be_visible()

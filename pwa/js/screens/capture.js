@@ -9,7 +9,7 @@ import { t } from "../i18n.js";
 import { icons } from "../icons.js";
 import * as network from "../network.js";
 import * as outbox from "../outbox.js";
-import { normalisePhone, profileForm } from "../profile-form.js";
+import { check, normalisePhone, profileForm } from "../profile-form.js";
 import { NOTICE_VERSION } from "../config.js";
 import * as session from "../session.js";
 
@@ -154,6 +154,11 @@ export default {
       onsubmit: async (event) => {
         event.preventDefault();
         if (!phone || saveButton.disabled) return;
+        const problem = check(form.values());
+        if (problem) {
+          showFieldError(page, problem);
+          return;
+        }
         const key = outbox.newKey(); // made at the tap: a retry of this capture is the same capture
         saveButton.disabled = true;
         message.textContent = "";

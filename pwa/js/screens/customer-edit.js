@@ -7,7 +7,7 @@ import { t } from "../i18n.js";
 import { icons } from "../icons.js";
 import * as network from "../network.js";
 import * as outbox from "../outbox.js";
-import { changes, normalisePhone, profileForm } from "../profile-form.js";
+import { changes, check, normalisePhone, profileForm } from "../profile-form.js";
 import * as recent from "../recent.js";
 
 const WAIT_FOR_SERVER_MS = 8000;
@@ -56,6 +56,11 @@ export default {
       onsubmit: async (event) => {
         event.preventDefault();
         const after = form.values();
+        const problem = check(after);
+        if (problem) {
+          showFieldError(page, problem);
+          return;
+        }
         const normalised = normalisePhone(phone.value);
         if (!normalised) {
           showFieldError(page, { field: "phone", detail: t("capture.phone_invalid") });
