@@ -42,6 +42,7 @@ const SHELL = [
   "js/screens/login.js",
   "js/screens/outbox.js",
   "js/screens/panels.js",
+  "js/screens/reports.js",
   "js/screens/search.js",
   "js/screens/staff.js",
   "js/session.js",

@@ -12,4 +12,6 @@ export const routes = [
     nav: { label: "nav.staff", icon: "staff", group: "manager" } },
   { path: "/import", load: () => import("./screens/import.js"), roles: ["manager", "admin"],
     nav: { label: "nav.import", icon: "import", group: "manager" } },
+  { path: "/reports", load: () => import("./screens/reports.js"), roles: ["manager", "admin"],
+    nav: { label: "nav.reports", icon: "chart", group: "manager" } },
 ];

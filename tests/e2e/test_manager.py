@@ -90,3 +90,18 @@ async def test_import_dry_run_then_real_run(world, tablet, tmp_path):
     await expect(page.locator("[data-import-progress] [role=progressbar]")).to_have_attribute("aria-valuenow", "100")
     for phone in phones:
         assert len((await world.manager_a.get("/api/v1/customers", params={"q": phone})).json()["items"]) == 1
+
+
+async def test_reports_show_table_chart_and_downloads(world, tablet):
+    page = tablet.page
+    await tablet.login("manager_a")
+    await page.click("[data-nav='/reports']")
+    table = page.locator("[data-report-table=profiles]")
+    await expect(table).to_be_visible()
+    await expect(page.locator("[data-chart=completeness] .bar-row")).to_have_count(5)
+    await expect(table.locator("tbody tr")).to_have_count(1)  # the manager's own store only
+    await expect(table.locator("tbody tr").first).to_contain_text("测试一厅")
+    href = await page.locator("a[href*='format=csv']").get_attribute("href")
+    csv = await world.manager_a.get(href)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    await tablet.shot("reports-zh-CN", full_page=True)

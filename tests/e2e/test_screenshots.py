@@ -71,6 +71,10 @@ async def test_main_screens(world, showcase, tablets, lang, size):
     await expect(page.locator("[data-action=dry-run]")).to_be_visible()
     await app.shot(name("import"))
 
+    await app.go("#/reports")
+    await expect(page.locator("[data-report-table]")).to_be_visible()
+    await app.shot(name("reports"))
+
     await app.go("#/outbox")
     await expect(page.locator("[data-outbox-list]")).to_be_attached()
     await app.shot(name("outbox"))
