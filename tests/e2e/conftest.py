@@ -24,7 +24,7 @@ TABLET = {"width": 1024, "height": 768}
 TABLET_WIDE = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
-expect.set_options(timeout=10_000)
+expect.set_options(timeout=20_000)  # generous: a busy CI machine is slow, a failure is still clear
 
 
 @pytest.fixture(scope="session")
@@ -63,7 +63,7 @@ class App:
 
     async def controlled(self) -> None:
         """Waits until the service worker controls the page (only then can the page load offline)."""
-        await self.page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
+        await self.page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=30_000)
 
     async def go(self, route: str) -> None:
         await self.page.evaluate("route => { location.hash = route; }", route)
@@ -75,7 +75,7 @@ class App:
     async def outbox_count(self) -> int:
         return int(await self.page.locator("[data-outbox-count]").get_attribute("data-outbox-count"))
 
-    async def expect_outbox(self, count: int, timeout: float = 15_000) -> None:
+    async def expect_outbox(self, count: int, timeout: float = 30_000) -> None:
         await expect(self.page.locator("[data-outbox-count]")).to_have_attribute("data-outbox-count", str(count), timeout=timeout)
 
     async def capture(self, phone: str, name: str, tags: list[str] | None = None) -> None:

@@ -92,7 +92,7 @@ async def test_refused_replay_is_kept_for_the_clerk_to_resolve(world, tablet):
 
     await tablet.offline(False)
     refused = page.locator("[data-outbox-count].has-refused")
-    await expect(refused).to_be_visible(timeout=15_000)
+    await expect(refused).to_be_visible(timeout=30_000)
     await tablet.expect_outbox(2)  # the refused capture and the note waiting on it
     await tablet.go("#/outbox")
     entry = page.locator("[data-entry][data-state=refused]")
@@ -117,7 +117,7 @@ async def test_refused_replay_discarded_with_what_depends_on_it(world, tablet):
     await tablet.add_note("这条也会被放弃")
     await world.clerk_a2.post("/api/v1/customers", json={"phone": phone}, headers={"Idempotency-Key": f"e2e-dup-{phone}"})
     await tablet.offline(False)
-    await expect(page.locator("[data-outbox-count].has-refused")).to_be_visible(timeout=15_000)
+    await expect(page.locator("[data-outbox-count].has-refused")).to_be_visible(timeout=30_000)
     await tablet.go("#/outbox")
     await page.locator("[data-entry][data-state=refused] [data-action=discard]").click()
     await page.locator("[data-dialog=confirm] [data-action=confirm]").click()
