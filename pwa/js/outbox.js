@@ -34,7 +34,8 @@ export async function replay() {
 
 /**
  * Queues one write. `key` is the Idempotency-Key made at tap time; `ref` is a customer id,
- * "local:<key>" for a customer captured offline, or null.
+ * "local:<key>" for a customer captured offline, or null. "{customer}" in `path` or as a value in
+ * `body` becomes that customer's server id when the write is sent.
  */
 export async function submit({ key, kind, method, path, ref = null, local, body, label = {} }) {
   const me = session.current();

@@ -18,6 +18,16 @@ export function resolvedPath(entry, id) {
   return entry.path.replace("{customer}", String(id));
 }
 
+/** The body with "{customer}" (a customer captured offline, e.g. a purchase's customer_id) made the server id. */
+export function resolvedBody(body, id) {
+  if (body === "{customer}") return id;
+  if (Array.isArray(body)) return body.map((item) => resolvedBody(item, id));
+  if (body && typeof body === "object") {
+    return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, resolvedBody(value, id)]));
+  }
+  return body;
+}
+
 async function customerId(entry) {
   if (entry.ref === undefined || entry.ref === null) return null;
   if (typeof entry.ref === "number") return entry.ref;
@@ -35,14 +45,14 @@ async function problemOf(response) {
   }
 }
 
-async function send(entry, path, csrf, lang) {
+async function send(entry, id, csrf, lang) {
   const headers = { "Accept": "application/json", "Accept-Language": lang || "zh-CN",
                     "Idempotency-Key": entry.key, "x-csrftoken": csrf || "" };
   if (entry.body !== undefined) headers["Content-Type"] = "application/json";
-  return fetch(path, {
+  return fetch(resolvedPath(entry, id), {
     method: entry.method,
     headers,
-    body: entry.body === undefined ? undefined : JSON.stringify(entry.body),
+    body: entry.body === undefined ? undefined : JSON.stringify(resolvedBody(entry.body, id)),
     credentials: "same-origin",
     cache: "no-store",
   });
@@ -69,7 +79,7 @@ export async function replayAll(report) {
     }
     let response;
     try {
-      response = await send(entry, resolvedPath(entry, id), csrf, lang);
+      response = await send(entry, id, csrf, lang);
     } catch {
       report({ type: "outbox:offline" });
       return "offline";
