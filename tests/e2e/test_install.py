@@ -68,3 +68,26 @@ async def test_shell_loads_offline_after_first_visit(world, tablet):
     await tablet.go("#/capture")
     await expect(tablet.page.locator("[data-input=phone]")).to_be_visible()
     await tablet.context.set_offline(False)
+
+
+async def test_changed_shell_reaches_the_tablet_as_an_update(world, tablet):
+    import os
+    import time
+
+    from regulars.pwa import PWA_DIR
+
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.controlled()
+    before = await page.evaluate("caches.keys()")
+    stylesheet = PWA_DIR / "css" / "app.css"
+    later = time.time() + 60
+    os.utime(stylesheet, (later, later))  # same bytes, new digest: what a deployment looks like
+    await page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    banner = page.locator("[data-update]")
+    await expect(banner).to_be_visible()
+    await banner.locator("[data-action=update]").click()
+    await expect(page.locator("[data-user=clerk_a]")).to_be_attached()
+    await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    after = await page.evaluate("caches.keys()")
+    assert len(after) == 1 and after != before
