@@ -22,10 +22,9 @@ from litestar.exceptions import (
 )
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from regulars import worker
+from regulars import pwa, worker
 from regulars.core import db, observability
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
@@ -35,12 +34,11 @@ from regulars.customers.controllers import routers as customer_routers
 from regulars.points.controllers import routers as points_routers
 from regulars.purchases.controllers import routers as purchase_routers
 from regulars.reports.controllers import routers as report_routers
-from regulars.settings import PROJECT_ROOT, get_settings
+from regulars.settings import get_settings
 from regulars.stores.auth import session_middleware
 from regulars.stores.controllers import routers as store_routers
 
 log = logging.getLogger("regulars")
-PWA_DIR = PROJECT_ROOT / "pwa"
 API_PREFIX = "/api/"
 
 
@@ -167,10 +165,8 @@ def create_app() -> Litestar:
     observability.configure_logging(settings.log_level)
     route_handlers: list[Any] = [
         healthz, metrics, ping, *store_routers, *customer_routers, *coupon_routers, *points_routers,
-        *purchase_routers, *report_routers,
+        *purchase_routers, *report_routers, *pwa.routers(),
     ]
-    if PWA_DIR.is_dir():
-        route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))
     return Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],

@@ -53,9 +53,14 @@ class CustomerController(Controller):
 
     @patch("/{customer_id:int}")
     async def update_customer(
-        self, request: Request, customer_id: FromPath[int], data: JSONBody[schemas.CustomerUpdate]
-    ) -> schemas.Customer:
-        return await service.update(principal_of(request), customer_id, data)
+        self,
+        request: Request,
+        customer_id: FromPath[int],
+        data: JSONBody[schemas.CustomerUpdate],
+        idempotency_key_: Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)] = None,
+    ) -> Response[schemas.Customer]:
+        outcome = await service.update(principal_of(request), customer_id, data, idempotency_key(request))
+        return outcome_response(outcome)
 
     @get("/{customer_id:int}/timeline")
     async def customer_timeline(
@@ -70,8 +75,14 @@ class CustomerController(Controller):
         return await timeline.page(customer_id, language(request), paging.limit, paging.offset)
 
     @post("/{customer_id:int}/notes", status_code=204)
-    async def add_note(self, request: Request, customer_id: FromPath[int], data: JSONBody[schemas.NoteCreate]) -> None:
-        await service.add_note(principal_of(request), customer_id, data.text)
+    async def add_note(
+        self,
+        request: Request,
+        customer_id: FromPath[int],
+        data: JSONBody[schemas.NoteCreate],
+        idempotency_key_: Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)] = None,
+    ) -> None:
+        await service.add_note(principal_of(request), customer_id, data.text, idempotency_key(request))
 
     @post("/{customer_id:int}/consents", status_code=200)
     async def record_consent(
