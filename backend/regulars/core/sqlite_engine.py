@@ -199,8 +199,8 @@ class ServerSQLiteEngine(SQLiteEngine):
         return WriteTransaction(self, allow_nested=allow_nested)
 
     async def _execute(self, connection, query: str, args: list) -> list[dict]:
-        async with connection.execute(query, args) as cursor:
-            return await cursor.fetchall()
+        # One trip to the connection's thread per statement (execute and fetch together), not three.
+        return await connection.execute_fetchall(query, args)
 
     async def _run(self, query: str, args: Optional[list[Any]]) -> list[dict]:
         args = args or []
