@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.openapi import ResponseSpec
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from regulars.core.auth import manager_guard, principal_of, staff_guard
@@ -35,7 +36,7 @@ class CustomerController(Controller):
     @post(
         "/",
         status_code=201,
-        responses={200: None},  # a replayed Idempotency-Key answers 200 with the stored body
+        responses={200: ResponseSpec(schemas.Customer, description="A replayed Idempotency-Key: the stored answer")},
     )
     async def create_customer(
         self,
