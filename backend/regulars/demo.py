@@ -138,6 +138,7 @@ async def fill(stores: int = 30, customers: int = 100_000, seed: int = 20261123)
             await _copy_rows("consent", CONSENT_COLUMNS, consent_rows)
     if is_postgres():
         await raw("SELECT setval(pg_get_serial_sequence('customer', 'id'), (SELECT MAX(id) FROM customer))")
+        await raw("ANALYZE")  # planner statistics now, not whenever autovacuum gets to the bulk load
     return f"demo chain: {stores} stores, {len(staff_rows)} staff, {customers} customers"
 
 

@@ -8,7 +8,11 @@ configuration.
 
 Environment: BENCH_SCALE=small|full, BENCH_ENGINES=sqlite-full,sqlite-normal,postgres,
 BENCH_WORKERS=1,2, BENCH_WORKLOADS=lookup_phone,..., BENCH_DURATION (seconds),
-BENCH_CONNECTIONS (64), BENCH_PG_PORT (55499), BENCH_FRESH=1 (rebuild the SQLite data set).
+BENCH_CONNECTIONS (64), BENCH_PG_PORT (55499), BENCH_FRESH=1 (rebuild the SQLite data set),
+BENCH_QUIET (0.05) and BENCH_QUIET_WAIT (120): before each measurement, wait up to that many
+seconds for other processes to use less than that share of the machine. The share they
+used during each measurement is recorded ("others"); figures taken beside a busy test
+suite are not comparable.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ class Options:
         self.warmup = min(self.scale.warmup, self.duration)
         self.connections = int(os.environ.get("BENCH_CONNECTIONS", "64"))
         self.pg_port = int(os.environ.get("BENCH_PG_PORT", "55499"))
+        self.quiet = float(os.environ.get("BENCH_QUIET", "0.05"))
+        self.quiet_wait = float(os.environ.get("BENCH_QUIET_WAIT", "120"))
 
 
 def _host() -> dict[str, Any]:
@@ -72,6 +78,8 @@ def _method(options: Options) -> dict[str, str]:
                           f"load generator on core {load}" for w in options.workers),
         "ratio": "workload throughput / baseline (GET /api/v1/ping) throughput of the same engine and worker count",
         "postgres": "throwaway cluster from tests/pg.sh (fsync=off, synchronous_commit=off, other settings default)",
+        "others": "share of the machine's CPU used by processes outside the benchmark during a measurement "
+                  f"(each measurement first waits up to {options.quiet_wait:g}s for it to fall under {options.quiet:g})",
     }
 
 
@@ -96,6 +104,14 @@ async def measure(options: Options, engine: EngineSpec, db: Database, workers: i
     try:
         ctx = Context(db=db, url=server.url)
         host, port = server.host_port
+        roots = [cluster.postmaster()] if cluster is not None else []
+
+        async def quietly(measurement):
+            await cpus.wait_quiet(roots, options.quiet, options.quiet_wait)
+            probe = cpus.Interference(roots).start()
+            result = await measurement
+            return result, probe.stop()
+
         for workload in options.workloads:
             plan = await workload.setup(ctx)
             plan_file = work_dir / f"{workload.name}.plan"
@@ -104,15 +120,16 @@ async def measure(options: Options, engine: EngineSpec, db: Database, workers: i
                                           connections=options.connections, seconds=seconds, extra_args=plan.wrk_args)
             print(f"  {engine.name} x{workers} {workload.name}: peak…", end="", flush=True)
             await run(options.warmup)
-            peak = await run(options.duration)
+            peak, others_peak = await quietly(run(options.duration))
             if workload.baseline:
                 baseline_rps = peak.rps
             ratio = peak.rps / baseline_rps if baseline_rps else None
             print(f" {peak.rps:,.0f} req/s, p99 {peak.p99_ms:.1f} ms", end="", flush=True)
-            half = None
+            half, others_half = None, None
             if workload.half_load:
-                half = await paced.run(host, port, _payloads(plan, f"{host}:{port}", ctx.seed), rate=peak.rps / 2,
-                                       seconds=options.duration, connections=options.connections)
+                half, others_half = await quietly(paced.run(
+                    host, port, _payloads(plan, f"{host}:{port}", ctx.seed), rate=peak.rps / 2,
+                    seconds=options.duration, connections=options.connections))
                 print(f"; at {half.target_rps:,.0f} req/s p99 {half.p99_ms:.1f} ms", end="", flush=True)
             print(flush=True)
             runs.append({
@@ -121,6 +138,7 @@ async def measure(options: Options, engine: EngineSpec, db: Database, workers: i
                 "notes": plan.notes, "server_cpus": server_cpus, "load_cpus": load_cpus,
                 "peak": vars(peak), "ratio": ratio, "half_load": vars(half) if half else None,
                 "goals": {"ratio": workload.goal_ratio, "half_load_p99_ms": workload.goal_half_load_p99_ms},
+                "others": {"peak": round(others_peak, 3), "half_load": None if others_half is None else round(others_half, 3)},
             })
     except Exception:
         print(f"\nserver log:\n{server.log()}", file=sys.stderr)

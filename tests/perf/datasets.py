@@ -146,11 +146,12 @@ class PostgresCluster:
     def stop(self) -> None:
         subprocess.run([str(ROOT / "tests" / "pg.sh"), "stop", str(self.dir), str(self.port)], check=False)
 
+    def postmaster(self) -> int:
+        return int((self.dir / "postmaster.pid").read_text().split()[0])
+
     def pin(self, cpus: str) -> None:
         """Moves the cluster's processes (and the backends it forks later) onto these cores."""
-        pid_file = self.dir / "postmaster.pid"
-        if pid_file.exists():
-            pin_tree(int(pid_file.read_text().split()[0]), cpus)
+        pin_tree(self.postmaster(), cpus)
 
     async def prepare(self, scale: Scale, var_dir: Path) -> Database:
         import asyncpg

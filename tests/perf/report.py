@@ -45,18 +45,20 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 def table(runs: list[dict[str, Any]]) -> str:
-    header = (f"{'engine':<14}{'w':>2}  {'workload':<16}{'req/s':>9}{'p50 ms':>8}{'p99 ms':>8}{'ratio':>7}"
-              f"  {'half-load req/s':>15}{'p50 ms':>8}{'p99 ms':>8}{'errors':>8}")
+    header = (f"{'engine':<14}{'w':>2}  {'workload':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>7}"
+              f"  {'half-load req/s':>15}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'others':>8}")
     lines = [header, "-" * len(header)]
     for run in runs:
         peak, half = run["peak"], run.get("half_load") or {}
         errors = sum(peak["errors"].values()) + (half.get("errors") or 0)
+        others = max(v for v in (run.get("others") or {"-": 0.0}).values() if v is not None)
         lines.append(
             f"{run['engine']:<14}{run['workers']:>2}  {run['workload']:<16}{_num(peak['rps'], 0):>9}"
-            f"{_num(peak['p50_ms'], 2):>8}{_num(peak['p99_ms'], 2):>8}{_num(run.get('ratio'), 2):>7}"
-            f"  {_num(half.get('achieved_rps'), 0):>15}{_num(half.get('p50_ms'), 2):>8}{_num(half.get('p99_ms'), 2):>8}"
-            f"{errors:>8}"
+            f"{_num(peak['p50_ms'], 1):>9}{_num(peak['p99_ms'], 1):>9}{_num(run.get('ratio'), 2):>7}"
+            f"  {_num(half.get('achieved_rps'), 0):>15}{_num(half.get('p50_ms'), 1):>9}{_num(half.get('p99_ms'), 1):>9}"
+            f"{errors:>8}{others:>7.0%} "
         )
+    lines.append("others: share of the machine used by processes outside the benchmark; above a few % the figures are disturbed")
     return "\n".join(lines)
 
 
