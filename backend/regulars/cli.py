@@ -9,6 +9,7 @@ import io
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import regulars  # noqa: F401  (sets PICCOLO_CONF before any table is touched)
@@ -156,7 +157,14 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
     async def run() -> None:
         await _migrate()
-        print(await demo.fill(stores=args.stores, customers=args.customers))
+        started = time.monotonic()
+
+        def progress(done: int) -> None:
+            if done % 100_000 == 0 and done < args.customers:
+                print(f"  {done:,} customers ({time.monotonic() - started:.0f}s)", file=sys.stderr, flush=True)
+
+        summary = await demo.fill(stores=args.stores, customers=args.customers, progress=progress)
+        print(f"{summary} in {time.monotonic() - started:.1f}s")
 
     asyncio.run(run())
 
