@@ -116,7 +116,7 @@ class Batch:
             "occasion_date": row.occasion_date.isoformat(),
             "campaign": campaign["name"],
             "unsubscribe_url": templates.unsubscribe_url(row.customer, campaign["id"]),
-        }
+        } | templates.action_fields(row.answer or {}, lang)
 
     def _base(self, row: Row, campaign: dict, title: str, body: str, url: str | None) -> channels.Message:
         ttl = max(int((row.expires_at - self.now).total_seconds()), 60)

@@ -19,7 +19,7 @@ from typing import Any
 
 import msgspec
 
-from regulars.care import channels, reference, rules, templates
+from regulars.care import actions, channels, rules
 from regulars.care.dispatch_context import Batch, Row
 from regulars.core import clock
 from regulars.core.db import is_postgres, raw, writing
@@ -33,7 +33,7 @@ SEND_TIMEOUT = 30.0
 MAX_CLAIMS = 10
 PAUSED_RECHECK = dt.timedelta(minutes=15)
 CAP_LOCK_NAMESPACE = 7301
-TIMELINE_CHANNEL = {"push": "push", "sms": "sms", "inbox": "web", "task": "phone"}
+TIMELINE_CHANNEL = {"push": "push", "sms": "sms", "inbox": "web", "task": "phone", "action": "system"}
 OWNER = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 _RETURNED = ("id, customer, campaign, occasion_date, store_id, clerk_id, status, priority, expires_at, attempts, "
              "channel, contacted_at, answer")
@@ -134,7 +134,8 @@ async def first_contact(batch: Batch, row: Row, campaign: dict, owner: str, now:
         if not await cap_allows(row, batch.cap, now):
             await finish(row, owner, now, "capped", {"cap": batch.cap}, uncontact=True)
             return None
-        answer: dict[str, Any] = {}
+        answer: dict[str, Any] = await actions.run(row.id, row.customer, row.store_id, campaign)
+        row.answer = answer  # the message and the script may name the coupon and the points
         if campaign["task"]:
             result = await channels.get("task").send(batch.task_message(row, campaign))
             answer["task"] = result.detail
@@ -159,7 +160,7 @@ async def first_contact(batch: Batch, row: Row, campaign: dict, owner: str, now:
                       external, _json(answer), row.id, owner)
             row.answer, row.status, row.channel = answer, "sending", external
             return external
-        reached = delivered or ("task" if campaign["task"] else None)
+        reached = delivered or ("task" if campaign["task"] else None) or ("action" if actions.delivered(answer) else None)
         if reached is None:
             await finish(row, owner, now, "undeliverable", answer)
             return None
@@ -229,7 +230,7 @@ async def send_from(batch: Batch, row: Row, campaign: dict, owner: str, now: dt.
         if result.outcome == "failed":
             await finish(row, owner, now, "failed", answer, channel=name)
             return
-    reached = "task" if "task" in answer else None
+    reached = "task" if "task" in answer else ("action" if actions.delivered(answer) else None)
     await finish(row, owner, now, "sent" if reached else "undeliverable", answer, channel=reached)
 
 

@@ -19,14 +19,6 @@ register(
             "zh-CN": "活动至少需要一项动作：消息、券、积分或店员任务",
             "en": "A campaign needs at least one action: a message, a coupon, points or a clerk task",
         },
-        "care.occasion_unavailable": {
-            "zh-CN": "关怀时机 {kind} 暂不可用：{needs} 尚未上线",
-            "en": "Occasion {kind} is not available yet: it needs {needs}",
-        },
-        "care.action_unavailable": {
-            "zh-CN": "动作 {action} 暂不可用：{needs} 尚未上线",
-            "en": "Action {action} is not available yet: it needs {needs}",
-        },
         "care.occasion_param": {
             "zh-CN": "关怀时机 {kind} 的参数 {param} 有误：{value}",
             "en": "Occasion {kind}: parameter {param} is invalid: {value}",

@@ -15,23 +15,24 @@ from regulars.care import calendar, rules
 from regulars.care.schemas import Occasion
 from regulars.core.errors import BadInput
 
-# Timeline kinds that mean the customer was in the store (purchases and redemptions add theirs).
-VISIT_KINDS = ("created", "visit", "purchase", "coupon_redeemed")
 EARLIEST_FOLLOW_YEAR = 2000
 
-# Kinds whose data belongs to rooms not yet part of this installation, and what they need.
-WAITING_FOR = {
-    "coupon_expiring": "coupons",
-    "points_expiring": "points",
-    "purchase_follow_up": "purchases",
-    "complaint_follow_up": "purchases",
-    "after_sales_follow_up": "purchases",
-}
 DEFAULTS: dict[str, dict[str, Any]] = {
     "contract_end": {"offsets": [60, 30, 7]},
     "device_age": {"months": 24},
     "arrears": {"every_days": 7},
     "win_back": {"days": 90, "every_days": 30},
+    "coupon_expiring": {"days": 3},
+    "points_expiring": {"days": 30},
+    "purchase_follow_up": {"days": 3},
+    "complaint_follow_up": {"days": 1},
+    "after_sales_follow_up": {"days": 3},
+}
+# Follow-ups: which purchase-room rows they follow (kind, category, visit kind).
+FOLLOW_UPS = {
+    "purchase_follow_up": ("purchase", "device", None),
+    "complaint_follow_up": ("visit", None, "complaint"),
+    "after_sales_follow_up": ("visit", None, "after_sales"),
 }
 
 
@@ -59,11 +60,9 @@ def with_defaults(occasion: Occasion) -> Occasion:
     return msgspec.structs.replace(occasion, **values) if values else occasion
 
 
-def check(occasion: Occasion, starts_on: dt.date | None, ends_on: dt.date | None, available: set[str]) -> Occasion:
-    """Refuses an occasion this installation cannot observe or whose parameters make no sense."""
+def check(occasion: Occasion, starts_on: dt.date | None, ends_on: dt.date | None) -> Occasion:
+    """Refuses an occasion whose parameters make no sense."""
     kind = occasion.kind
-    if kind in WAITING_FOR and WAITING_FOR[kind] not in available:
-        raise BadInput("care.occasion_unavailable", field="occasion.kind", kind=kind, needs=WAITING_FOR[kind])
     if kind == "festival" and occasion.festival not in calendar.FESTIVALS:
         raise BadInput("care.occasion_param", field="occasion.festival", kind=kind, param="festival",
                        value=occasion.festival or "")
@@ -117,26 +116,47 @@ def observe(occasion: Occasion, ctx: Context) -> Observed | None:
         first = rules.period_start(today, occasion.every_days)
         where, args = no_visit_since(today - dt.timedelta(days=occasion.days), ctx.zone)
         return Observed(first, where, args, first + dt.timedelta(days=occasion.every_days - 1))
-    return None  # kinds waiting for other rooms observe nothing
+    if kind == "coupon_expiring":
+        start, end = calendar.local_day_bounds(today + dt.timedelta(days=occasion.days), ctx.zone)
+        # a coupon's validity ends at an instant; its last valid day is the one that instant closes
+        return Observed(today, "c.id IN (SELECT cx.customer FROM coupon cx WHERE cx.state = 'issued' "
+                               "AND cx.valid_until > {} AND cx.valid_until <= {})", [start, end], tomorrow)
+    if kind == "points_expiring":
+        start, end = calendar.local_day_bounds(today + dt.timedelta(days=occasion.days), ctx.zone)
+        return Observed(today, "c.id IN (SELECT px.customer FROM points_lot px WHERE px.remaining > 0 "
+                               "AND px.expires_at > {} AND px.expires_at <= {})", [start, end], tomorrow)
+    if kind in FOLLOW_UPS:
+        purchase_kind, category, visit_kind = FOLLOW_UPS[kind]
+        start, end = calendar.local_day_bounds(today - dt.timedelta(days=occasion.days), ctx.zone)
+        where = ("EXISTS (SELECT 1 FROM purchase fx WHERE fx.customer = c.id AND fx.kind = {} "
+                 "AND fx.occurred_at >= {} AND fx.occurred_at < {}")
+        args: list[Any] = [purchase_kind, start, end]
+        if category:
+            where += " AND fx.category = {}"
+            args.append(category)
+        if visit_kind:
+            where += " AND fx.visit_kind = {}"
+            args.append(visit_kind)
+        return Observed(today, where + ")", args, tomorrow)
+    return None
 
 
 def no_visit_since(day: dt.date, zone: str) -> tuple[str, list[Any]]:
-    """Customers known before the local day `day` with no store visit since it began."""
+    """Customers known before the local day `day` who have not been in a store since it began
+    (no purchase, refund or visit, no coupon redeemed)."""
     cutoff, _ = calendar.local_day_bounds(day, zone)
-    return (
-        "c.created_at < {} AND NOT EXISTS (SELECT 1 FROM timeline_event tv WHERE tv.customer = c.id "
-        f"AND tv.kind IN ({_marks(VISIT_KINDS)}) AND tv.at >= {{}})",
-        [cutoff, *VISIT_KINDS, cutoff],
-    )
+    visited, args = _visited(cutoff)
+    return f"c.created_at < {{}} AND NOT {visited}", [cutoff, *args]
 
 
 def visited_since(day: dt.date, zone: str) -> tuple[str, list[Any]]:
     cutoff, _ = calendar.local_day_bounds(day, zone)
-    return (
-        f"EXISTS (SELECT 1 FROM timeline_event tv WHERE tv.customer = c.id AND tv.kind IN ({_marks(VISIT_KINDS)}) "
-        "AND tv.at >= {})",
-        [*VISIT_KINDS, cutoff],
-    )
+    return _visited(cutoff)
+
+
+def _visited(cutoff: dt.datetime) -> tuple[str, list[Any]]:
+    return ("(EXISTS (SELECT 1 FROM purchase vx WHERE vx.customer = c.id AND vx.occurred_at >= {}) "
+            "OR EXISTS (SELECT 1 FROM coupon rx WHERE rx.customer = c.id AND rx.redeemed_at >= {}))", [cutoff, cutoff])
 
 
 def _birthday_sql(day: dt.date) -> tuple[str, list[Any]]:

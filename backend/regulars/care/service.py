@@ -14,12 +14,10 @@ from regulars.core import audit, clock
 from regulars.core.auth import Principal
 from regulars.core.db import raw, writing
 from regulars.core.errors import BadInput, Forbidden, NotFound
+from regulars.coupons import templates as coupon_templates
 from regulars.settings import get_settings
 from regulars.stores import service as stores
 
-# Rooms whose services the dispatcher calls for coupon and points actions and whose data some
-# occasions read; each joins this set when it is wired in (see occasions.WAITING_FOR).
-WIRED: set[str] = set()
 TRANSITIONS = {"draft": {"active", "ended"}, "active": {"paused", "ended"}, "paused": {"active", "ended"}, "ended": set()}
 FROZEN_AFTER_START = ("occasion", "holdout_percent", "purpose")
 
@@ -106,17 +104,17 @@ async def segment_filters(segment_id: int | None) -> schemas.Filters:
 
 async def _check_campaign(actor: Principal, store_id: int | None, values: dict[str, Any]) -> dict[str, Any]:
     occasion = msgspec.convert(values["occasion"], schemas.Occasion) if isinstance(values["occasion"], dict) else values["occasion"]
-    occasion = occasions.check(occasion, values["starts_on"], values["ends_on"], WIRED)
+    occasion = occasions.check(occasion, values["starts_on"], values["ends_on"])
     if occasion.kind == "season" and not await reference.season_exists(occasion.season_id):
         raise BadInput("care.season_not_found", field="occasion.season_id", id=occasion.season_id)
     message = _convert(values["message"], schemas.MessageAction)
     task = _convert(values["task"], schemas.TaskAction)
     templates.check_message(message)
     templates.check_task(task)
-    if values["coupon_template_id"] is not None and "coupons" not in WIRED:
-        raise BadInput("care.action_unavailable", field="coupon_template_id", action="coupon", needs="coupons")
-    if values["points"] is not None and "points" not in WIRED:
-        raise BadInput("care.action_unavailable", field="points", action="points", needs="points")
+    if values["coupon_template_id"] is not None:
+        template = await coupon_templates.get(actor, values["coupon_template_id"])  # NotFound outside reach
+        if store_id is not None and template.store_id not in (None, store_id):
+            raise NotFound("coupon.template_not_found", id=values["coupon_template_id"])
     if message is None and task is None and values["coupon_template_id"] is None and values["points"] is None:
         raise BadInput("care.no_action", field="message")
     if values["segment_id"] is not None:

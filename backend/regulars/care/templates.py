@@ -23,7 +23,20 @@ SAMPLE: dict[str, Any] = {
     "name": "张三", "store_name": "示例营业厅", "clerk_name": "李四", "phone_tail": "1234", "plan": "5G 畅享 199",
     "device_model": "Mate 60", "contract_end_on": "2027-10-15", "device_purchased_on": "2025-09-15",
     "occasion_date": "2027-09-15", "campaign": "生日关怀", "unsubscribe_url": "https://example.invalid/u/x",
+    "coupon_name": "生日礼券", "coupon_code": "8F3K-Q2ZD-X7", "coupon_last_day": "2027-10-15", "points_added": 100,
 }
+
+
+def action_fields(answer: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What the actions gave, for the message: the coupon's name, code and last day, the points added."""
+    coupon = answer.get("coupon") or {}
+    names = coupon.get("name") or {}
+    return {
+        "coupon_name": names.get(lang) or names.get(DEFAULT_LANGUAGE, "") if isinstance(names, dict) else "",
+        "coupon_code": coupon.get("code", ""),
+        "coupon_last_day": coupon.get("last_day", ""),
+        "points_added": (answer.get("points") or {}).get("points", 0) if "refused" not in (answer.get("points") or {}) else 0,
+    }
 
 
 def render(source: str, context: dict[str, Any]) -> str:

@@ -78,18 +78,32 @@ async def test_create_campaign_template_sandboxed(world):
     assert response.status_code == 422
 
 
-async def test_create_campaign_occasion_waiting_for_coupons_refused(world):
-    response = await world.manager_a.post("/api/v1/care/campaigns",
-                                          json=task_campaign("券到期", {"kind": "coupon_expiring"}))
-    assert response.status_code == 422
-    assert response.json()["code"] == "care.occasion_unavailable"
+async def test_create_campaign_coupon_expiring_defaults_to_three_days(world):
+    created = await create_campaign(world.manager_a, task_campaign("券到期", {"kind": "coupon_expiring"}))
+    assert created["occasion"] == {"kind": "coupon_expiring", "days": 3}
+    created = await create_campaign(world.manager_a, task_campaign("积分到期", {"kind": "points_expiring"}))
+    assert created["occasion"]["days"] == 30
 
 
-async def test_create_campaign_coupon_action_waiting_for_coupons_refused(world):
+async def test_create_campaign_with_coupon_of_other_store_not_found(world):
+    from tests.support.coupons import make_template
+
+    theirs = await make_template(world, owner="manager_b")
     response = await world.manager_a.post("/api/v1/care/campaigns",
-                                          json=task_campaign("送券", BIRTHDAY, coupon_template_id=1))
-    assert response.status_code == 422
-    assert response.json()["code"] == "care.action_unavailable"
+                                          json=task_campaign("送券", BIRTHDAY, coupon_template_id=theirs.id))
+    assert response.status_code == 404
+    mine = await make_template(world, owner="manager_a")
+    created = await create_campaign(world.manager_a, task_campaign("送券", BIRTHDAY, coupon_template_id=mine.id, points=50))
+    assert created["coupon_template_id"] == mine.id and created["points"] == 50
+
+
+async def test_create_campaign_coupon_alone_is_an_action(world):
+    from tests.support.coupons import make_template
+
+    template = await make_template(world, owner="manager_a")
+    response = await world.manager_a.post("/api/v1/care/campaigns", json={
+        "name": "只送券", "occasion": BIRTHDAY, "coupon_template_id": template.id})
+    assert response.status_code == 201
 
 
 async def test_create_campaign_unknown_festival_refused(world):

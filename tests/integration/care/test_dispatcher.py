@@ -304,3 +304,63 @@ async def test_dispatch_left_sending_on_channel_that_cannot_replace_is_uncertain
         assert sms.sent == []  # an SMS might already have gone out: never risk a second one
     finally:
         channels.unregister("sms")
+
+
+GIFT = {"templates": {"zh-CN": {"title": "生日快乐", "body": "{{ name }}，生日快乐！送您{{ coupon_name }}，券码 {{ coupon_code }}，"
+                                                        "{{ coupon_last_day }} 前到店使用。"}}}
+
+
+async def test_dispatch_birthday_gift_coupon_once_per_customer_none_for_holdout(world, push):
+    from tests.support.coupons import make_template
+
+    template = await make_template(world, owner="manager_a", name_zh="生日礼券", kind="gift", item="手机支架",
+                                   amount_off_fen=None, category="service", purpose="care", valid_days=30)
+    ids = [await customer(world, birthday=("solar", 7, 1)) for _ in range(20)]
+    campaign = await create_campaign(world.manager_a, {"name": "生日送礼", "occasion": {"kind": "birthday"}, "status": "active",
+                                                       "message": GIFT, "channels": ["push"], "holdout_percent": 20,
+                                                       "coupon_template_id": template.id, **WINDOW})
+    await plan(campaign, at(2027, 7, 1, 2, 0))
+    await drain(at(2027, 7, 1, 2, 0))
+    await drain(at(2027, 7, 1, 3, 0))
+    rows = await outbox(campaign["id"])
+    held = {c for c, r in rows.items() if r["status"] == "holdout"}
+    coupons = await raw("SELECT customer, source_ref FROM coupon WHERE template = {} AND source = 'care'", template.id)
+    assert sorted(c["customer"] for c in coupons) == sorted(set(ids) - held)
+    assert {c["source_ref"] for c in coupons} == {f"outbox:{r['id']}" for c, r in rows.items() if c not in held}
+    assert sorted(m.customer_id for m in push.sent) == sorted(set(ids) - held)
+    message = push.sent[0]
+    assert "生日礼券" in message.body and "券码 " in message.body and "前到店使用" in message.body
+    code = await raw("SELECT code FROM coupon WHERE source_ref = {}", f"outbox:{message.outbox_id}")
+    assert code[0]["code"][:4] in message.body.replace("-", "")
+
+
+async def test_dispatch_coupon_refused_still_sends_message(world, push):
+    from tests.support.coupons import make_coupon, make_template
+
+    template = await make_template(world, owner="manager_a", per_customer_limit=1)
+    someone = await customer(world, birthday=("solar", 7, 2))
+    await make_coupon(world, template.id, someone)  # already has the one allowed
+    campaign = await create_campaign(world.manager_a, {"name": "已领过", "occasion": {"kind": "birthday"}, "status": "active",
+                                                       "message": MESSAGE, "channels": ["push"], "holdout_percent": 0,
+                                                       "coupon_template_id": template.id, **WINDOW})
+    await plan(campaign, at(2027, 7, 2, 2, 0))
+    await drain(at(2027, 7, 2, 2, 0))
+    row = (await outbox(campaign["id"]))[someone]
+    assert row["status"] == "sent" and "customer_limit" in row["answer"]
+    assert [m.customer_id for m in push.sent] == [someone]
+    issued = await raw("SELECT issued FROM coupon_template WHERE id = {}", template.id)
+    assert issued[0]["issued"] == 1  # the refused issue gave its stock back (its savepoint was undone)
+
+
+async def test_dispatch_points_credited_once(world):
+    from regulars.points import service as points
+
+    someone = await customer(world, birthday=("solar", 7, 3))
+    campaign = await create_campaign(world.manager_a, {"name": "生日积分", "occasion": {"kind": "birthday"}, "status": "active",
+                                                       "points": 88, "holdout_percent": 0, **WINDOW})
+    await plan(campaign, at(2027, 7, 3, 2, 0))
+    await drain(at(2027, 7, 3, 2, 0))
+    await drain(at(2027, 7, 3, 4, 0))
+    assert await points.balance(someone) == 88
+    row = (await outbox(campaign["id"]))[someone]
+    assert row["status"] == "sent" and row["channel"] == "action"

@@ -232,3 +232,66 @@ async def test_plan_paused_campaign_plans_nothing(world):
     campaign = await create_campaign(world.manager_a, task_campaign("暂停", {"kind": "birthday"}, **WINDOW))
     await world.manager_a.patch(f"/api/v1/care/campaigns/{campaign['id']}", json={"status": "paused"})
     assert await plan(campaign, at(2027, 12, 2, 2, 0)) == 0
+
+
+async def test_plan_coupon_expiring_in_three_days(world):
+    from tests.support.coupons import make_coupon, make_template, set_coupon
+
+    template = await make_template(world, owner="manager_a")
+    ids = {}
+    for name in ("expiring", "later", "used"):
+        ids[name] = await customer(world)
+        coupon = await make_coupon(world, template.id, ids[name])
+        # valid through 2027-09-18 (Shanghai): the validity ends at the next midnight
+        last_day_end = at(2027, 9, 18, 16, 0) if name != "later" else at(2027, 9, 19, 16, 0)
+        await set_coupon(coupon.id, valid_until=last_day_end, **({"state": "redeemed"} if name == "used" else {}))
+    campaign = await create_campaign(world.manager_a, task_campaign("券快到期", {"kind": "coupon_expiring"}, **WINDOW))
+    await plan(campaign, at(2027, 9, 15, 2, 0))
+    assert set(await outbox(campaign["id"])) == {ids["expiring"]}
+
+
+async def test_plan_points_expiring_in_thirty_days(world):
+    from regulars.points import service as points
+
+    soon, never = await customer(world), await customer(world)
+    entry = await points.earn(soon, 100, source_kind="test", source_id="soon", store_id=world.store_a.id)
+    await raw("UPDATE points_lot SET expires_at = {} WHERE entry = {}", at(2027, 12, 31, 16, 0), entry.id)  # Jan 1 Shanghai
+    other = await points.earn(never, 100, source_kind="test", source_id="never", store_id=world.store_a.id)
+    await raw("UPDATE points_lot SET expires_at = {} WHERE entry = {}", at(2028, 12, 31, 16, 0), other.id)
+    campaign = await create_campaign(world.manager_a, task_campaign("积分快到期", {"kind": "points_expiring"}, **WINDOW))
+    await plan(campaign, at(2027, 12, 1, 2, 0))  # last valid day 2027-12-31 is 30 days away
+    assert set(await outbox(campaign["id"])) == {soon}
+
+
+async def test_plan_follow_up_three_days_after_device_purchase(world):
+    from regulars.purchases import schemas as purchase_schemas
+    from regulars.purchases import service as purchases
+    from tests.support.care import principal
+
+    bought, accessory = await customer(world), await customer(world)
+    for someone, category in ((bought, "device"), (accessory, "accessory")):
+        await purchases.record(principal(world, "clerk_a"), purchase_schemas.PurchaseCreate(
+            customer_id=someone, category=category, amount_fen=399900), None)
+        await raw("UPDATE purchase SET occurred_at = {} WHERE customer = {}", at(2027, 9, 12, 6, 0), someone)
+    campaign = await create_campaign(world.manager_a, task_campaign("新机教学", {"kind": "purchase_follow_up"},
+                                                                    purpose="service", **WINDOW))
+    await plan(campaign, at(2027, 9, 14, 2, 0))
+    assert await outbox(campaign["id"]) == {}
+    await plan(campaign, at(2027, 9, 15, 2, 0))
+    assert set(await outbox(campaign["id"])) == {bought}
+
+
+async def test_plan_win_back_after_no_visit(world):
+    from regulars.purchases import schemas as purchase_schemas
+    from regulars.purchases import service as purchases
+    from tests.support.care import principal
+
+    away, regular = await customer(world, tags=["winback"]), await customer(world, tags=["winback"])
+    await purchases.record(principal(world, "clerk_a"), purchase_schemas.PurchaseCreate(
+        customer_id=regular, kind="visit", visit_kind="consultation"), None)
+    await raw("UPDATE purchase SET occurred_at = {} WHERE customer = {}", at(2027, 8, 1, 6, 0), regular)
+    segment = (await world.manager_a.post("/api/v1/care/segments", json={"name": "winback", "filters": {"tags_any": ["winback"]}})).json()
+    campaign = await create_campaign(world.manager_a, task_campaign("唤回", {"kind": "win_back", "days": 90},
+                                                                    segment_id=segment["id"], **WINDOW))
+    await plan(campaign, at(2027, 9, 15, 2, 0))
+    assert set(await outbox(campaign["id"])) == {away}
