@@ -59,6 +59,7 @@ async def _evaluate(store: dict, now: dt.datetime) -> list[Breach]:
                       base | {"value": overdue, "threshold": limits["overdue_tasks_max"]}))
     else:
         found.append(("tasks_overdue", "store", rules.Level(False, ""), base))
+    found.append(await _redemptions(store, today, limits["redemption_spike_factor"], now, base))
     clerks = await stores.active_clerks(store["id"])
     activity = await timeline.last_activity_by_staff([c["id"] for c in clerks])
     outcomes = await tasks.last_outcome_by_staff()
@@ -71,6 +72,21 @@ async def _evaluate(store: dict, now: dt.datetime) -> list[Breach]:
         found.append(("clerk_idle", f"staff:{clerk['id']}", level if level.breached else rules.Level(False, ""),
                       base | {"clerk": clerk["display_name"], "value": idle_days, "threshold": threshold}))
     return found
+
+
+async def _redemptions(store: dict, today: dt.date, factor: float, now: dt.datetime, base: dict) -> Breach:
+    """Today's redemptions so far against the store's daily average over the 28 days before."""
+    day_start, _ = calendar.local_day_bounds(today, store["timezone"])
+    window_start, _ = calendar.local_day_bounds(today - dt.timedelta(days=28), store["timezone"])
+    rows = await raw(
+        "SELECT SUM(CASE WHEN at >= {} THEN 1 ELSE 0 END) AS today, SUM(CASE WHEN at < {} THEN 1 ELSE 0 END) AS before "
+        "FROM coupon_redemption WHERE store = {} AND reversed_at IS NULL AND at >= {} AND at < {}",
+        day_start, day_start, store["id"], window_start, now,
+    )
+    today_count, before = rows[0]["today"] or 0, rows[0]["before"] or 0
+    baseline = before / 28
+    return ("redemptions_spike", "store", rules.spike(today_count, baseline, factor),
+            base | {"value": today_count, "threshold": round(baseline * factor, 1)})
 
 
 async def _apply(store_id: int, breaches: list[Breach], now: dt.datetime) -> int:

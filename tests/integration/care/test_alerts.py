@@ -95,3 +95,20 @@ async def test_idle_clerk_alerts_the_manager(world):
 
 async def test_alerts_inbox_is_for_managers(world):
     assert (await world.clerk_a.get("/api/v1/care/alerts")).status_code == 403
+
+
+async def test_redemptions_spike_alerts_the_manager(world):
+    from tests.support.coupons import make_template
+
+    template = await make_template(world, owner="manager_b", per_customer_limit=None)
+    for _ in range(12):
+        someone = await customer(world, "clerk_b")
+        coupon = (await world.clerk_b.post("/api/v1/coupons", json={"template_id": template.id, "customer_id": someone},
+                                           headers={"Idempotency-Key": f"spike-{someone}-key"})).json()
+        response = await world.clerk_b.post("/api/v1/coupons/redeem", json={"code": coupon["code"]})
+        assert response.status_code == 200, response.text
+    await alerts.check(clock.now())
+    opened = await open_alerts(world.store_b.id, "redemptions_spike")
+    assert len(opened) == 1  # twelve today against none usually: above the minimum of ten
+    inbox = (await world.manager_b.get("/api/v1/care/alerts")).json()
+    assert "今日核销 12 张" in next(a for a in inbox if a["kind"] == "redemptions_spike")["message"]
