@@ -8,7 +8,7 @@ from typing import Annotated
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from regulars.care import alerts, jobs, planner, privacy, reference, schemas, service, tasks, unsubscribe  # noqa: F401
+from regulars.care import alerts, jobs, planner, privacy, reference, schemas, service, tasks, unsubscribe, uplift  # noqa: F401
 from regulars.core import clock
 from regulars.core.auth import admin_guard, manager_guard, principal_of, staff_guard
 from regulars.core.http import language
@@ -35,6 +35,12 @@ class CampaignController(Controller):
     async def update_campaign(self, request: Request, campaign_id: FromPath[int],
                               data: JSONBody[schemas.CampaignUpdate]) -> schemas.Campaign:
         return await service.update_campaign(principal_of(request), campaign_id, data)
+
+    @get("/{campaign_id:int}/uplift")
+    async def campaign_uplift(self, request: Request, campaign_id: FromPath[int],
+                              days: Annotated[int, QueryParameter(ge=1, le=180)] = 30) -> schemas.Uplift:
+        """Contacted customers against the holdout: purchases, visits and redemptions in the days after."""
+        return await uplift.uplift(principal_of(request), campaign_id, days)
 
     @post("/{campaign_id:int}/plan", status_code=200)
     async def plan_campaign(self, request: Request, campaign_id: FromPath[int]) -> schemas.PlanResult:

@@ -265,3 +265,22 @@ class SettingsUpdate(msgspec.Struct, forbid_unknown_fields=True):
 class PlanResult(msgspec.Struct):
     planned: int
     holdout: int
+
+
+class GroupOutcome(msgspec.Struct):
+    customers: int
+    purchased: int
+    visited: int
+    redeemed: int
+    purchase_rate: float
+
+
+class Uplift(msgspec.Struct):
+    """Contacted customers against the campaign's holdout over the same days after each occasion."""
+
+    campaign_id: int
+    days: int
+    occasions: int
+    contacted: GroupOutcome
+    holdout: GroupOutcome
+    purchase_uplift_points: float  # percentage points: contacted rate minus holdout rate

@@ -364,3 +364,27 @@ async def test_dispatch_points_credited_once(world):
     assert await points.balance(someone) == 88
     row = (await outbox(campaign["id"]))[someone]
     assert row["status"] == "sent" and row["channel"] == "action"
+
+
+async def test_uplift_compares_contacted_with_holdout(world):
+    from regulars.purchases import schemas as purchase_schemas
+    from regulars.purchases import service as purchases
+    from tests.support.care import principal
+
+    ids = [await customer(world, birthday=("solar", 7, 4)) for _ in range(30)]
+    campaign = await create_campaign(world.manager_a, task_campaign("生日回购", {"kind": "birthday"}, holdout_percent=30, **WINDOW))
+    await plan(campaign, at(2027, 7, 4, 2, 0))
+    await drain(at(2027, 7, 4, 2, 0))
+    rows = await outbox(campaign["id"])
+    contacted = [c for c in ids if rows[c]["status"] == "sent"]
+    held = [c for c in ids if rows[c]["status"] == "holdout"]
+    assert contacted and held
+    for someone in contacted[:4] + held[:1]:  # bought within the week after the birthday
+        await purchases.record(principal(world, "clerk_a"), purchase_schemas.PurchaseCreate(
+            customer_id=someone, category="accessory", amount_fen=9900), None)
+        await raw("UPDATE purchase SET occurred_at = {} WHERE customer = {}", at(2027, 7, 6, 6, 0), someone)
+    body = (await world.manager_a.get(f"/api/v1/care/campaigns/{campaign['id']}/uplift", params={"days": 7})).json()
+    assert body["contacted"]["customers"] == len(contacted) and body["holdout"]["customers"] == len(held)
+    assert body["contacted"]["purchased"] == 4 and body["holdout"]["purchased"] == 1
+    expected = round((4 / len(contacted) - 1 / len(held)) * 100, 2)
+    assert abs(body["purchase_uplift_points"] - expected) < 0.02
