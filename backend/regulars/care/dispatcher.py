@@ -161,8 +161,8 @@ async def first_contact(batch: Batch, row: Row, campaign: dict, owner: str, now:
             row.answer, row.status, row.channel = answer, "sending", external
             return external
         reached = delivered or ("task" if campaign["task"] else None) or ("action" if actions.delivered(answer) else None)
-        if reached is None:
-            await finish(row, owner, now, "undeliverable", answer)
+        if reached is None:  # nothing reached the customer: it does not count toward the cap
+            await finish(row, owner, now, "undeliverable", answer, uncontact=True)
             return None
         await finish(row, owner, now, "sent", answer, channel=reached)
         await _timeline(batch, row, campaign, reached)
@@ -231,7 +231,7 @@ async def send_from(batch: Batch, row: Row, campaign: dict, owner: str, now: dt.
             await finish(row, owner, now, "failed", answer, channel=name)
             return
     reached = "task" if "task" in answer else ("action" if actions.delivered(answer) else None)
-    await finish(row, owner, now, "sent" if reached else "undeliverable", answer, channel=reached)
+    await finish(row, owner, now, "sent" if reached else "undeliverable", answer, channel=reached, uncontact=not reached)
 
 
 async def finish(row: Row, owner: str, now: dt.datetime, status: str, answer: dict, *, channel: str | None = None,
