@@ -27,7 +27,12 @@ from regulars.core import db
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
+from regulars.acquisition.controllers import routers as acquisition_routers
 from regulars.customers.controllers import routers as customer_routers
+from regulars.messaging.controllers import routers as messaging_routers
+from regulars.messaging.push import close_sessions as close_push_sessions
+from regulars.pages.follow import routers as follow_pages
+from regulars.pages.wallet import routers as wallet_pages
 from regulars.settings import PROJECT_ROOT, get_settings
 from regulars.stores.auth import session_middleware
 from regulars.stores.controllers import routers as store_routers
@@ -135,12 +140,14 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 
 def create_app() -> Litestar:
     settings = get_settings()
-    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers]
+    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers, *messaging_routers,
+                                 *acquisition_routers, *follow_pages, *wallet_pages]
     if PWA_DIR.is_dir():
         route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))
     return Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
+        on_shutdown=[close_push_sessions],
         middleware=[session_middleware],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -12,5 +12,7 @@ APP_REGISTRY = AppRegistry(
         "regulars.core.piccolo_app",
         "regulars.stores.piccolo_app",
         "regulars.customers.piccolo_app",
+        "regulars.messaging.piccolo_app",
+        "regulars.acquisition.piccolo_app",
     ]
 )

@@ -1,0 +1,78 @@
+from regulars.core.i18n import register
+
+register(
+    {
+        "channel.not_found": {"zh-CN": "渠道码 {id} 不存在", "en": "Channel code {id} does not exist"},
+        "channel.clerk_required": {
+            "zh-CN": "店员码须指定本店在职店员",
+            "en": "A clerk code needs an active clerk of the store",
+        },
+        "channel.clerk_not_in_store": {
+            "zh-CN": "店员 {id} 不在该门店或已停用",
+            "en": "Clerk {id} is not active in that store",
+        },
+        "channel.store_required": {
+            "zh-CN": "区域管理员须指定门店",
+            "en": "Admins must name the store",
+        },
+        "channel.other_store": {"zh-CN": "只能为本店创建渠道码", "en": "You can only create codes for your own store"},
+        "channel.window": {
+            "zh-CN": "结束时间须晚于开始时间",
+            "en": "The end must be later than the start",
+        },
+        "follow.notice_changed": {
+            "zh-CN": "隐私政策已更新，请阅读后重新提交",
+            "en": "The privacy notice has changed; please read it and submit again",
+        },
+        "follow.service_consent_required": {
+            "zh-CN": "需同意《个人信息处理规则》才能关注",
+            "en": "You need to agree to the privacy notice to follow",
+        },
+        "follow.age_required": {
+            "zh-CN": "未满 14 周岁不能关注，请由监护人办理",
+            "en": "You must be 14 or older to follow; please ask a parent or guardian",
+        },
+        "follow.closed": {"zh-CN": "该二维码已失效", "en": "This QR code is no longer valid"},
+        "otp.too_soon": {
+            "zh-CN": "验证码发送太频繁，请 {retry_after} 秒后再试",
+            "en": "Codes were sent too often; try again in {retry_after} s",
+        },
+        "otp.wrong": {"zh-CN": "验证码不正确", "en": "The code is not correct"},
+        "otp.expired": {"zh-CN": "验证码已过期，请重新获取", "en": "The code has expired; please get a new one"},
+        "otp.used_up": {
+            "zh-CN": "错误次数过多，请重新获取验证码",
+            "en": "Too many wrong codes; please get a new one",
+        },
+        "otp.unknown": {"zh-CN": "验证码无效，请重新获取", "en": "This code is not valid; please get a new one"},
+        "otp.send_failed": {
+            "zh-CN": "短信发送失败，请稍后再试",
+            "en": "The text message could not be sent; please try again later",
+        },
+        "wallet.not_found": {"zh-CN": "链接无效", "en": "This link is not valid"},
+        "wallet.export_limit": {
+            "zh-CN": "今天导出次数已达上限，请明天再试",
+            "en": "You have reached today's export limit; try again tomorrow",
+        },
+        "timeline.followed": {
+            "zh-CN": "通过「{channel}」关注{store}",
+            "en": "Followed {store} via “{channel}”",
+        },
+        "timeline.refollowed": {
+            "zh-CN": "再次通过「{channel}」关注{store}",
+            "en": "Followed {store} again via “{channel}”",
+        },
+        "timeline.deletion_requested": {
+            "zh-CN": "客户申请删除个人信息，计划于 {due} 处理",
+            "en": "The customer asked for erasure, due {due}",
+        },
+        "timeline.deletion_cancelled": {"zh-CN": "客户撤回删除申请", "en": "The customer withdrew the erasure request"},
+        "acquisition.deletion_alert_title": {
+            "zh-CN": "客户申请删除个人信息",
+            "en": "A customer asked for erasure",
+        },
+        "acquisition.deletion_alert_body": {
+            "zh-CN": "客户 {phone}（编号 {id}）申请删除个人信息，系统将于 {due} 自动处理。",
+            "en": "Customer {phone} (id {id}) asked for erasure; it runs automatically at {due}.",
+        },
+    }
+)
