@@ -6,7 +6,7 @@ import asyncio
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.acquisition import attribution, channels, jobs, qr, schemas  # noqa: F401  (jobs registers itself)
@@ -22,8 +22,8 @@ class ChannelController(Controller):
     async def list_channels(
         self,
         request: Request,
-        store_id: int | None = None,
-        kind: schemas.Kind | None = None,
+        store_id: FromQuery[int | None] = None,
+        kind: FromQuery[schemas.Kind | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> list[schemas.Channel]:

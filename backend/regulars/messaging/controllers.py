@@ -66,4 +66,16 @@ class InboxController(Controller):
         return await inbox.mark_staff_read(principal_of(request), message_id)
 
 
-routers = [PushController, InboxController]
+class CustomerMessageController(Controller):
+    path = "/api/v1/customers"
+    tags = ["inbox"]
+    guards = [staff_guard]
+
+    @post("/{customer_id:int}/messages", status_code=201)
+    async def message_customer(
+        self, request: Request, customer_id: FromPath[int], data: JSONBody[schemas.CustomerMessage]
+    ) -> schemas.MessageSent:
+        return await service.message_customer(principal_of(request), customer_id, data)
+
+
+routers = [PushController, InboxController, CustomerMessageController]

@@ -20,6 +20,10 @@ register(
             "zh-CN": "请先登录，或从您的会员页开启通知",
             "en": "Log in, or turn on notifications from your wallet page",
         },
+        "message.no_marketing_consent": {
+            "zh-CN": "客户未同意接收营销消息",
+            "en": "The customer has not agreed to receive offers",
+        },
         "inbox.not_found": {"zh-CN": "消息 {id} 不存在", "en": "Message {id} does not exist"},
         "timeline.message": {"zh-CN": "收到消息：{title}", "en": "Message received: {title}"},
         "sms.otp": {

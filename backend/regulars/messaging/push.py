@@ -206,6 +206,8 @@ async def send(
                 status = response.status
                 retry_header = response.headers.get("Retry-After")
                 text = (await response.text(errors="replace"))[:200]
+        except aiohttp.InvalidURL as exc:
+            return PushResult("rejected", target.id, attempts=attempt, detail=f"invalid endpoint: {exc}"[:200])
         except aiohttp.ClientConnectorError as exc:
             if isinstance(exc.__cause__, InwardAddress) or isinstance(getattr(exc, "os_error", None), InwardAddress):
                 return PushResult("rejected", target.id, attempts=attempt, detail="endpoint resolves to a private address")

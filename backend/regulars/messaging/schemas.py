@@ -51,3 +51,24 @@ class InboxPage(msgspec.Struct):
     limit: int
     offset: int
     has_more: bool
+
+
+class CustomerMessage(msgspec.Struct, forbid_unknown_fields=True):
+    """A message from the store to one customer: always in the wallet inbox, pushed where the customer allowed it."""
+
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+    body: Annotated[str, msgspec.Meta(max_length=500)] = ""
+    purpose: Literal["service", "marketing"] = "service"
+    ttl_seconds: Annotated[int, msgspec.Meta(ge=0, le=28 * 24 * 3600)] = 24 * 3600
+    urgency: Literal["very-low", "low", "normal", "high"] = "normal"
+
+
+class PushOutcome(msgspec.Struct):
+    status: str
+    http_status: int | None
+    retry_after: int | None
+
+
+class MessageSent(msgspec.Struct):
+    inbox_id: int
+    push: list[PushOutcome]

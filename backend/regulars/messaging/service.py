@@ -10,13 +10,14 @@ import msgspec
 from regulars.core import audit, clock
 from regulars.core.auth import Principal
 from regulars.core.db import raw, writing
-from regulars.core.errors import BadInput
+from regulars.core.errors import BadInput, Conflict
 from regulars.customers import privacy
+from regulars.customers import service as customers
 from regulars.messaging import inbox, messages  # noqa: F401  (registers the room's messages)
 from regulars.messaging import push, rules
 from regulars.messaging.config import messaging_settings
 from regulars.messaging.push import PushResult, PushTarget
-from regulars.messaging.schemas import Subscription, SubscriptionCreate
+from regulars.messaging.schemas import CustomerMessage, MessageSent, PushOutcome, Subscription, SubscriptionCreate
 
 MAX_PER_PERSON = 10
 
@@ -115,6 +116,21 @@ async def notify_staff(staff_id: int, title: str, body: str, *, store_id: int | 
                                                  dedupe_key=dedupe_key)
     payload = {"id": message_id, "title": title[:60], "body": body[:120], "url": url or f"/app/?inbox={message_id}"}
     return Notified(message_id, await push_to_staff(staff_id, payload, ttl=ttl, topic=topic, urgency=urgency))
+
+
+async def message_customer(actor: Principal, customer_id: int, data: CustomerMessage) -> MessageSent:
+    """A clerk's message to a customer in reach; offers only to those who agreed to them."""
+    row = await customers.reachable(actor, customer_id)
+    if data.purpose == "marketing" and not row["consent_marketing"]:
+        raise Conflict("message.no_marketing_consent", field="purpose")
+    notified = await notify_customer(customer_id, data.title, data.body, store_id=actor.store_id or row["home_store"],
+                                     kind=data.purpose, ttl=data.ttl_seconds, urgency=data.urgency)
+    async with writing():
+        await audit.record(actor, "customer.message", "customer", customer_id,
+                           detail={"inbox_id": notified.inbox_id, "purpose": data.purpose,
+                                   "push": [r.status for r in notified.push]})
+    return MessageSent(inbox_id=notified.inbox_id, push=[
+        PushOutcome(status=r.status, http_status=r.http_status, retry_after=r.retry_after) for r in notified.push])
 
 
 async def _export(customer_id: int) -> dict:

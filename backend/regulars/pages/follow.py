@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from regulars.core.errors import BadInput, DomainError, Gone, NotFound, TooManyRequests
@@ -67,7 +67,8 @@ class FollowPage(Controller):
         )
 
     @get("/{code:str}")
-    async def show(self, request: Request, code: FromPath[str], step: str | None = None, c: str | None = None) -> Template:
+    async def show(self, request: Request, code: FromPath[str], step: FromQuery[str | None] = None,
+                   c: FromQuery[str | None] = None) -> Template:
         await check_misses(request)
         channel = await (channels.scan(code) if step is None else channels.open_by_code(code))
         if channel is None:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
-from litestar.params import FromPath, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
 from regulars.core.errors import TooManyRequests
@@ -40,7 +40,7 @@ class WalletPage(Controller):
     exception_handlers = PAGE_ERRORS
 
     @get("/")
-    async def from_cookie(self, request: Request, m: int | None = None) -> Response | Template:
+    async def from_cookie(self, request: Request, m: FromQuery[int | None] = None) -> Response | Template:
         """Where a notification lands: the wallet the cookie names, or the not-found page."""
         token = request.cookies.get(wallet.COOKIE)
         if not token or await _customer(request, token) is None:
@@ -60,7 +60,7 @@ class WalletPage(Controller):
 
     @get("/{token:str}")
     async def show(
-        self, request: Request, token: FromPath[str], m: int | None = None,
+        self, request: Request, token: FromPath[str], m: FromQuery[int | None] = None,
         done: Annotated[str | None, QueryParameter(max_length=20)] = None,
     ) -> Template:
         customer_id = await _customer(request, token)
