@@ -72,9 +72,13 @@ class Visitor:
         return response
 
     def csrf(self) -> str:
+        """The form's CSRF field on the last page, else the cookie it mirrors."""
         found = CSRF_FIELD.search(self.last_html)
-        assert found, "no CSRF field on the last page"
-        return html.unescape(found.group(1))
+        if found:
+            return html.unescape(found.group(1))
+        cookie = self.http.cookies.get("csrftoken")
+        assert cookie, "no CSRF field on the last page and no csrftoken cookie"
+        return cookie
 
     async def post_form(self, url: str, fields: dict[str, str]) -> httpx.Response:
         response = await self.http.post(url, data={"_csrf_token": self.csrf(), **fields})
