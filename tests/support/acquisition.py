@@ -107,12 +107,12 @@ class Visitor:
         return await self.post_form(f"/f/{code}", {"action": "verify", "ref": html.unescape(ref), "code": otp})
 
     async def follow(self, code: str, phone: str, gateway: SmsGateway, *, marketing: bool = False) -> str:
-        """The whole flow: phone, code by SMS, verify; returns the wallet path it lands on."""
+        """The whole flow: phone, code by SMS, verify; returns the wallet path it lands on (without its query)."""
         sent = await self.send_code(code, phone, marketing=marketing)
         assert sent.status_code == 303, sent.text[:500]
         verified = await self.verify(code, sent.headers["location"], gateway.last_code(phone))
         assert verified.status_code == 303, verified.text[:500]
-        return verified.headers["location"]
+        return verified.headers["location"].split("?", 1)[0]
 
 
 async def staff_on(server: ServerProcess, username: str) -> StaffClient:

@@ -109,14 +109,14 @@ class FollowPage(Controller):
                 return Redirect(f"{here}?step=verify&c={quote(new_ref)}", status_code=303, headers=HEADERS)
             if action == "verify":
                 followed = await follow.verify_and_follow(channel["code"], ref, str(form.get("code") or ""))
-                return Redirect(f"/w/{followed.wallet_token}", status_code=303, headers=HEADERS,
+                return Redirect(f"/w/{followed.wallet_token}?done=followed", status_code=303, headers=HEADERS,
                                 cookies=[Cookie(value=followed.wallet_token, **wallet.cookie_settings())])
             if action == "follow":
                 customer_id = await wallet.customer_of_cookie(request)
                 if customer_id is None:
                     return Redirect(f"{here}?step=phone", status_code=303, headers=HEADERS)
                 await follow.follow_known(channel["code"], customer_id, _choices(form))
-                return Redirect("/w", status_code=303, headers=HEADERS)
+                return Redirect("/w?done=followed", status_code=303, headers=HEADERS)
         except TooManyRequests as exc:
             if action in ("verify", "resend"):
                 return too_many_page(request, exc)

@@ -113,6 +113,7 @@ register(
         "page.wallet.delete_cancel": {"zh-CN": "撤回删除申请", "en": "Withdraw the request"},
         "page.wallet.notice": {"zh-CN": "个人信息处理规则", "en": "Privacy notice"},
         "page.wallet.saved": {"zh-CN": "已保存", "en": "Saved"},
+        "page.wallet.followed": {"zh-CN": "关注成功，欢迎您！", "en": "You are now following the store. Welcome!"},
         "page.privacy.title": {"zh-CN": "个人信息处理规则", "en": "Privacy notice"},
     }
 )

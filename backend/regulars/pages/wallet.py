@@ -19,6 +19,7 @@ from regulars.acquisition import account, rules, wallet
 from regulars.pages.common import HEADERS, PAGE_ERRORS, check_misses, count_miss, not_found_page, render, too_many_page
 
 STATIC = Path(__file__).parent / "static"
+FLASHES = {"followed": "page.wallet.followed", "marketing": "page.wallet.saved", "deletion": "page.wallet.saved"}
 
 
 async def _customer(request: Request, token: str) -> int | None:
@@ -40,13 +41,18 @@ class WalletPage(Controller):
     exception_handlers = PAGE_ERRORS
 
     @get("/")
-    async def from_cookie(self, request: Request, m: FromQuery[int | None] = None) -> Response | Template:
+    async def from_cookie(
+        self, request: Request, m: FromQuery[int | None] = None,
+        done: Annotated[str | None, QueryParameter(max_length=20)] = None,
+    ) -> Response | Template:
         """Where a notification lands: the wallet the cookie names, or the not-found page."""
         token = request.cookies.get(wallet.COOKIE)
         if not token or await _customer(request, token) is None:
             return not_found_page(request, "wallet")
-        anchor = f"?m={m}#m{m}" if m is not None else ""
-        return Redirect(f"/w/{token}{anchor}", status_code=303, headers=HEADERS)
+        if m is not None:
+            return Redirect(f"/w/{token}?m={m}#m{m}", status_code=303, headers=HEADERS)
+        suffix = f"?done={done}" if done in FLASHES else ""
+        return Redirect(f"/w/{token}{suffix}", status_code=303, headers=HEADERS)
 
     @get("/sw.js", media_type="text/javascript")
     async def service_worker(self) -> Response[bytes]:
@@ -70,7 +76,7 @@ class WalletPage(Controller):
         store_names = {s.id: s.name for s in view.stores}
         unread = [item.id for item in view.inbox.items if item.read_at is None]
         page = render(request, "wallet.html", zone=view.timezone, view=view, token=token, highlight=m,
-                      store_names=store_names, flash=t("page.wallet.saved", language(request)) if done else None,
+                      store_names=store_names, flash=t(FLASHES[done], language(request)) if done in FLASHES else None,
                       cookies=[Cookie(value=token, **wallet.cookie_settings())])
         await inbox.mark_customer_read(customer_id, unread)  # shown once as new, then read
         return page

@@ -83,11 +83,12 @@ async def test_follow_new_customer_lands_on_wallet_with_cookie(world, visitor, s
     assert phone[:3] + "****" + phone[-4:] in verify_page.text and phone not in verify_page.text
     landed = await visitor.verify(channel["code"], sent.headers["location"], sms_gateway.last_code(phone))
     assert landed.status_code == 303
-    wallet_path = landed.headers["location"]
-    assert re.fullmatch(r"/w/[A-Za-z0-9_-]{32}", wallet_path)
+    assert re.fullmatch(r"/w/[A-Za-z0-9_-]{32}\?done=followed", landed.headers["location"])
+    wallet_path = landed.headers["location"].split("?")[0]
     assert landed.cookies.get("regulars_wallet") == wallet_path.rsplit("/", 1)[1]
     wallet = await visitor.get(wallet_path)
     assert wallet.status_code == 200 and "我的会员" in wallet.text
+    assert "关注成功" in (await visitor.get(landed.headers["location"])).text
     assert world.store_a.name in wallet.text
 
     [found] = await customer_by_phone(world, phone)
@@ -283,7 +284,7 @@ async def test_refollow_through_other_channel_keeps_first_touch(world, acq_serve
         sms_before = len(sms_gateway.to(phone))
         tapped = await browser.post_form(f"/f/{event['code']}", {
             "action": "follow", "consent_service": "yes", "age_confirmed": "yes", "notice_version": "2026-11"})
-        assert tapped.status_code == 303 and tapped.headers["location"] == "/w"
+        assert tapped.status_code == 303 and tapped.headers["location"] == "/w?done=followed"
         assert len(sms_gateway.to(phone)) == sms_before
         opened = await browser.get("/w")
         assert opened.status_code == 303 and opened.headers["location"].startswith("/w/")

@@ -1,0 +1,141 @@
+"""The follow and wallet pages as a phone sees them (WeChat's in-app browser at 390x844), without and with
+JavaScript; screenshots under var/test-artifacts/pages/."""
+
+from urllib.parse import parse_qs, urlparse
+
+from playwright.async_api import expect
+
+from tests.e2e.pages.conftest import dev_sms_code, phone, shot
+from tests.support.world import new_phone
+
+
+async def make_channel(world, **fields):
+    response = await world.manager_a.post("/api/v1/channels", json={"kind": "clerk", "name": "小王的码",
+                                                                    "staff_id": world.staff["clerk_a"].id, **fields})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def follow_through(page, world, channel, name: str, *, marketing: bool) -> str:
+    """Phone, boxes, code from the development SMS log, verify; returns the wallet URL."""
+    await page.goto(f"{world.url}/f/{channel['code']}")
+    await expect(page.locator("h1")).to_have_text(world.store_a.name)
+    await shot(page, f"{name}-1-follow")
+    await page.fill("input[name=phone]", new_phone())
+    await page.check("input[name=consent_service]")
+    if marketing:
+        await page.check("input[name=consent_marketing]")
+    await page.check("input[name=age_confirmed]")
+    await page.click("form[data-step=phone] button[type=submit]")
+    await expect(page.locator("form[data-step=verify]")).to_be_visible()
+    await shot(page, f"{name}-2-code")
+    ref = parse_qs(urlparse(page.url).query)["c"][0]
+    await page.fill("input[name=code]", dev_sms_code(ref))
+    await page.click("form[data-step=verify] button[type=submit]")
+    await expect(page.locator("[data-wallet]")).to_be_visible()
+    return page.url
+
+
+async def test_follow_and_wallet_without_javascript(phone_browser, world):
+    channel = await make_channel(world)
+    context = await phone(phone_browser, javascript=False)
+    page = await context.new_page()
+    try:
+        wallet_url = await follow_through(page, world, channel, "nojs", marketing=False)
+        assert "/w/" in wallet_url
+        await expect(page.locator("#push noscript")).to_have_count(1)
+        await expect(page.locator("[data-push]")).to_be_hidden()
+        await shot(page, "nojs-3-wallet")
+        # Privacy controls are plain forms.
+        await page.click("#privacy form[action$='/marketing'] button")
+        await expect(page.locator(".flash")).to_be_visible()
+        await shot(page, "nojs-4-wallet-marketing-on")
+        await page.goto(f"{world.url}/f/{channel['code']}")
+        await expect(page.locator("form[data-step=known]")).to_be_visible()
+        await shot(page, "nojs-5-follow-known")
+    finally:
+        await context.close()
+
+
+async def test_follow_errors_shown_without_javascript(phone_browser, world):
+    channel = await make_channel(world, kind="store", name="门口海报")
+    context = await phone(phone_browser, javascript=False)
+    page = await context.new_page()
+    try:
+        await page.goto(f"{world.url}/f/{channel['code']}")
+        await page.fill("input[name=phone]", "1380000")
+        await page.check("input[name=consent_service]")
+        await page.check("input[name=age_confirmed]")
+        await page.click("form[data-step=phone] button[type=submit]")
+        await expect(page.locator("[data-errors]")).to_contain_text("不是有效的中国大陆手机号")
+        await expect(page.locator("input[name=phone]")).to_have_value("1380000")
+        await shot(page, "nojs-6-follow-error")
+    finally:
+        await context.close()
+
+
+async def test_follow_and_wallet_with_javascript_and_push(phone_browser, world):
+    channel = await make_channel(world, name="活动码", kind="event", campaign="国庆")
+    context = await phone(phone_browser, javascript=True)
+    await context.grant_permissions(["notifications"], origin=world.url)
+    page = await context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        wallet_url = await follow_through(page, world, channel, "js", marketing=True)
+        await expect(page.locator("[data-push]")).to_be_visible()
+        assert await page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == world.url + "/w/"
+        await shot(page, "js-3-wallet")
+        # The service worker shows a pushed message (delivered through DevTools, as the push service would).
+        cdp = await context.new_cdp_session(page)
+        registrations = []
+        cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+        await cdp.send("ServiceWorker.enable")
+        await page.wait_for_timeout(300)
+        registration = next(r for r in registrations if r["scopeURL"].endswith("/w/"))
+        await cdp.send("ServiceWorker.deliverPushMessage", {
+            "origin": world.url + "/", "registrationId": registration["registrationId"],
+            "data": '{"id": 7, "title": "生日快乐", "body": "送您一张 20 元券", "url": "/w?m=7"}',
+        })
+        titles = await page.evaluate("""async () => {
+            const registration = await navigator.serviceWorker.ready;
+            for (let i = 0; i < 50; i++) {
+                const shown = await registration.getNotifications();
+                if (shown.length) return shown.map(n => [n.title, n.body, n.data.url]);
+                await new Promise(r => setTimeout(r, 100));
+            }
+            return [];
+        }""")
+        assert titles == [["生日快乐", "送您一张 20 元券", "/w?m=7"]]
+        assert errors == []
+    finally:
+        await context.close()
+
+
+async def test_pages_in_english(phone_browser, world):
+    channel = await make_channel(world, kind="store", name="Front door")
+    context = await phone(phone_browser, javascript=True, lang="en-US")
+    page = await context.new_page()
+    try:
+        await page.goto(f"{world.url}/f/{channel['code']}")
+        await expect(page.locator("button[type=submit]")).to_have_text("Send me a code")
+        await shot(page, "en-1-follow")
+        await page.goto(f"{world.url}/f/NOSUCHCODE0")
+        await shot(page, "en-2-not-found")
+    finally:
+        await context.close()
+
+
+async def test_not_found_pages(phone_browser, world):
+    context = await phone(phone_browser, javascript=False)
+    page = await context.new_page()
+    try:
+        response = await page.goto(f"{world.url}/f/NOSUCHCODE0")
+        assert response.status == 404
+        await expect(page.locator("h1")).to_have_text("二维码无效")
+        await shot(page, "nojs-7-code-not-found")
+        response = await page.goto(f"{world.url}/w/{'x' * 32}")
+        assert response.status == 404
+        await shot(page, "nojs-8-wallet-not-found")
+    finally:
+        await context.close()
