@@ -40,6 +40,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing test's report carries the tail of the server's log (a 500 explains itself there)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and ("server" in item.fixturenames or "world" in item.fixturenames):
+        logs = sorted(RUN_DIR.glob("server-*.log"), key=lambda p: p.stat().st_mtime)
+        if logs:
+            report.sections.append(("server log", logs[-1].read_text(errors="replace")[-4000:]))
+
+
 @pytest.fixture(scope="session")
 def database() -> str:
     create_database()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -23,7 +25,8 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from regulars.core import db
+from regulars import worker
+from regulars.core import db, observability
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
@@ -33,6 +36,7 @@ from regulars.messaging.controllers import routers as messaging_routers
 from regulars.messaging.push import close_sessions as close_push_sessions
 from regulars.pages.follow import routers as follow_pages
 from regulars.pages.wallet import routers as wallet_pages
+from regulars.reports.controllers import routers as report_routers
 from regulars.settings import PROJECT_ROOT, get_settings
 from regulars.stores.auth import session_middleware
 from regulars.stores.controllers import routers as store_routers
@@ -42,7 +46,7 @@ PWA_DIR = PROJECT_ROOT / "pwa"
 API_PREFIX = "/api/"
 
 
-def problem(request: Request, status: int, key: str, *, field: str | None = None, extra: dict | None = None,
+def problem(request: Request, status: int, key: str, /, *, field: str | None = None, extra: dict | None = None,
             headers: dict | None = None, **params: Any) -> Response:
     """One problem+json answer, its message in the caller's language (both kept for the log)."""
     lang = language(request)
@@ -123,6 +127,19 @@ async def healthz() -> Response[dict[str, str]]:
     return Response({"status": "ok", "database": "ok"})
 
 
+@get("/metrics", include_in_schema=False)
+async def metrics(request: Request) -> Response[bytes]:
+    """Prometheus metrics: with REGULARS_METRICS_TOKEN as a bearer token, or from this machine."""
+    expected = get_settings().metrics_token
+    if expected:
+        allowed = secrets.compare_digest(request.headers.get("authorization", ""), f"Bearer {expected}")
+    else:
+        allowed = (request.client.host if request.client else "") in ("127.0.0.1", "::1")
+    if not allowed:
+        return problem(request, 403, "error.forbidden")
+    return Response(observability.metrics_text(), media_type=observability.METRICS_CONTENT_TYPE)
+
+
 @get("/api/v1/ping", tags=["operations"])
 async def ping() -> dict[str, str]:
     """A bare JSON answer: the benchmark's baseline."""
@@ -131,17 +148,24 @@ async def ping() -> dict[str, str]:
 
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    """Opens the database pool; runs the background jobs in this process unless workers run them."""
     await db.start()
+    stop = asyncio.Event()
+    jobs = asyncio.create_task(worker.loop(stop)) if get_settings().run_jobs_in_server else None
     try:
         yield
     finally:
+        stop.set()
+        if jobs is not None:
+            await jobs
         await db.stop()
 
 
 def create_app() -> Litestar:
     settings = get_settings()
-    route_handlers: list[Any] = [healthz, ping, *store_routers, *customer_routers, *messaging_routers,
-                                 *acquisition_routers, *follow_pages, *wallet_pages]
+    observability.configure_logging(settings.log_level)
+    route_handlers: list[Any] = [healthz, metrics, ping, *store_routers, *customer_routers, *report_routers,
+                                 *messaging_routers, *acquisition_routers, *follow_pages, *wallet_pages]
     if PWA_DIR.is_dir():
         route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))
     return Litestar(
@@ -170,8 +194,11 @@ def create_app() -> Litestar:
             path="/api/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),
+        logging_config=None,
         debug=False,
     )
 
 
-app = create_app
+def asgi() -> observability.ObservabilityMiddleware:
+    """What `regulars serve` runs: the app inside request ids, access logs and metrics."""
+    return observability.ObservabilityMiddleware(create_app())

@@ -1,4 +1,4 @@
-"""regulars serve | migrate | setup | worker | demo | create-staff | import-customers | openapi"""
+"""regulars serve | migrate | setup | worker | demo | create-staff | import-customers | openapi | reconcile | backup | restore"""
 
 from __future__ import annotations
 
@@ -70,15 +70,23 @@ def cmd_setup(args: argparse.Namespace) -> None:
 def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        metrics_dir = get_settings().var_dir / "metrics"
+        metrics_dir.mkdir(exist_ok=True)
+        for stale in metrics_dir.glob("*.db"):
+            stale.unlink()
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     uvicorn.run(
-        "regulars.app:create_app",
+        "regulars.app:asgi",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
+        log_config=None,
         log_level=get_settings().log_level.lower(),
-        access_log=args.access_log,
+        access_log=False,
         proxy_headers=False,
+        server_header=False,
     )
 
 
@@ -145,6 +153,42 @@ def cmd_openapi(args: argparse.Namespace) -> None:
     print(f"wrote {target}")
 
 
+def cmd_reconcile(args: argparse.Namespace) -> None:
+    """Checks every registered invariant; exits 1 when anything drifted."""
+    from regulars.app import create_app
+    from regulars.core import invariants
+
+    create_app()  # imports every room, which registers its checks
+
+    async def run() -> int:
+        drifted = 0
+        for name, problems in (await invariants.run_all()).items():
+            print(f"{'ok   ' if not problems else 'DRIFT'} {name}")
+            for problem in problems[:50]:
+                print(f"      {problem}")
+            drifted += len(problems)
+        return drifted
+
+    raise SystemExit(1 if asyncio.run(run()) else 0)
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    import datetime as dt
+
+    from regulars.core.backup import backup
+
+    settings = get_settings()
+    default = settings.var_dir / "backups" / f"regulars-{dt.datetime.now():%Y%m%d-%H%M%S}.{'dump' if settings.is_postgres else 'sqlite3'}"
+    print(f"wrote {backup(settings, Path(args.output) if args.output else default)}")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from regulars.core.backup import restore
+
+    restore(get_settings(), Path(args.file))
+    print(f"restored {args.file}")
+
+
 def cmd_worker(args: argparse.Namespace) -> None:
     from regulars import worker
 
@@ -159,7 +203,6 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)
-    p.add_argument("--access-log", action="store_true")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("migrate", help="bring the database schema up to date")
@@ -195,12 +238,31 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--output", default=str(PROJECT_ROOT / "schemas" / "openapi.json"))
     p.set_defaults(func=cmd_openapi)
 
+    p = sub.add_parser("reconcile", help="check every invariant; exit 1 on drift")
+    p.set_defaults(func=cmd_reconcile)
+
+    p = sub.add_parser("backup", help="online backup of the database")
+    p.add_argument("--output", help="file to write (default: var/backups/…)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="restore a backup (stop the server first)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
+
     p = sub.add_parser("worker", help="run background jobs (planning, dispatch, expiry)")
     p.add_argument("--once", action="store_true")
     p.set_defaults(func=cmd_worker)
 
     args = parser.parse_args(argv)
-    args.func(args)
+    from regulars.core.errors import DomainError
+    from regulars.core.i18n import negotiate, t
+
+    try:
+        args.func(args)
+    except DomainError as exc:
+        lang = negotiate(os.environ.get("LANG", "").replace("_", "-").split(".")[0] or None)
+        print(f"regulars: {t(exc.key, lang, **exc.params)}", file=sys.stderr)
+        raise SystemExit(2)
 
 
 if __name__ == "__main__":

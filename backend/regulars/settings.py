@@ -47,6 +47,9 @@ class Settings:
     trusted_proxies: tuple[str, ...]
     run_jobs_in_server: bool
     log_level: str
+    metrics_token: str
+    retention_months: int
+    erasure_deadline_days: int
 
     @property
     def is_postgres(self) -> bool:
@@ -78,4 +81,7 @@ def get_settings() -> Settings:
         ),
         run_jobs_in_server=_bool("REGULARS_RUN_JOBS_IN_SERVER", True),
         log_level=os.environ.get("REGULARS_LOG_LEVEL", "INFO"),
+        metrics_token=os.environ.get("REGULARS_METRICS_TOKEN", ""),
+        retention_months=int(os.environ.get("REGULARS_RETENTION_MONTHS", "36")),
+        erasure_deadline_days=int(os.environ.get("REGULARS_ERASURE_DEADLINE_DAYS", "15")),
     )

@@ -9,7 +9,7 @@ from litestar.routes import HTTPRoute
 from regulars.app import create_app
 from tests.support.foreign import EXAMPLE_BODIES, FACTORIES
 
-PARAM = re.compile(r"\{(\w+):(?:int|str|uuid)\}")
+PARAM = re.compile(r"\{(\w+_id):(?:int|str|uuid)\}")
 
 
 def routes_with_ids() -> list[tuple[str, str]]:

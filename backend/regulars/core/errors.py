@@ -14,7 +14,7 @@ class DomainError(Exception):
     status_code = 400
     default_key = "error.bad_request"
 
-    def __init__(self, key: str | None = None, *, field: str | None = None, extra: dict | None = None, **params: Any):
+    def __init__(self, key: str | None = None, /, *, field: str | None = None, extra: dict | None = None, **params: Any):
         self.key = key or self.default_key
         self.field = field
         self.params = params
@@ -53,7 +53,7 @@ class TooManyRequests(DomainError):
     status_code = 429
     default_key = "error.too_many"
 
-    def __init__(self, key: str | None = None, *, retry_after: int = 1, **params: Any):
+    def __init__(self, key: str | None = None, /, *, retry_after: int = 1, **params: Any):
         super().__init__(key, **params)
         self.retry_after = retry_after
 

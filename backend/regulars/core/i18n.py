@@ -43,7 +43,7 @@ def negotiate(accept_language: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
-def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
+def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     texts = _CATALOGUE.get(key)
     if texts is None:
         return key

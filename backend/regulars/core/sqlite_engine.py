@@ -41,7 +41,7 @@ class _Writer:
         self.group_open = False
         self.group_size = 0
         self.group_done: Optional[asyncio.Future] = None
-        self.flush_scheduled = False
+        self.flush_task: Optional[asyncio.Task] = None
 
     async def begin_unit(self) -> None:
         if not self.group_open:
@@ -70,6 +70,18 @@ class _Writer:
         except Exception:
             pass
 
+    async def abort_group(self, exc: BaseException) -> None:
+        """Rolls the open group back and hands the error to every unit already waiting on it."""
+        done, self.group_done = self.group_done, None
+        self.group_open = False
+        await self._rollback_quietly()
+        if done is not None and not done.done():
+            done.set_exception(exc)
+
+    def schedule_flush(self) -> None:
+        if self.flush_task is None or self.flush_task.done():
+            self.flush_task = asyncio.get_running_loop().create_task(self.flush_later())
+
     async def flush_later(self) -> None:
         """Commits the open group once the units already queued for the lock have joined it."""
         try:
@@ -78,8 +90,6 @@ class _Writer:
                     await self.commit_group()
         except Exception:
             pass  # every unit of the group has been handed the error through group_done
-        finally:
-            self.flush_scheduled = False
 
 
 class WriteTransaction(SQLiteTransaction):
@@ -121,13 +131,11 @@ class WriteTransaction(SQLiteTransaction):
             if writer.group_size >= MAX_GROUP:
                 await writer.commit_group()
                 done = None
-            elif not writer.flush_scheduled:
-                writer.flush_scheduled = True
-                asyncio.get_running_loop().create_task(writer.flush_later())
-        except BaseException:
+            else:
+                writer.schedule_flush()
+        except BaseException as failure:
             if writer.group_open:
-                writer.group_open = False
-                await writer._rollback_quietly()
+                await writer.abort_group(failure)
             writer.lock.release()
             raise
         writer.lock.release()

@@ -34,3 +34,15 @@ class RateCounter(Table, tablename="rate_counter"):
     count = Integer(default=0)
     failures = Integer(default=0, help_text="consecutive failures, for the growing back-off")
     blocked_until = Timestamptz(null=True, default=None)
+
+
+class JobLease(Table, tablename="job_lease"):
+    """One row per background job: whoever holds the lease runs it this round, across all processes."""
+
+    id = Serial(primary_key=True)
+    name = Varchar(length=80, unique=True)
+    owner = Varchar(length=80, default="")
+    lease_until = Timestamptz()
+    last_started_at = Timestamptz(null=True, default=None)
+    last_finished_at = Timestamptz(null=True, default=None)
+    last_error = Text(default="")

@@ -12,7 +12,7 @@ from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody
 
 from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response, page
-from regulars.customers import importer, privacy, schemas, service, timeline
+from regulars.customers import importer, privacy, retention, schemas, service, timeline
 
 _running_imports: set[asyncio.Task] = set()
 
@@ -90,9 +90,31 @@ class CustomerController(Controller):
     async def erase_customer(self, request: Request, customer_id: FromPath[int]) -> None:
         await privacy.erase(principal_of(request), customer_id)
 
+    @post("/{customer_id:int}/erasure-request", status_code=202)
+    async def request_erasure(self, request: Request, customer_id: FromPath[int]) -> retention.ErasureRequestOut:
+        """The customer asked at the counter to have their data deleted; a job completes it."""
+        actor = principal_of(request)
+        await service.reachable(actor, customer_id)
+        return await retention.request_erasure(customer_id, "store", actor)
+
+    @post("/follow", status_code=200)
+    async def follow_in_store(self, request: Request, data: JSONBody[schemas.StoreFollow]) -> schemas.Customer:
+        """The answer to a 409 on create: the person is another store's customer and is here now."""
+        return await service.follow_in_store(principal_of(request), data)
+
     @post("/handover", status_code=200, guards=[manager_guard])
     async def handover(self, request: Request, data: JSONBody[schemas.HandoverRequest]) -> schemas.HandoverResult:
         return await service.handover(principal_of(request), data)
+
+
+class PrivacyController(Controller):
+    path = "/api/v1/privacy"
+    tags = ["privacy"]
+    guards = [manager_guard]
+
+    @get("/erasure-requests")
+    async def erasure_requests(self, request: Request, status: FromQuery[str | None] = None) -> list[retention.ErasureRequestOut]:
+        return await retention.list_requests(principal_of(request), status)
 
 
 class ImportController(Controller):
@@ -127,4 +149,4 @@ class ImportController(Controller):
         return await importer.job(principal_of(request), job_id, language(request))
 
 
-routers = [CustomerController, ImportController]
+routers = [CustomerController, ImportController, PrivacyController]

@@ -175,20 +175,30 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
         store_ids = await stores.store_ids_by_code()
         today = clock.today_in("Asia/Shanghai")
         await _progress(job_id, total=len(rows))
-        seen: dict[str, dict] = {}
+        parsed: dict[str, tuple[int, dict[str, Any]]] = {}
         for index, raw in enumerate(rows):
             line = index + 2  # the header is line 1, as a spreadsheet shows it
             try:
                 values = parse_row(raw, headers, store_ids, today)
                 if not actor.is_admin and values["home_store"] != actor.store_id:
                     raise RowError(headers["store_code"], BadInput("import.other_store", value=raw.get(headers["store_code"], "")))
-                outcome = await _apply(actor, values, filename, dry_run, seen)
-                counts[outcome] += 1
+            except RowError as exc:
+                errors.append(_error(line, exc))
+                continue
+            earlier = parsed.get(values["phone"])
+            if earlier is not None:  # one person twice in a file: the later row is the one that counts
+                errors.append(_error(earlier[0], RowError(headers["phone"], BadInput("import.duplicate_in_file", row=line))))
+            parsed[values["phone"]] = (line, values)
+        counts["failed"] = len(errors)
+        for done, (line, values) in enumerate(sorted(parsed.values(), key=lambda item: item[0]), start=1):
+            try:
+                counts[await _apply(actor, values, filename, dry_run)] += 1
             except RowError as exc:
                 counts["failed"] += 1
-                errors.append({"row": line, "column": exc.column, "key": exc.error.key, "params": exc.error.params})
-            if (index + 1) % PROGRESS_EVERY == 0:
-                await _progress(job_id, processed=index + 1, errors=errors, **counts)
+                errors.append(_error(line, exc))
+            if done % PROGRESS_EVERY == 0:
+                await _progress(job_id, processed=counts["failed"] + done, errors=errors, **counts)
+        errors.sort(key=lambda e: e["row"])
         await _progress(job_id, processed=len(rows), errors=errors, status="done", finished_at=clock.now(), **counts)
     except DomainError as exc:
         errors.append({"row": 0, "column": "", "key": exc.key, "params": exc.params})
@@ -198,14 +208,15 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
         await _progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
 
 
-async def _apply(actor: Principal, values: dict[str, Any], filename: str, dry_run: bool, seen: dict[str, dict]) -> str:
+def _error(line: int, exc: RowError) -> dict[str, Any]:
+    return {"row": line, "column": exc.column, "key": exc.error.key, "params": exc.error.params}
+
+
+async def _apply(actor: Principal, values: dict[str, Any], filename: str, dry_run: bool) -> str:
     phone = values["phone"]
-    existing = seen.get(phone) if dry_run else None
-    if existing is None:
-        existing = await service.find_by_phone(phone)
+    existing = await service.find_by_phone(phone)
     if existing is None:
         if dry_run:
-            seen[phone] = values
             return "created"
         profile = {k: values[k] for k in ("name", "gender", "occupation", "plan", "monthly_spend_fen", "device_model",
                                            "device_purchased_on", "contract_end_on", "broadband", "family_lines", "tags")}
@@ -217,14 +228,13 @@ async def _apply(actor: Principal, values: dict[str, Any], filename: str, dry_ru
             )
             await _set_extra(customer_id, values)
         return "created"
-    if not actor.is_admin and existing.get("home_store", values["home_store"]) != actor.store_id:
-        raise RowError("", BadInput("import.other_store", value=""))
+    if not actor.is_admin and existing["home_store"] != actor.store_id:
+        raise RowError(COLUMNS["phone"][0], BadInput("import.customer_of_other_store", phone=rules.mask_phone(phone)))
     changed = {k: values[k] for k in COMPARED if existing.get(k) != values[k]}
-    if dry_run:
-        seen[phone] = {**existing, **values}
-        return "updated" if changed else "unchanged"
     if not changed:
         return "unchanged"
+    if dry_run:
+        return "updated"
     async with writing():
         await _set_extra(existing["id"], changed)
     return "updated"

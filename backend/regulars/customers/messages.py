@@ -11,6 +11,7 @@ register(
             "zh-CN": "手机号 {phone} 已是客户（编号 {existing_id}）",
             "en": "Phone {phone} is already a customer (id {existing_id})",
         },
+        "customer.phone_unknown": {"zh-CN": "手机号 {phone} 还不是客户", "en": "Phone {phone} is not a customer yet"},
         "customer.birthday_invalid": {"zh-CN": "生日 {value} 不存在", "en": "Birthday {value} does not exist"},
         "customer.birth_year": {"zh-CN": "出生年份 {value} 不合理", "en": "Birth year {value} is not plausible"},
         "customer.tag_too_long": {
@@ -39,6 +40,14 @@ register(
             "zh-CN": "缺少必需的列：{columns}",
             "en": "Required columns are missing: {columns}",
         },
+        "import.duplicate_in_file": {
+            "zh-CN": "与第 {row} 行是同一手机号，以第 {row} 行为准",
+            "en": "Same phone as row {row}; row {row} is the one imported",
+        },
+        "import.customer_of_other_store": {
+            "zh-CN": "手机号 {phone} 已是其他门店的客户",
+            "en": "Phone {phone} is already a customer of another store",
+        },
         "import.not_found": {"zh-CN": "导入任务 {id} 不存在", "en": "Import {id} does not exist"},
         "import.too_large": {"zh-CN": "文件太大（最大 {max} MB）", "en": "File too large (max {max} MB)"},
         "import.bad_date": {"zh-CN": "日期 {value} 无法识别或不存在", "en": "Date {value} is not a valid date"},
@@ -58,6 +67,8 @@ register(
             "zh-CN": "客户交接：{from_name} → {to_name}",
             "en": "Handed over: {from_name} → {to_name}",
         },
+        "timeline.erasure_requested": {"zh-CN": "申请删除个人信息", "en": "Asked for their data to be deleted"},
+        "timeline.followed_in_store": {"zh-CN": "在门店加入本店客户", "en": "Joined this store at the counter"},
         "timeline.imported": {"zh-CN": "从 {filename} 导入", "en": "Imported from {filename}"},
     }
 )

@@ -80,7 +80,7 @@ async def erase(actor: Principal | None, customer_id: int, *, reason: str = "req
         ).where(Customer.id == customer_id)
         await CustomerTag.delete().where(CustomerTag.customer == customer_id)
         # Kinds and times stay for the anonymous counts; what was said or typed goes.
-        await raw("UPDATE timeline_event SET data = '{}' WHERE customer = {}", customer_id)
+        await raw("UPDATE timeline_event SET data = {} WHERE customer = {}", "{}", customer_id)
         for hook in _erasure_hooks:
             await hook(customer_id)
         await audit.record(actor, "customer.erase", "customer", customer_id, detail={"reason": reason},

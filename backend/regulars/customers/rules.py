@@ -77,8 +77,18 @@ def check_birthday(calendar: str, month: int, day: int, year: int | None, leap_m
             dt.date(year or 2000, month, day)  # 2000 is a leap year: 29 February stays valid without a year
         except ValueError:
             raise BadInput("customer.birthday_invalid", field="birthday", value=f"{year or ''}-{month}-{day}".lstrip("-"))
-    elif not (1 <= month <= 12 and 1 <= day <= 30):
-        raise BadInput("customer.birthday_invalid", field="birthday", value=f"{month}-{day}")
+    elif not (1 <= month <= 12 and 1 <= day <= 30) or (year is not None and day > lunar_month_days(year, month, leap_month)):
+        raise BadInput("customer.birthday_invalid", field="birthday", value=f"{year or ''}-{month}-{day}".lstrip("-"))
+
+
+def lunar_month_days(year: int, month: int, leap: bool) -> int:
+    """Days in a lunar month of a given year (29 or 30); 0 when that year has no such leap month."""
+    from lunar_python import LunarYear
+
+    for lunar_month in LunarYear.fromYear(year).getMonths():
+        if lunar_month.getYear() == year and lunar_month.getMonth() == (-month if leap else month):
+            return lunar_month.getDayCount()
+    return 0
 
 
 def clean_tags(tags: list[str]) -> list[str]:

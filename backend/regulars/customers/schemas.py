@@ -140,6 +140,13 @@ class TimelineItem(msgspec.Struct):
     ref_id: str | None
 
 
+class StoreFollow(msgspec.Struct, forbid_unknown_fields=True):
+    """A customer of another store, present at the counter, also becomes this store's customer."""
+
+    phone: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
+    consents: list[ConsentGrant] = []
+
+
 class NoteCreate(msgspec.Struct, forbid_unknown_fields=True):
     text: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
 

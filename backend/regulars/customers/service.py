@@ -8,11 +8,11 @@ import msgspec
 
 from regulars.core import audit, clock, idempotency
 from regulars.core.auth import Principal
-from regulars.core.db import raw, writing
+from regulars.core.db import is_postgres, raw, writing
 from regulars.core.errors import BadInput, Conflict, NotFound
 from regulars.core.idempotency import Outcome
 from regulars.customers import messages  # noqa: F401  (registers the room's messages)
-from regulars.customers import rules, schemas, timeline
+from regulars.customers import invariants, rules, schemas, timeline  # noqa: F401  (invariants registers checks)
 from regulars.customers.tables import Consent, Customer, CustomerStore, CustomerTag
 from regulars.stores import service as stores
 
@@ -209,8 +209,13 @@ async def search(actor: Principal, q: str, limit: int, offset: int) -> schemas.C
     elif q.isdigit() and len(q) == 4:
         match, match_args = "c.phone_tail = {}", [q]
     elif q:
-        match = "(c.name LIKE {} OR EXISTS (SELECT 1 FROM customer_tag t WHERE t.customer = c.id AND t.tag = {}))"
-        match_args = [q.replace("%", "").replace("_", "") + "%", q]
+        prefix = q.replace("%", "").replace("_", "")
+        tag = "EXISTS (SELECT 1 FROM customer_tag t WHERE t.customer = c.id AND t.tag = {})"
+        if is_postgres():  # served by the text_pattern_ops index
+            match, match_args = f"(c.name LIKE {{}} OR {tag})", [prefix + "%", q]
+        else:  # a code-point range keeps SQLite's name index usable; LIKE alone would scan
+            match = f"((c.name >= {{}} AND c.name < {{}} AND c.name LIKE {{}}) OR {tag})"
+            match_args = [prefix, prefix + "\U0010ffff", prefix + "%", q]
     else:
         match, match_args = "1 = 1", []
     rows = await raw(
@@ -316,6 +321,21 @@ async def add_follower(customer_id: int, store_id: int) -> bool:
         customer_id, store_id, clock.now(),
     )
     return bool(rows)
+
+
+async def follow_in_store(actor: Principal, data: schemas.StoreFollow) -> schemas.Customer:
+    """Adds the caller's store to an existing customer's stores (the customer is at the counter)."""
+    phone = rules.normalise_phone(data.phone)
+    async with writing():
+        existing = await find_by_phone(phone)
+        if existing is None or existing["erased_at"] is not None:
+            raise NotFound("customer.phone_unknown", phone=rules.mask_phone(phone))
+        if actor.store_id is not None and await add_follower(existing["id"], actor.store_id):
+            await timeline.add(existing["id"], "followed_in_store", store_id=actor.store_id, staff_id=actor.staff_id)
+            await audit.record(actor, "customer.follow_in_store", "customer", existing["id"])
+        for grant in data.consents:
+            await record_consent(existing["id"], grant, channel="store", actor=actor)
+    return await detail(existing["id"])
 
 
 # handover -------------------------------------------------------------------------------

@@ -113,3 +113,15 @@ class ImportJob(Table, tablename="import_job"):
     errors = JSON(default="[]")
     created_at = Timestamptz()
     finished_at = Timestamptz(null=True, default=None)
+
+
+class ErasureRequest(Table, tablename="erasure_request"):
+    """A customer's request to delete their data, done by a job before its legal deadline."""
+
+    id = Serial(primary_key=True)
+    customer = ForeignKey(references=Customer, on_delete=OnDelete.cascade)
+    channel = Varchar(length=20, help_text="wallet or store")
+    status = Varchar(length=10, default="pending", help_text="pending, done or cancelled")
+    requested_at = Timestamptz()
+    due_at = Timestamptz()
+    completed_at = Timestamptz(null=True, default=None)

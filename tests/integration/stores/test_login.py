@@ -111,3 +111,27 @@ async def test_concurrent_logins_all_succeed(world):
     assert [r.status_code for r in results] == [200] * 16
     for c in clients:
         await c.close()
+
+
+async def test_idle_session_expires(world):
+    import datetime as dt
+
+    from regulars.core.db import raw
+
+    await make_staff("idler", "clerk", world.store_a.id)
+    client = await StaffClient(world.url, "idler").login()
+    assert (await client.get("/api/v1/me")).status_code == 200
+    long_ago = dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=9)
+    await raw("UPDATE staff_session SET last_seen_at = {} WHERE staff = (SELECT id FROM staff WHERE username = 'idler')", long_ago)
+    assert (await client.get("/api/v1/me")).status_code == 401
+    await client.close()
+
+
+async def test_login_and_failure_are_audited(world):
+    from regulars.core.db import raw
+
+    async with httpx.AsyncClient(base_url=world.url) as anonymous:
+        await anonymous.post("/api/v1/auth/login", json={"username": "clerk_b", "password": "wrong-wrong"})
+    rows = await raw("SELECT action FROM audit_log WHERE action IN ('auth.login', 'auth.login_failed')")
+    actions = {r["action"] for r in rows}
+    assert actions == {"auth.login", "auth.login_failed"}

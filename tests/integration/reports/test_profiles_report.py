@@ -1,0 +1,85 @@
+"""The profiles report on a hand-built chain whose figures are written down here."""
+
+import csv
+import io
+import uuid
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.support.world import new_phone
+
+# store A: four customers, store B: two; completeness by the rules' weights
+A_CUSTOMERS = [
+    {"name": "甲", "birthday": {"calendar": "solar", "month": 1, "day": 2}, "plan": "5G畅享套餐129元",
+     "device_model": "iPhone 16", "consents": [{"purpose": "service", "granted": True, "notice_version": "v1"},
+                                               {"purpose": "marketing", "granted": True, "notice_version": "v1"}]},  # 10+15+10+10 = 45
+    {"name": "乙", "plan": "4G飞享套餐38元"},  # 20
+    {"name": "丙", "consents": [{"purpose": "service", "granted": True, "notice_version": "v1"}]},  # 10
+    {},  # 0
+]
+B_CUSTOMERS = [
+    {"name": "丁", "device_model": "华为 Mate 70", "gender": "female", "occupation": "教师", "interests": ["摄影"],
+     "plan": "全家享套餐169元", "monthly_spend_fen": 16900, "birthday": {"calendar": "lunar", "month": 8, "day": 15},
+     "broadband": True, "family_lines": 1},  # 10+5+15+10+10+10+10+10+5+5 = 90
+    {"name": "戊"},  # 10
+]
+
+
+@pytest.fixture(scope="module")
+async def chain(world):
+    for client, bodies in ((world.clerk_a, A_CUSTOMERS), (world.clerk_b, B_CUSTOMERS)):
+        for body in bodies:
+            response = await client.post("/api/v1/customers", json={"phone": new_phone()} | body,
+                                         headers={"Idempotency-Key": uuid.uuid4().hex})
+            assert response.status_code == 201, response.text
+    return world
+
+
+async def test_profiles_report_for_the_chain(chain):
+    response = await chain.admin.get("/api/v1/reports/profiles")
+    assert response.status_code == 200, response.text
+    table = response.json()
+    rows = {r["store"]: r for r in table["rows"]}
+    a, b = rows["测试一厅"], rows["测试二厅"]
+    assert (a["customers"], a["with_birthday"], a["with_plan"], a["with_device"]) == (4, 1, 2, 1)
+    assert (a["service_consent"], a["marketing_consent"]) == (2, 1)
+    assert a["avg_completeness"] == round((45 + 20 + 10 + 0) / 4, 1)
+    assert a["with_plan_share"] == 0.5
+    assert (b["customers"], b["with_birthday"], b["with_device"]) == (2, 1, 1)
+    assert b["avg_completeness"] == 50.0
+    assert table["totals"]["customers"] == 6
+    assert table["totals"]["avg_completeness"] == round((45 + 20 + 10 + 0 + 90 + 10) / 6, 1)
+    distribution = {d["bucket"]: d["customers"] for d in table["breakdowns"]["completeness"]}
+    assert distribution == {"0-19": 3, "20-39": 1, "40-59": 1, "60-79": 0, "80-100": 1}
+
+
+async def test_profiles_report_manager_sees_own_store_only(chain):
+    mine = await chain.manager_a.get("/api/v1/reports/profiles")
+    assert [r["store"] for r in mine.json()["rows"]] == ["测试一厅"]
+    other = await chain.manager_a.get("/api/v1/reports/profiles", params={"store": chain.store_b.id})
+    assert other.status_code == 404
+
+
+async def test_profiles_report_as_csv_parses_back(chain):
+    response = await chain.admin.get("/api/v1/reports/profiles", headers={"Accept": "text/csv"})
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["门店", "客户数", "平均完整度"]
+    assert rows[1][:3] == ["测试一厅", "4", "18.8"]
+
+
+async def test_profiles_report_as_xlsx_with_chinese_headers(chain):
+    response = await chain.admin.get("/api/v1/reports/profiles", params={"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][:2] == ("门店", "客户数")
+    assert values[2][:2] == ("测试二厅", 2)
+
+
+async def test_unknown_report_404_and_bad_dates_422(chain):
+    assert (await chain.admin.get("/api/v1/reports/nope")).status_code == 404
+    bad = await chain.admin.get("/api/v1/reports/profiles", params={"from": "2026-13-01"})
+    assert bad.status_code == 422 and bad.json()["field"] == "from"
+    backwards = await chain.admin.get("/api/v1/reports/profiles", params={"from": "2026-02-01", "to": "2026-01-01"})
+    assert backwards.status_code == 422

@@ -1,0 +1,100 @@
+"""The SQLite engine's grouped writer: units commit together, fail alone, and never lock each other out."""
+
+import asyncio
+
+import pytest
+
+from regulars.core.sqlite_engine import ServerSQLiteEngine
+
+pytestmark = pytest.mark.nodb
+
+
+@pytest.fixture
+async def engine(tmp_path):
+    db = ServerSQLiteEngine(path=str(tmp_path / "engine.sqlite3"), synchronous="FULL")
+    connection = await db.get_connection()
+    await connection.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER NOT NULL DEFAULT 0)")
+    await connection.commit()
+    await connection.close()
+    await db.start_connection_pool()
+    yield db
+    await db.close_connection_pool()
+
+
+async def count(db) -> int:
+    return (await db._run("SELECT COUNT(*) AS n FROM item", None))[0]["n"]
+
+
+async def test_concurrent_units_all_commit(engine):
+    async def unit(i):
+        async with engine.transaction():
+            await engine._run("INSERT INTO item (name) VALUES (?)", [f"n{i}"])
+            await engine._run("UPDATE item SET n = n + 1 WHERE name = ?", [f"n{i}"])
+
+    await asyncio.gather(*(unit(i) for i in range(200)))
+    assert await count(engine) == 200
+    rows = await engine._run("SELECT SUM(n) AS s FROM item", None)
+    assert rows[0]["s"] == 200
+
+
+async def test_failing_unit_rolls_back_alone(engine):
+    async def good(i):
+        async with engine.transaction():
+            await engine._run("INSERT INTO item (name) VALUES (?)", [f"g{i}"])
+
+    async def bad():
+        async with engine.transaction():
+            await engine._run("INSERT INTO item (name) VALUES (?)", ["half"])
+            raise RuntimeError("business rule refused")
+
+    results = await asyncio.gather(*(good(i) for i in range(10)), bad(), *(good(i) for i in range(10, 20)),
+                                   return_exceptions=True)
+    assert sum(isinstance(r, RuntimeError) for r in results) == 1
+    assert await count(engine) == 20
+    assert not await engine._run("SELECT 1 FROM item WHERE name = 'half'", None)
+
+
+async def test_constraint_violation_in_one_unit_keeps_others(engine):
+    async def insert(name):
+        async with engine.transaction():
+            await engine._run("INSERT INTO item (name) VALUES (?)", [name])
+
+    results = await asyncio.gather(*(insert("same") for _ in range(5)), insert("other"), return_exceptions=True)
+    assert sum(r is None for r in results) == 2
+    assert await count(engine) == 2
+
+
+async def test_unit_returns_only_after_commit_is_visible_to_readers(engine):
+    async with engine.transaction():
+        await engine._run("INSERT INTO item (name) VALUES (?)", ["seen"])
+    # a reader connection (another SQLite connection) sees it: the group committed before the unit returned
+    assert await engine._run("SELECT name FROM item WHERE name = 'seen'", None)
+
+
+async def test_nested_transaction_joins_outer_unit(engine):
+    with pytest.raises(RuntimeError):
+        async with engine.transaction():
+            await engine._run("INSERT INTO item (name) VALUES (?)", ["outer"])
+            async with engine.transaction():
+                await engine._run("INSERT INTO item (name) VALUES (?)", ["inner"])
+            raise RuntimeError("undo both")
+    assert await count(engine) == 0
+
+
+async def test_writes_outside_transaction_go_through_the_writer(engine):
+    await asyncio.gather(*(engine._run("INSERT INTO item (name) VALUES (?)", [f"a{i}"]) for i in range(50)))
+    assert await count(engine) == 50
+
+
+async def test_second_process_style_writer_waits_instead_of_failing(engine, tmp_path):
+    other = ServerSQLiteEngine(path=engine.path, synchronous="FULL")
+    await other.start_connection_pool()
+    try:
+        async def write(db, prefix, i):
+            async with db.transaction():
+                await db._run("INSERT INTO item (name) VALUES (?)", [f"{prefix}{i}"])
+
+        await asyncio.gather(*(write(engine, "x", i) for i in range(40)), *(write(other, "y", i) for i in range(40)))
+    finally:
+        await other.close_connection_pool()
+    assert await count(engine) == 80
