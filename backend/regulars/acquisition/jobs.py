@@ -1,19 +1,13 @@
-"""Background work of acquisition: due erasure requests, and forgetting spent one-time codes."""
+"""Background work of acquisition: forgetting spent one-time codes (they hold phone numbers)."""
 
 from __future__ import annotations
 
 from regulars import worker
-from regulars.acquisition import account, otp
-
-
-async def _erase_due() -> None:
-    while await account.erase_due() > 0:
-        pass
+from regulars.acquisition import otp
 
 
 async def _forget_codes() -> None:
     await otp.forget_old()
 
 
-worker.register("acquisition.erase_due", 300, _erase_due)
 worker.register("acquisition.forget_codes", 3600, _forget_codes)

@@ -61,18 +61,9 @@ register(
             "zh-CN": "再次通过「{channel}」关注{store}",
             "en": "Followed {store} again via “{channel}”",
         },
-        "timeline.deletion_requested": {
-            "zh-CN": "客户申请删除个人信息，计划于 {due} 处理",
-            "en": "The customer asked for erasure, due {due}",
-        },
-        "timeline.deletion_cancelled": {"zh-CN": "客户撤回删除申请", "en": "The customer withdrew the erasure request"},
-        "acquisition.deletion_alert_title": {
-            "zh-CN": "客户申请删除个人信息",
-            "en": "A customer asked for erasure",
-        },
         "acquisition.deletion_alert_body": {
-            "zh-CN": "客户 {phone}（编号 {id}）申请删除个人信息，系统将于 {due} 自动处理。",
-            "en": "Customer {phone} (id {id}) asked for erasure; it runs automatically at {due}.",
+            "zh-CN": "客户 {phone}（编号 {id}）申请删除个人信息，系统将自动处理（最迟 {due}）。",
+            "en": "Customer {phone} (id {id}) asked for erasure; it runs automatically (by {due} at the latest).",
         },
     }
 )

@@ -1,4 +1,4 @@
-"""Channel codes, follows with first and latest touch, every touch, wallets, one-time codes, deletion requests."""
+"""Channel codes, follows with first and latest touch, every touch, wallets, one-time codes."""
 
 from piccolo.columns import (
     JSON,
@@ -93,13 +93,3 @@ class OtpChallenge(Table, tablename="otp_challenge"):
     created_at = Timestamptz(index=True)
     expires_at = Timestamptz()
     verified_at = Timestamptz(null=True, default=None)
-
-
-class DeletionRequest(Table, tablename="deletion_request"):
-    id = Serial(primary_key=True)
-    customer = ForeignKey(references=Customer, on_delete=OnDelete.cascade, index=True)
-    requested_at = Timestamptz()
-    status = Varchar(length=10, default="pending", help_text="pending, done or cancelled")
-    channel = Varchar(length=20, default="wallet")
-    due_at = Timestamptz(help_text="erased at this time unless cancelled before")
-    processed_at = Timestamptz(null=True, default=None)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 from typing import Any
 
@@ -42,7 +41,7 @@ def render(request: Request, template: str, *, status: int = 200, headers: dict 
 
     return Template(
         template_name=template,
-        context={"lang": lang, "_": functools.partial(t, lang=lang), "when": when, **context},
+        context={"lang": lang, "_": lambda key, **params: t(key, lang, **params), "when": when, **context},
         status_code=status,
         headers={**HEADERS, **(headers or {})},
         cookies=cookies,

@@ -107,10 +107,9 @@ register(
             "en": "I understand: coupons, points and messages cannot be recovered afterwards",
         },
         "page.wallet.delete_pending": {
-            "zh-CN": "您的删除申请已提交，将于 {due} 处理。在此之前可以撤回。",
-            "en": "Your request is queued and will be carried out at {due}. You can withdraw it until then.",
+            "zh-CN": "您的删除申请已提交，系统将自动处理（最迟 {due} 完成）。完成后本页将无法打开。",
+            "en": "Your request is queued and runs automatically (by {due} at the latest). This page stops working afterwards.",
         },
-        "page.wallet.delete_cancel": {"zh-CN": "撤回删除申请", "en": "Withdraw the request"},
         "page.wallet.notice": {"zh-CN": "个人信息处理规则", "en": "Privacy notice"},
         "page.wallet.saved": {"zh-CN": "已保存", "en": "Saved"},
         "page.wallet.followed": {"zh-CN": "关注成功，欢迎您！", "en": "You are now following the store. Welcome!"},

@@ -114,14 +114,6 @@ class WalletPage(Controller):
             await account.request_deletion(customer_id)
         return _back(token, "deletion")
 
-    @post("/{token:str}/delete/cancel", status_code=303)
-    async def cancel_delete(self, request: Request, token: FromPath[str]) -> Response | Template:
-        customer_id = await _customer(request, token)
-        if customer_id is None:
-            return not_found_page(request, "wallet")
-        await account.cancel_deletion(customer_id)
-        return _back(token, "deletion")
-
 
 class PrivacyPage(Controller):
     path = "/privacy"

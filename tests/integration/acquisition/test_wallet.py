@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from regulars.acquisition import account
+from regulars.acquisition import account, wallet  # noqa: F401  (wallet registers its erasure hook, as in the server)
+from regulars.customers import retention
 from regulars.core.db import raw
 from tests.support.acquisition import Visitor, make_channel, staff_on
 from tests.support.world import new_phone
@@ -113,42 +114,31 @@ async def test_wallet_deletion_request_queued_then_erased(follower, world):
     asked = await follower.post_form(f"{follower.wallet_path}/delete", {"confirm": "yes"})
     assert asked.status_code == 303
     page = await follower.get(follower.wallet_path)
-    assert "您的删除申请已提交" in page.text and "撤回删除申请" in page.text
-    rows = await raw("SELECT status FROM deletion_request WHERE customer = {}", follower.customer_id)
-    assert [r["status"] for r in rows] == ["pending"]
+    assert "您的删除申请已提交" in page.text
+    requests = (await world.admin.get("/api/v1/privacy/erasure-requests", params={"status": "pending"})).json()
+    mine = [r for r in requests if r["customer_id"] == follower.customer_id]
+    assert [(r["channel"], r["status"]) for r in mine] == [("wallet", "pending")]
     inbox = (await world.manager_a.get("/api/v1/inbox")).json()
     assert any(item["kind"] == "privacy" and str(follower.customer_id) in item["body"] for item in inbox["items"])
-    # Asking twice queues one request.
+    # Asking twice queues one request and tells the managers once.
     await follower.post_form(f"{follower.wallet_path}/delete", {"confirm": "yes"})
-    assert len(await raw("SELECT id FROM deletion_request WHERE customer = {}", follower.customer_id)) == 1
-    # Once due, the job erases the customer and the wallet link stops working.
-    await raw("UPDATE deletion_request SET due_at = {} WHERE customer = {}", "2000-01-01T00:00:00+00:00",
-              follower.customer_id)
-    assert await account.erase_due() == 1
-    assert await account.erase_due() == 0
+    requests = (await world.admin.get("/api/v1/privacy/erasure-requests")).json()
+    assert len([r for r in requests if r["customer_id"] == follower.customer_id]) == 1
+    inbox = (await world.manager_a.get("/api/v1/inbox")).json()
+    assert len([i for i in inbox["items"] if i["kind"] == "privacy" and str(follower.customer_id) in i["body"]]) == 1
+    # The customers room's job erases the customer; the wallet link then opens nothing.
+    await retention.complete_pending_erasures()
     gone = await follower.get(follower.wallet_path)
     assert gone.status_code == 404
     profile = await world.admin.get(f"/api/v1/customers/{follower.customer_id}")
     assert profile.status_code == 404
+    assert await raw("SELECT id FROM wallet_token WHERE customer = {} AND revoked_at IS NULL", follower.customer_id) == []
 
 
 async def test_wallet_deletion_request_needs_confirmation(follower):
     await follower.get(follower.wallet_path)
     await follower.post_form(f"{follower.wallet_path}/delete", {})
-    assert await raw("SELECT id FROM deletion_request WHERE customer = {}", follower.customer_id) == []
-
-
-async def test_wallet_deletion_request_withdrawn(follower):
-    await follower.get(follower.wallet_path)
-    await follower.post_form(f"{follower.wallet_path}/delete", {"confirm": "yes"})
-    await follower.get(follower.wallet_path)
-    await follower.post_form(f"{follower.wallet_path}/delete/cancel", {})
-    rows = await raw("SELECT status FROM deletion_request WHERE customer = {}", follower.customer_id)
-    assert [r["status"] for r in rows] == ["cancelled"]
-    await raw("UPDATE deletion_request SET due_at = {} WHERE customer = {}", "2000-01-01T00:00:00+00:00",
-              follower.customer_id)
-    assert await account.erase_due() == 0
-    assert (await follower.get(follower.wallet_path)).status_code == 200
+    assert await retention.pending_request(follower.customer_id) is None
 
 
 # Enumeration ------------------------------------------------------------------------------------------------------
@@ -156,7 +146,7 @@ async def test_wallet_deletion_request_withdrawn(follower):
 
 def _page_of(response) -> tuple:
     """What a guesser sees: status, the headers that matter, and the body."""
-    headers = {k: v for k, v in response.headers.items() if k not in ("date", "set-cookie", "content-length")}
+    headers = {k: v for k, v in response.headers.items() if k not in ("date", "set-cookie", "content-length", "x-request-id")}
     return response.status_code, tuple(sorted(headers.items())), response.text
 
 
