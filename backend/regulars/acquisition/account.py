@@ -18,7 +18,7 @@ from regulars.customers.schemas import ConsentGrant
 from regulars.messaging import inbox
 from regulars.messaging import service as messaging
 from regulars.acquisition import messages  # noqa: F401  (registers the room's messages)
-from regulars.acquisition import rules
+from regulars.acquisition import qr, referral, rules
 from regulars.settings import get_settings
 from regulars.stores import service as stores
 
@@ -46,6 +46,9 @@ class WalletView(msgspec.Struct):
     has_push: bool
     deletion_due: dt.datetime | None
     timezone: str
+    referral_link: str
+    referral_qr_svg: str
+    referred: int
 
 
 async def view(customer_id: int) -> WalletView:
@@ -57,11 +60,13 @@ async def view(customer_id: int) -> WalletView:
         store = await stores.get_store(store_id)
         found.append(WalletStore(id=store.id, name=store.name, address=store.address, home=store_id == profile.home_store_id))
     pending = await retention.pending_request(customer_id)
+    link = referral.link(await referral.code_of(customer_id))
     return WalletView(
         customer_id=customer_id, name=profile.name, phone_masked=profile.phone_masked, marketing=profile.consent.marketing,
         stores=found, inbox=await inbox.customer_inbox(customer_id, limit=20), has_push=await messaging.has_push(customer_id),
         deletion_due=pending.due_at if pending else None,
         timezone=await stores.store_timezone(profile.home_store_id),
+        referral_link=link, referral_qr_svg=qr.svg(link).decode(), referred=(await referral.summary(customer_id))[0],
     )
 
 

@@ -154,6 +154,30 @@ async def open_by_code(code: str) -> dict | None:
     return row if rules.is_open(bool(row["active"]), _aware(row["starts_at"]), _aware(row["ends_at"]), clock.now()) else None
 
 
+async def referral_channel(store_id: int) -> dict:
+    """The store's one referral code (made on first use): follows through friends' links are counted on it."""
+    now = clock.now()
+    for _ in range(5):
+        rows = await raw(f"SELECT {COLUMNS} FROM channel WHERE store = {{}} AND kind = 'referral'", store_id)
+        if rows:
+            return rows[0]
+        try:
+            async with writing():
+                await raw(
+                    "INSERT INTO channel (store, kind, name, code, staff, campaign, active, scans, follows, new_customers, "
+                    "created_at, updated_at) VALUES ({}, 'referral', {}, {}, NULL, '', {}, 0, 0, 0, {}, {}) "
+                    "ON CONFLICT (store) WHERE kind = 'referral' DO NOTHING",
+                    store_id, REFERRAL_NAME, crockford_code(rules.CODE_LENGTH), True, now, now,
+                )
+        except Exception as exc:
+            if not is_unique_violation(exc):
+                raise
+    raise RuntimeError(f"no referral channel for store {store_id}")
+
+
+REFERRAL_NAME = "老带新 · 好友推荐"
+
+
 async def count_follow(channel_id: int, new_customer: bool) -> None:
     await raw("UPDATE channel SET follows = follows + 1, new_customers = new_customers + {} WHERE id = {}",
               1 if new_customer else 0, channel_id)

@@ -23,7 +23,7 @@ class ChannelController(Controller):
         self,
         request: Request,
         store_id: FromQuery[int | None] = None,
-        kind: FromQuery[schemas.Kind | None] = None,
+        kind: FromQuery[schemas.AnyKind | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
         offset: Annotated[int, QueryParameter(ge=0)] = 0,
     ) -> list[schemas.Channel]:

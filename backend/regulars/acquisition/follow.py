@@ -20,7 +20,7 @@ from regulars.customers import rules as customer_rules
 from regulars.customers import service as customers
 from regulars.customers import timeline
 from regulars.customers.schemas import ConsentGrant
-from regulars.acquisition import channels, otp, rules, wallet
+from regulars.acquisition import channels, otp, referral, rules, wallet
 from regulars.stores import service as stores
 
 
@@ -58,11 +58,14 @@ async def _open_channel(code: str) -> dict:
     return channel
 
 
-async def send_code(code: str, phone_text: str, choices: Choices, *, client_ip: str | None, lang: str) -> str:
+async def send_code(code: str, phone_text: str, choices: Choices, *, client_ip: str | None, lang: str,
+                    referral_code: str | None = None) -> str:
     """Checks the form and texts a one-time code to the phone; returns the reference for the verify step."""
     channel = await _open_channel(code)
     phone = customer_rules.normalise_phone(phone_text)
     check_choices(choices)
+    referrer = await referral.referrer_of(referral_code)
+    choices = msgspec.structs.replace(choices, referrer_id=referrer["id"] if referrer else None)
     store = await stores.get_store(channel["store"])
     return await otp.start("follow", phone, client_ip=client_ip, channel_id=channel["id"],
                            data=msgspec.to_builtins(choices), brand=store.name, lang=lang)
@@ -119,6 +122,8 @@ async def _follow(channel: dict, choices: Choices, *, phone: str | None, custome
                 source_detail=f"{channel['kind']}:{channel['name']}"[:100], profile={}, actor=None, channel="web",
             )
             new_customer = True
+    referrer_id = await referral.credit(choices.referrer_id, customer_id, new_customer=new_customer, store_id=store_id,
+                                        channel_id=channel["id"], referee_phone=phone)
     await customers.add_follower(customer_id, store_id)
     grants = [ConsentGrant(purpose="service", granted=True, notice_version=choices.notice_version)]
     if choices.marketing_consent:
@@ -134,8 +139,8 @@ async def _follow(channel: dict, choices: Choices, *, phone: str | None, custome
         "last_referrer = excluded.last_referrer, last_at = excluded.last_at, touches = follow.touches + 1 "
         "WHERE NOT (COALESCE(follow.last_channel, 0) = COALESCE(excluded.last_channel, 0) AND follow.last_at > {}) "
         "RETURNING touches",
-        customer_id, store_id, channel["id"], staff_id, channel["campaign"], choices.referrer_id, now,
-        channel["id"], staff_id, channel["campaign"], choices.referrer_id, now, now - rules.RESUBMIT_WINDOW,
+        customer_id, store_id, channel["id"], staff_id, channel["campaign"], referrer_id, now,
+        channel["id"], staff_id, channel["campaign"], referrer_id, now, now - rules.RESUBMIT_WINDOW,
     )
     counted = bool(rows)
     new_follower = counted and rows[0]["touches"] == 1
@@ -143,7 +148,7 @@ async def _follow(channel: dict, choices: Choices, *, phone: str | None, custome
         await raw(
             "INSERT INTO follow_touch (customer, store, channel, staff, campaign, referrer, new_customer, new_follower, at) "
             "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
-            customer_id, store_id, channel["id"], staff_id, channel["campaign"], choices.referrer_id, new_customer,
+            customer_id, store_id, channel["id"], staff_id, channel["campaign"], referrer_id, new_customer,
             new_follower, now,
         )
         await channels.count_follow(channel["id"], new_customer)

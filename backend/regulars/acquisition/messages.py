@@ -61,6 +61,11 @@ register(
             "zh-CN": "再次通过「{channel}」关注{store}",
             "en": "Followed {store} again via “{channel}”",
         },
+        "timeline.referred": {"zh-CN": "推荐好友 {phone} 关注", "en": "Brought in a friend, {phone}"},
+        "acquisition.deletion_alert_title": {
+            "zh-CN": "客户申请删除个人信息",
+            "en": "A customer asked for erasure",
+        },
         "acquisition.deletion_alert_body": {
             "zh-CN": "客户 {phone}（编号 {id}）申请删除个人信息，系统将自动处理（最迟 {due}）。",
             "en": "Customer {phone} (id {id}) asked for erasure; it runs automatically (by {due} at the latest).",

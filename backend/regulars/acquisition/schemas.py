@@ -9,6 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 Kind = Literal["store", "clerk", "event", "campaign"]
+AnyKind = Literal["store", "clerk", "event", "campaign", "referral"]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 Label = Annotated[str, msgspec.Meta(max_length=60)]
 
@@ -38,7 +39,7 @@ class ChannelUpdate(msgspec.Struct, forbid_unknown_fields=True):
 class Channel(msgspec.Struct):
     id: int
     store_id: int
-    kind: Kind
+    kind: AnyKind
     name: str
     code: str
     url: str

@@ -1,4 +1,4 @@
-"""Channel codes, follows with first and latest touch, every touch, wallets, one-time codes."""
+"""Channel codes, follows with first and latest touch, every touch, wallets, one-time codes, referrals."""
 
 from piccolo.columns import (
     JSON,
@@ -93,3 +93,26 @@ class OtpChallenge(Table, tablename="otp_challenge"):
     created_at = Timestamptz(index=True)
     expires_at = Timestamptz()
     verified_at = Timestamptz(null=True, default=None)
+
+
+class ReferralCode(Table, tablename="referral_code"):
+    """A customer's own referral link /r/{code}."""
+
+    id = Serial(primary_key=True)
+    customer = ForeignKey(references=Customer, on_delete=OnDelete.cascade, unique=True)
+    code = Varchar(length=16, unique=True)
+    created_at = Timestamptz()
+
+
+class Referral(Table, tablename="referral"):
+    """A new customer brought in by an existing one; rewarded once, on the referee's first purchase."""
+
+    id = Serial(primary_key=True)
+    referrer = ForeignKey(references=Customer, on_delete=OnDelete.cascade, index=True)
+    referee = ForeignKey(references=Customer, on_delete=OnDelete.cascade, unique=True)
+    store = Integer(help_text="the store the referee followed")
+    channel = Integer(null=True, default=None)
+    created_at = Timestamptz()
+    status = Varchar(length=10, default="pending", help_text="pending, rewarded or void")
+    rewarded_at = Timestamptz(null=True, default=None)
+    reward = Varchar(length=60, default="", help_text="what the referrer got, e.g. points:200 or coupon:123")

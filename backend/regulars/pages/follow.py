@@ -17,9 +17,10 @@ from litestar.response import Redirect, Template
 from regulars.core.errors import BadInput, DomainError, Gone, NotFound, TooManyRequests
 from regulars.core.http import client_ip, language
 from regulars.core.i18n import t
+from regulars.core.security import normalise_crockford
 from regulars.customers import rules as customer_rules
 from regulars.customers import service as customers
-from regulars.acquisition import account, channels, follow, otp, rules, wallet
+from regulars.acquisition import account, channels, follow, otp, referral, rules, wallet
 from regulars.pages.common import HEADERS, PAGE_ERRORS, check_misses, count_miss, not_found_page, render, too_many_page
 from regulars.stores import service as stores
 
@@ -48,7 +49,7 @@ class FollowPage(Controller):
 
     async def _page(self, request: Request, channel: dict, step: str, *, status: int = 200, errors: list[str] | None = None,
                     form: dict | None = None, ref: str | None = None, phone_masked: str = "",
-                    headers: dict | None = None) -> Template:
+                    headers: dict | None = None, referral_code: str | None = None) -> Template:
         store = await stores.get_store(channel["store"])
         clerk_name = None
         if channel["staff"] is not None and channel["kind"] == "clerk":
@@ -63,12 +64,13 @@ class FollowPage(Controller):
             step=step, errors=errors or [], form=form or {}, ref=ref, phone_masked=phone_masked,
             minutes=int(rules.OTP_LIFETIME.total_seconds() // 60), welcome=channel["welcome_template_id"] is not None,
             clerk_name=clerk_name, known_phone=known_phone, marketing_on=marketing_on,
+            referral_code=referral_code if referral_code and await referral.referrer_of(referral_code) else None,
             notice_version=rules.NOTICE_VERSION, erasure_days=account.erasure_days(),
         )
 
     @get("/{code:str}")
     async def show(self, request: Request, code: FromPath[str], step: FromQuery[str | None] = None,
-                   c: FromQuery[str | None] = None) -> Template:
+                   c: FromQuery[str | None] = None, r: FromQuery[str | None] = None) -> Template:
         await check_misses(request)
         channel = await (channels.scan(code) if step is None else channels.open_by_code(code))
         if channel is None:
@@ -82,7 +84,7 @@ class FollowPage(Controller):
                                     phone_masked=customer_rules.mask_phone(challenge["phone"]))
         if step != "phone" and await wallet.customer_of_cookie(request) is not None:
             return await self._page(request, channel, "known")
-        return await self._page(request, channel, "phone")
+        return await self._page(request, channel, "phone", referral_code=r)
 
     @post("/{code:str}", status_code=303)
     async def submit(self, request: Request, code: FromPath[str]) -> Response | Template:
@@ -99,10 +101,11 @@ class FollowPage(Controller):
                   "age_confirmed": form.get("age_confirmed") == "yes"}
         here = f"/f/{channel['code']}"
         ref = str(form.get("ref") or "")[:64]
+        referral_code = str(form.get("referral") or "")[:16] or None
         try:
             if action == "send":
                 new_ref = await follow.send_code(channel["code"], values["phone"], _choices(form),
-                                                 client_ip=client_ip(request), lang=lang)
+                                                 client_ip=client_ip(request), lang=lang, referral_code=referral_code)
                 return Redirect(f"{here}?step=verify&c={quote(new_ref)}", status_code=303, headers=HEADERS)
             if action == "resend":
                 new_ref = await follow.resend_code(channel["code"], ref, client_ip=client_ip(request), lang=lang)
@@ -121,7 +124,7 @@ class FollowPage(Controller):
             if action in ("verify", "resend"):
                 return too_many_page(request, exc)
             return await self._page(request, channel, "phone", status=429, errors=[t(exc.key, lang, retry_after=exc.retry_after)],
-                                    form=values, headers={"Retry-After": str(exc.retry_after)})
+                                    form=values, headers={"Retry-After": str(exc.retry_after)}, referral_code=referral_code)
         except NotFound:
             return not_found_page(request, "channel")
         except (BadInput, Gone, otp.SmsUnavailable) as exc:
@@ -132,8 +135,27 @@ class FollowPage(Controller):
                 return await self._page(request, channel, "verify", status=exc.status_code, errors=_messages(request, exc),
                                         ref=ref, phone_masked=customer_rules.mask_phone(pending["phone"]))
             step = "known" if action == "follow" else "phone"
-            return await self._page(request, channel, step, status=exc.status_code, errors=_messages(request, exc), form=values)
+            return await self._page(request, channel, step, status=exc.status_code, errors=_messages(request, exc), form=values,
+                                    referral_code=referral_code)
         return Redirect(here, status_code=303, headers=HEADERS)
 
 
-routers = [FollowPage]
+class ReferralPage(Controller):
+    """GET /r/{code}: a friend's link leads to the follow page of the friend's store, credited to the friend."""
+
+    path = "/r"
+    include_in_schema = False
+    exception_handlers = PAGE_ERRORS
+
+    @get("/{code:str}")
+    async def open_link(self, request: Request, code: FromPath[str]) -> Response | Template:
+        await check_misses(request)
+        referrer = await referral.referrer_of(code)
+        if referrer is None:
+            await count_miss(request)
+            return not_found_page(request, "channel")
+        channel = await channels.referral_channel(referrer["home_store"])
+        return Redirect(f"/f/{channel['code']}?r={quote(normalise_crockford(code))}", status_code=303, headers=HEADERS)
+
+
+routers = [FollowPage, ReferralPage]

@@ -48,6 +48,7 @@ register(
         "page.follow.known_button": {"zh-CN": "关注 {store}", "en": "Follow {store}"},
         "page.follow.not_me": {"zh-CN": "不是我？用其他手机号关注", "en": "Not you? Follow with another number"},
         "page.follow.clerk": {"zh-CN": "服务店员：{name}", "en": "Your clerk: {name}"},
+        "page.follow.invited": {"zh-CN": "您的好友邀请您一起关注", "en": "A friend invited you to follow"},
         "page.follow.errors": {"zh-CN": "请检查以下内容", "en": "Please check the following"},
         "page.closed.title": {"zh-CN": "二维码无效", "en": "This QR code is not valid"},
         "page.closed.body": {
@@ -75,6 +76,12 @@ register(
         "page.wallet.inbox_empty": {"zh-CN": "暂无消息", "en": "No messages yet"},
         "page.wallet.new": {"zh-CN": "新", "en": "New"},
         "page.wallet.open": {"zh-CN": "查看", "en": "Open"},
+        "page.wallet.referral": {"zh-CN": "邀请好友", "en": "Invite a friend"},
+        "page.wallet.referral_hint": {
+            "zh-CN": "好友扫描下方二维码或打开链接关注门店，首次消费后您将获得奖励。",
+            "en": "When a friend scans this code (or opens the link) to follow the store, you get a reward after their first purchase.",
+        },
+        "page.wallet.referred": {"zh-CN": "已邀请 {count} 位好友", "en": "Friends invited: {count}"},
         "page.wallet.push_title": {"zh-CN": "消息提醒", "en": "Notifications"},
         "page.wallet.push_button": {"zh-CN": "开启消息提醒", "en": "Turn on notifications"},
         "page.wallet.push_on": {"zh-CN": "本机已开启消息提醒", "en": "Notifications are on for this device"},

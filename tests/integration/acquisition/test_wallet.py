@@ -119,7 +119,8 @@ async def test_wallet_deletion_request_queued_then_erased(follower, world):
     mine = [r for r in requests if r["customer_id"] == follower.customer_id]
     assert [(r["channel"], r["status"]) for r in mine] == [("wallet", "pending")]
     inbox = (await world.manager_a.get("/api/v1/inbox")).json()
-    assert any(item["kind"] == "privacy" and str(follower.customer_id) in item["body"] for item in inbox["items"])
+    assert any(item["kind"] == "privacy" and item["title"] == "客户申请删除个人信息"
+               and str(follower.customer_id) in item["body"] for item in inbox["items"])
     # Asking twice queues one request and tells the managers once.
     await follower.post_form(f"{follower.wallet_path}/delete", {"confirm": "yes"})
     requests = (await world.admin.get("/api/v1/privacy/erasure-requests")).json()

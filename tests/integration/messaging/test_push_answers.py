@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from regulars.core import clock
 from regulars.core.db import raw
 from regulars.messaging import push, service
 from regulars.messaging.config import messaging_settings
@@ -53,7 +54,7 @@ def target(subscriber, subscription_id=None) -> PushTarget:
 async def stored(subscriber) -> int:
     rows = await raw("INSERT INTO push_subscription (endpoint, p256dh, auth, user_agent, created_at, updated_at) "
                      "VALUES ({}, {}, {}, '', {}, {}) RETURNING id", subscriber.endpoint, target(subscriber).p256dh,
-                     target(subscriber).auth, "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00")
+                     target(subscriber).auth, clock.now(), clock.now())
     return rows[0]["id"]
 
 

@@ -53,7 +53,7 @@ class Store(Table, tablename="store", schema=None):
     )
 
 
-ID = "2026-11-23T12:33:42:364317"
+ID = "2026-11-23T12:40:26:302723"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -64,8 +64,12 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="FollowTouch",
-        tablename="follow_touch",
+        class_name="Referral", tablename="referral", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="WalletToken",
+        tablename="wallet_token",
         schema=None,
         columns=None,
     )
@@ -78,23 +82,30 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Channel", tablename="channel", schema=None, columns=None
-    )
-
-    manager.add_table(
         class_name="Follow", tablename="follow", schema=None, columns=None
     )
 
     manager.add_table(
-        class_name="WalletToken",
-        tablename="wallet_token",
+        class_name="FollowTouch",
+        tablename="follow_touch",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Channel", tablename="channel", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="ReferralCode",
+        tablename="referral_code",
         schema=None,
         columns=None,
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
+        table_class_name="Referral",
+        tablename="referral",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -113,10 +124,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="customer",
-        db_column_name="customer",
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="referrer",
+        db_column_name="referrer",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
@@ -127,6 +138,30 @@ async def forwards():
             "null": True,
             "primary_key": False,
             "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="referee",
+        db_column_name="referee",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Customer,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -137,8 +172,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
+        table_class_name="Referral",
+        tablename="referral",
         column_name="store",
         db_column_name="store",
         column_class_name="Integer",
@@ -158,8 +193,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
+        table_class_name="Referral",
+        tablename="referral",
         column_name="channel",
         db_column_name="channel",
         column_class_name="Integer",
@@ -179,12 +214,55 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="staff",
-        db_column_name="staff",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 10,
+            "default": "pending",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="rewarded_at",
+        db_column_name="rewarded_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
             "default": None,
             "null": True,
@@ -200,10 +278,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="campaign",
-        db_column_name="campaign",
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="reward",
+        db_column_name="reward",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -222,12 +300,99 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="referrer",
-        db_column_name="referrer",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="customer",
+        db_column_name="customer",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Customer,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="token_hash",
+        db_column_name="token_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="last_used_at",
+        db_column_name="last_used_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
             "default": None,
             "null": True,
@@ -243,57 +408,15 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="new_customer",
-        db_column_name="new_customer",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": False,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="new_follower",
-        db_column_name="new_follower",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": False,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="at",
-        db_column_name="at",
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="revoked_at",
+        db_column_name="revoked_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
-            "default": TimestamptzNow(),
-            "null": False,
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -550,6 +673,520 @@ async def forwards():
         params={
             "default": None,
             "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="customer",
+        db_column_name="customer",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Customer,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="store",
+        db_column_name="store",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Store,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="first_channel",
+        db_column_name="first_channel",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="first_staff",
+        db_column_name="first_staff",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="first_campaign",
+        db_column_name="first_campaign",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 60,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="first_referrer",
+        db_column_name="first_referrer",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="first_at",
+        db_column_name="first_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="last_channel",
+        db_column_name="last_channel",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="last_staff",
+        db_column_name="last_staff",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="last_campaign",
+        db_column_name="last_campaign",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 60,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="last_referrer",
+        db_column_name="last_referrer",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="last_at",
+        db_column_name="last_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Follow",
+        tablename="follow",
+        column_name="touches",
+        db_column_name="touches",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 1,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="customer",
+        db_column_name="customer",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Customer,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="store",
+        db_column_name="store",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="channel",
+        db_column_name="channel",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="staff",
+        db_column_name="staff",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="campaign",
+        db_column_name="campaign",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 60,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="referrer",
+        db_column_name="referrer",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="new_customer",
+        db_column_name="new_customer",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="new_follower",
+        db_column_name="new_follower",
+        column_class_name="Boolean",
+        column_class=Boolean,
+        params={
+            "default": False,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="at",
+        db_column_name="at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -928,8 +1565,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
+        table_class_name="ReferralCode",
+        tablename="referral_code",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -948,8 +1585,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
+        table_class_name="ReferralCode",
+        tablename="referral_code",
         column_name="customer",
         db_column_name="customer",
         column_class_name="ForeignKey",
@@ -961,7 +1598,7 @@ async def forwards():
             "target_column": None,
             "null": True,
             "primary_key": False,
-            "unique": False,
+            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -972,315 +1609,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="store",
-        db_column_name="store",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Store,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="first_channel",
-        db_column_name="first_channel",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="first_staff",
-        db_column_name="first_staff",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="first_campaign",
-        db_column_name="first_campaign",
+        table_class_name="ReferralCode",
+        tablename="referral_code",
+        column_name="code",
+        db_column_name="code",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 60,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="first_referrer",
-        db_column_name="first_referrer",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="first_at",
-        db_column_name="first_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="last_channel",
-        db_column_name="last_channel",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="last_staff",
-        db_column_name="last_staff",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="last_campaign",
-        db_column_name="last_campaign",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 60,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="last_referrer",
-        db_column_name="last_referrer",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="last_at",
-        db_column_name="last_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Follow",
-        tablename="follow",
-        column_name="touches",
-        db_column_name="touches",
-        column_class_name="Integer",
-        column_class=Integer,
-        params={
-            "default": 1,
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="customer",
-        db_column_name="customer",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Customer,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="token_hash",
-        db_column_name="token_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
+            "length": 16,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -1295,8 +1631,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
+        table_class_name="ReferralCode",
+        tablename="referral_code",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -1304,48 +1640,6 @@ async def forwards():
         params={
             "default": TimestamptzNow(),
             "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="last_used_at",
-        db_column_name="last_used_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="revoked_at",
-        db_column_name="revoked_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,

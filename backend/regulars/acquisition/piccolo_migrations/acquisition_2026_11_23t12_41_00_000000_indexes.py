@@ -3,7 +3,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine.finder import engine_finder
 
-ID = "2026-11-23T12:34:00:000000"
+ID = "2026-11-23T12:41:00:000000"
 VERSION = "1.38.0"
 APP = "acquisition"
 DESCRIPTION = "composite indexes"
@@ -14,6 +14,8 @@ STATEMENTS = [
     "CREATE INDEX follow_touch_channel ON follow_touch (channel, at)",
     "CREATE INDEX follow_touch_store ON follow_touch (store, at)",
     "CREATE INDEX otp_challenge_phone ON otp_challenge (phone, created_at)",
+    "CREATE UNIQUE INDEX channel_referral_per_store ON channel (store) WHERE kind = 'referral'",
+    "CREATE INDEX referral_referrer_at ON referral (referrer, created_at)",
 ]
 
 
