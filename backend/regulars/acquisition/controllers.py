@@ -6,10 +6,11 @@ import asyncio
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.response import ServerSentEvent
 
 from regulars.core.auth import manager_guard, principal_of, staff_guard
-from regulars.acquisition import attribution, channels, jobs, qr, schemas  # noqa: F401  (jobs registers itself)
+from regulars.acquisition import attribution, channels, counter_view, jobs, qr, schemas  # noqa: F401  (jobs registers itself)
 from regulars.stores import service as stores
 
 
@@ -70,4 +71,25 @@ class AttributionController(Controller):
         return await attribution.of_customer(principal_of(request), customer_id)
 
 
-routers = [ChannelController, AttributionController]
+class CounterController(Controller):
+    """The counter tablet: the rotating redemption QR, and redemptions arriving as server-sent events."""
+
+    path = "/api/v1/counter"
+    tags = ["acquisition"]
+    guards = [staff_guard]
+
+    @get("/qr")
+    async def current_qr(self, request: Request) -> schemas.CounterQr:
+        return counter_view.current(principal_of(request))
+
+    @get("/events", media_type="text/event-stream")
+    async def events(
+        self, request: Request,
+        last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID", required=False)] = None,
+    ) -> ServerSentEvent:
+        actor = principal_of(request)
+        after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+        return ServerSentEvent(counter_view.messages(actor, after), retry_duration=2000)
+
+
+routers = [ChannelController, AttributionController, CounterController]

@@ -53,6 +53,16 @@ register(
             "zh-CN": "今天导出次数已达上限，请明天再试",
             "en": "You have reached today's export limit; try again tomorrow",
         },
+        "counter.token_unknown": {"zh-CN": "核销二维码无效", "en": "This redemption QR code is not valid"},
+        "counter.token_expired": {
+            "zh-CN": "核销二维码已过期，请扫描柜台上最新的二维码",
+            "en": "This redemption QR code has expired; please scan the one the counter shows now",
+        },
+        "counter.token_used": {
+            "zh-CN": "该核销二维码已使用，请扫描柜台上最新的二维码",
+            "en": "This redemption QR code was already used; please scan the one the counter shows now",
+        },
+        "counter.no_store": {"zh-CN": "只有门店员工可以展示核销二维码", "en": "Only store staff can show a redemption QR code"},
         "timeline.followed": {
             "zh-CN": "通过「{channel}」关注{store}",
             "en": "Followed {store} via “{channel}”",

@@ -4,6 +4,8 @@ from piccolo.conf.apps import AppConfig
 
 from regulars.acquisition.tables import (
     Channel,
+    CounterEvent,
+    CounterTokenUse,
     Follow,
     FollowTouch,
     OtpChallenge,
@@ -15,7 +17,9 @@ from regulars.acquisition.tables import (
 APP_CONFIG = AppConfig(
     app_name="acquisition",
     migrations_folder_path=os.path.join(os.path.dirname(__file__), "piccolo_migrations"),
-    table_classes=[Channel, Follow, FollowTouch, WalletToken, OtpChallenge, ReferralCode, Referral],
+    table_classes=[
+        Channel, Follow, FollowTouch, WalletToken, OtpChallenge, ReferralCode, Referral, CounterTokenUse, CounterEvent,
+    ],
     migration_dependencies=["regulars.customers.piccolo_app", "regulars.stores.piccolo_app"],
     commands=[],
 )

@@ -77,3 +77,16 @@ class Attribution(msgspec.Struct):
     customer_id: int
     follows: list[StoreFollow]
     history: list[Touch]
+
+
+class CounterQr(msgspec.Struct):
+    """What the counter tablet shows: fetch again after `refresh_in` seconds (or at once after a redemption)."""
+
+    token: str
+    url: str
+    qr_svg: str
+    store_id: int
+    staff_id: int
+    issued_at: dt.datetime
+    scan_until: dt.datetime
+    refresh_in: int

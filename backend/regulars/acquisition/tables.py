@@ -1,4 +1,5 @@
-"""Channel codes, follows with first and latest touch, every touch, wallets, one-time codes, referrals."""
+"""Channel codes, follows with first and latest touch, every touch, wallets, one-time codes, referrals,
+and the counter's rotating redemption QR."""
 
 from piccolo.columns import (
     JSON,
@@ -116,3 +117,24 @@ class Referral(Table, tablename="referral"):
     status = Varchar(length=10, default="pending", help_text="pending, rewarded or void")
     rewarded_at = Timestamptz(null=True, default=None)
     reward = Varchar(length=60, default="", help_text="what the referrer got, e.g. points:200 or coupon:123")
+
+
+class CounterTokenUse(Table, tablename="counter_token_use"):
+    """A counter QR token spent by a redemption: the same token never redeems twice."""
+
+    id = Serial(primary_key=True)
+    nonce = Varchar(length=16, unique=True)
+    store = Integer()
+    staff = Integer()
+    used_at = Timestamptz(index=True)
+
+
+class CounterEvent(Table, tablename="counter_event"):
+    """Something the counter's tablet shows at once (a customer redeemed by scanning its QR)."""
+
+    id = Serial(primary_key=True)
+    store = Integer()
+    staff = Integer(index=True)
+    kind = Varchar(length=20)
+    data = JSON(default="{}")
+    at = Timestamptz(index=True)

@@ -53,7 +53,7 @@ class Store(Table, tablename="store", schema=None):
     )
 
 
-ID = "2026-11-23T12:40:26:302723"
+ID = "2026-11-23T12:44:55:420867"
 VERSION = "1.38.0"
 DESCRIPTION = ""
 
@@ -64,12 +64,41 @@ async def forwards():
     )
 
     manager.add_table(
+        class_name="FollowTouch",
+        tablename="follow_touch",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="ReferralCode",
+        tablename="referral_code",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Follow", tablename="follow", schema=None, columns=None
+    )
+
+    manager.add_table(
         class_name="Referral", tablename="referral", schema=None, columns=None
     )
 
     manager.add_table(
-        class_name="WalletToken",
-        tablename="wallet_token",
+        class_name="CounterTokenUse",
+        tablename="counter_token_use",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="Channel", tablename="channel", schema=None, columns=None
+    )
+
+    manager.add_table(
+        class_name="CounterEvent",
+        tablename="counter_event",
         schema=None,
         columns=None,
     )
@@ -82,30 +111,15 @@ async def forwards():
     )
 
     manager.add_table(
-        class_name="Follow", tablename="follow", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="FollowTouch",
-        tablename="follow_touch",
-        schema=None,
-        columns=None,
-    )
-
-    manager.add_table(
-        class_name="Channel", tablename="channel", schema=None, columns=None
-    )
-
-    manager.add_table(
-        class_name="ReferralCode",
-        tablename="referral_code",
+        class_name="WalletToken",
+        tablename="wallet_token",
         schema=None,
         columns=None,
     )
 
     manager.add_column(
-        table_class_name="Referral",
-        tablename="referral",
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -124,10 +138,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Referral",
-        tablename="referral",
-        column_name="referrer",
-        db_column_name="referrer",
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="customer",
+        db_column_name="customer",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
@@ -138,30 +152,6 @@ async def forwards():
             "null": True,
             "primary_key": False,
             "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Referral",
-        tablename="referral",
-        column_name="referee",
-        db_column_name="referee",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Customer,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -172,8 +162,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Referral",
-        tablename="referral",
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
         column_name="store",
         db_column_name="store",
         column_class_name="Integer",
@@ -193,8 +183,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Referral",
-        tablename="referral",
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
         column_name="channel",
         db_column_name="channel",
         column_class_name="Integer",
@@ -214,55 +204,12 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Referral",
-        tablename="referral",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Referral",
-        tablename="referral",
-        column_name="status",
-        db_column_name="status",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 10,
-            "default": "pending",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="Referral",
-        tablename="referral",
-        column_name="rewarded_at",
-        db_column_name="rewarded_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="staff",
+        db_column_name="staff",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
             "default": None,
             "null": True,
@@ -278,10 +225,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="Referral",
-        tablename="referral",
-        column_name="reward",
-        db_column_name="reward",
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="campaign",
+        db_column_name="campaign",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -300,247 +247,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="customer",
-        db_column_name="customer",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
-        params={
-            "references": Customer,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="token_hash",
-        db_column_name="token_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="created_at",
-        db_column_name="created_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="last_used_at",
-        db_column_name="last_used_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="WalletToken",
-        tablename="wallet_token",
-        column_name="revoked_at",
-        db_column_name="revoked_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="id",
-        db_column_name="id",
-        column_class_name="Serial",
-        column_class=Serial,
-        params={
-            "null": False,
-            "primary_key": True,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="ref_hash",
-        db_column_name="ref_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": True,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="purpose",
-        db_column_name="purpose",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 20,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="phone",
-        db_column_name="phone",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 11,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="code_hash",
-        db_column_name="code_hash",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 64,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="channel_id",
-        db_column_name="channel_id",
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="referrer",
+        db_column_name="referrer",
         column_class_name="Integer",
         column_class=Integer,
         params={
@@ -558,14 +268,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="data",
-        db_column_name="data",
-        column_class_name="JSON",
-        column_class=JSON,
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="new_customer",
+        db_column_name="new_customer",
+        column_class_name="Boolean",
+        column_class=Boolean,
         params={
-            "default": "{}",
+            "default": False,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -579,14 +289,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="attempts",
-        db_column_name="attempts",
-        column_class_name="SmallInt",
-        column_class=SmallInt,
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="new_follower",
+        db_column_name="new_follower",
+        column_class_name="Boolean",
+        column_class=Boolean,
         params={
-            "default": 0,
+            "default": False,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -600,18 +310,83 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="client_ip",
-        db_column_name="client_ip",
+        table_class_name="FollowTouch",
+        tablename="follow_touch",
+        column_name="at",
+        db_column_name="at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ReferralCode",
+        tablename="referral_code",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ReferralCode",
+        tablename="referral_code",
+        column_name="customer",
+        db_column_name="customer",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Customer,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="ReferralCode",
+        tablename="referral_code",
+        column_name="code",
+        db_column_name="code",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 64,
-            "default": None,
-            "null": True,
+            "length": 16,
+            "default": "",
+            "null": False,
             "primary_key": False,
-            "unique": False,
+            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -622,8 +397,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
+        table_class_name="ReferralCode",
+        tablename="referral_code",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -631,48 +406,6 @@ async def forwards():
         params={
             "default": TimestamptzNow(),
             "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": True,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="expires_at",
-        db_column_name="expires_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": TimestamptzNow(),
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="OtpChallenge",
-        tablename="otp_challenge",
-        column_name="verified_at",
-        db_column_name="verified_at",
-        column_class_name="Timestamptz",
-        column_class=Timestamptz,
-        params={
-            "default": None,
-            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -986,8 +719,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
+        table_class_name="Referral",
+        tablename="referral",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -1006,10 +739,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="customer",
-        db_column_name="customer",
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="referrer",
+        db_column_name="referrer",
         column_class_name="ForeignKey",
         column_class=ForeignKey,
         params={
@@ -1020,6 +753,30 @@ async def forwards():
             "null": True,
             "primary_key": False,
             "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="referee",
+        db_column_name="referee",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Customer,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": True,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -1030,8 +787,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
+        table_class_name="Referral",
+        tablename="referral",
         column_name="store",
         db_column_name="store",
         column_class_name="Integer",
@@ -1051,8 +808,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
+        table_class_name="Referral",
+        tablename="referral",
         column_name="channel",
         db_column_name="channel",
         column_class_name="Integer",
@@ -1072,12 +829,55 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="staff",
-        db_column_name="staff",
-        column_class_name="Integer",
-        column_class=Integer,
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="status",
+        db_column_name="status",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 10,
+            "default": "pending",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="rewarded_at",
+        db_column_name="rewarded_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
         params={
             "default": None,
             "null": True,
@@ -1093,10 +893,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="campaign",
-        db_column_name="campaign",
+        table_class_name="Referral",
+        tablename="referral",
+        column_name="reward",
+        db_column_name="reward",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
@@ -1115,35 +915,56 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="referrer",
-        db_column_name="referrer",
+        table_class_name="CounterTokenUse",
+        tablename="counter_token_use",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CounterTokenUse",
+        tablename="counter_token_use",
+        column_name="nonce",
+        db_column_name="nonce",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 16,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CounterTokenUse",
+        tablename="counter_token_use",
+        column_name="store",
+        db_column_name="store",
         column_class_name="Integer",
         column_class=Integer,
         params={
-            "default": None,
-            "null": True,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="new_customer",
-        db_column_name="new_customer",
-        column_class_name="Boolean",
-        column_class=Boolean,
-        params={
-            "default": False,
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1157,14 +978,14 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="new_follower",
-        db_column_name="new_follower",
-        column_class_name="Boolean",
-        column_class=Boolean,
+        table_class_name="CounterTokenUse",
+        tablename="counter_token_use",
+        column_name="staff",
+        db_column_name="staff",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "default": False,
+            "default": 0,
             "null": False,
             "primary_key": False,
             "unique": False,
@@ -1178,10 +999,10 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="FollowTouch",
-        tablename="follow_touch",
-        column_name="at",
-        db_column_name="at",
+        table_class_name="CounterTokenUse",
+        tablename="counter_token_use",
+        column_name="used_at",
+        db_column_name="used_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
         params={
@@ -1189,7 +1010,7 @@ async def forwards():
             "null": False,
             "primary_key": False,
             "unique": False,
-            "index": False,
+            "index": True,
             "index_method": IndexMethod.btree,
             "choices": None,
             "db_column_name": None,
@@ -1565,8 +1386,8 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ReferralCode",
-        tablename="referral_code",
+        table_class_name="CounterEvent",
+        tablename="counter_event",
         column_name="id",
         db_column_name="id",
         column_class_name="Serial",
@@ -1585,20 +1406,17 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ReferralCode",
-        tablename="referral_code",
-        column_name="customer",
-        db_column_name="customer",
-        column_class_name="ForeignKey",
-        column_class=ForeignKey,
+        table_class_name="CounterEvent",
+        tablename="counter_event",
+        column_name="store",
+        db_column_name="store",
+        column_class_name="Integer",
+        column_class=Integer,
         params={
-            "references": Customer,
-            "on_delete": OnDelete.cascade,
-            "on_update": OnUpdate.cascade,
-            "target_column": None,
-            "null": True,
+            "default": 0,
+            "null": False,
             "primary_key": False,
-            "unique": True,
+            "unique": False,
             "index": False,
             "index_method": IndexMethod.btree,
             "choices": None,
@@ -1609,14 +1427,119 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ReferralCode",
-        tablename="referral_code",
-        column_name="code",
-        db_column_name="code",
+        table_class_name="CounterEvent",
+        tablename="counter_event",
+        column_name="staff",
+        db_column_name="staff",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CounterEvent",
+        tablename="counter_event",
+        column_name="kind",
+        db_column_name="kind",
         column_class_name="Varchar",
         column_class=Varchar,
         params={
-            "length": 16,
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CounterEvent",
+        tablename="counter_event",
+        column_name="data",
+        db_column_name="data",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="CounterEvent",
+        tablename="counter_event",
+        column_name="at",
+        db_column_name="at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="ref_hash",
+        db_column_name="ref_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
             "default": "",
             "null": False,
             "primary_key": False,
@@ -1631,8 +1554,159 @@ async def forwards():
     )
 
     manager.add_column(
-        table_class_name="ReferralCode",
-        tablename="referral_code",
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="purpose",
+        db_column_name="purpose",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 20,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="phone",
+        db_column_name="phone",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 11,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="code_hash",
+        db_column_name="code_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="channel_id",
+        db_column_name="channel_id",
+        column_class_name="Integer",
+        column_class=Integer,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="data",
+        db_column_name="data",
+        column_class_name="JSON",
+        column_class=JSON,
+        params={
+            "default": "{}",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="attempts",
+        db_column_name="attempts",
+        column_class_name="SmallInt",
+        column_class=SmallInt,
+        params={
+            "default": 0,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="client_ip",
+        db_column_name="client_ip",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
         column_name="created_at",
         db_column_name="created_at",
         column_class_name="Timestamptz",
@@ -1640,6 +1714,177 @@ async def forwards():
         params={
             "default": TimestamptzNow(),
             "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="expires_at",
+        db_column_name="expires_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="OtpChallenge",
+        tablename="otp_challenge",
+        column_name="verified_at",
+        db_column_name="verified_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="Serial",
+        column_class=Serial,
+        params={
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="customer",
+        db_column_name="customer",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Customer,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="token_hash",
+        db_column_name="token_hash",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 64,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": True,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="created_at",
+        db_column_name="created_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": TimestamptzNow(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="last_used_at",
+        db_column_name="last_used_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="WalletToken",
+        tablename="wallet_token",
+        column_name="revoked_at",
+        db_column_name="revoked_at",
+        column_class_name="Timestamptz",
+        column_class=Timestamptz,
+        params={
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
