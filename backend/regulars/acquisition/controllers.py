@@ -88,6 +88,7 @@ class CounterController(Controller):
         last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID", required=False)] = None,
     ) -> ServerSentEvent:
         actor = principal_of(request)
+        counter_view.check(actor)
         after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
         return ServerSentEvent(counter_view.messages(actor, after), retry_duration=2000)
 

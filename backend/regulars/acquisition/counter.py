@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import logging
 import re
 import secrets
 import struct
@@ -28,6 +29,7 @@ from regulars.core.db import raw
 from regulars.core.errors import Gone, NotFound
 from regulars.settings import get_settings
 
+log = logging.getLogger("regulars.counter")
 VERSION = 1
 ROTATE_SECONDS = 30
 SCAN_SECONDS = 60
@@ -160,7 +162,7 @@ class _Hub:
                     for listener in list(self.listeners.get(event["staff"], ())):
                         listener.offer(event)
             except Exception:  # a failed poll is tried again; the stream stays open
-                pass
+                log.exception("reading counter events failed; trying again")
             await asyncio.sleep(POLL_SECONDS)
 
 
@@ -180,7 +182,7 @@ async def _events_since(after: int, *, staff_id: int | None = None, upto: int | 
         sql, args = sql + " AND staff = {}", args + [staff_id]
     if upto is not None:
         sql, args = sql + " AND id <= {}", args + [upto]
-    rows = await raw(sql + " ORDER BY id LIMIT 200", *args)
+    rows = [dict(row) for row in await raw(sql + " ORDER BY id LIMIT 200", *args)]
     for row in rows:
         row["data"] = json.loads(row["data"]) if isinstance(row["data"], str) else row["data"]
     return rows

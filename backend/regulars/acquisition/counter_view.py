@@ -14,10 +14,15 @@ from regulars.core.errors import Forbidden
 from regulars.acquisition import counter, qr, schemas
 
 
-def current(actor: Principal) -> schemas.CounterQr:
-    """A fresh token for the caller's store and the caller as clerk."""
+def check(actor: Principal) -> None:
+    """Only someone working in a store stands at a counter."""
     if actor.store_id is None:
         raise Forbidden("counter.no_store")
+
+
+def current(actor: Principal) -> schemas.CounterQr:
+    """A fresh token for the caller's store and the caller as clerk."""
+    check(actor)
     now = clock.now()
     token = counter.sign(actor.store_id, actor.staff_id, now)
     read = counter.read(token, now=now)
@@ -30,8 +35,7 @@ def current(actor: Principal) -> schemas.CounterQr:
 
 
 async def messages(actor: Principal, after: int | None) -> AsyncIterator[ServerSentEventMessage]:
-    if actor.store_id is None:
-        raise Forbidden("counter.no_store")
+    """The stream's messages; call `check` before the response starts."""
     yield ServerSentEventMessage(event="ready", data=json.dumps({"staff_id": actor.staff_id}))
     async for event in counter.stream(actor.staff_id, after):
         if event is None:

@@ -36,6 +36,7 @@ async def test_counter_qr_rotates(world):
 
 async def test_counter_qr_needs_a_store(world):
     assert (await world.admin.get("/api/v1/counter/qr")).status_code == 403
+    assert (await world.admin.get("/api/v1/counter/events")).status_code == 403
 
 
 async def test_counter_token_spent_once(world):
