@@ -22,27 +22,28 @@ from litestar.exceptions import (
 )
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
-from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from regulars import worker
+from regulars import pwa, worker
 from regulars.core import db, observability
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
 from regulars.acquisition.controllers import routers as acquisition_routers
+from regulars.coupons.controllers import routers as coupon_routers
 from regulars.customers.controllers import routers as customer_routers
 from regulars.messaging.controllers import routers as messaging_routers
 from regulars.messaging.push import close_sessions as close_push_sessions
 from regulars.pages.follow import routers as follow_pages
 from regulars.pages.wallet import routers as wallet_pages
+from regulars.points.controllers import routers as points_routers
+from regulars.purchases.controllers import routers as purchase_routers
 from regulars.reports.controllers import routers as report_routers
-from regulars.settings import PROJECT_ROOT, get_settings
+from regulars.settings import get_settings
 from regulars.stores.auth import session_middleware
 from regulars.stores.controllers import routers as store_routers
 
 log = logging.getLogger("regulars")
-PWA_DIR = PROJECT_ROOT / "pwa"
 API_PREFIX = "/api/"
 
 
@@ -80,7 +81,10 @@ def on_validation_error(request: Request, exc: ValidationException) -> Response:
             continue
         field = str(item.get("key") or "body").removeprefix("$.")
         problem_text = str(item.get("message", ""))
-        if "Object contains unknown field" in problem_text and "`" in problem_text:
+        if "missing required field" in problem_text and "`" in problem_text:
+            field = problem_text.split("`")[1]
+            errors.append({"field": field, "message": t("error.missing_field", lang, field=field)})
+        elif "Object contains unknown field" in problem_text and "`" in problem_text:
             field = problem_text.split("`")[1]
             errors.append({"field": field, "message": t("error.unknown_fields", lang, fields=field)})
         else:
@@ -164,10 +168,11 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
 def create_app() -> Litestar:
     settings = get_settings()
     observability.configure_logging(settings.log_level)
-    route_handlers: list[Any] = [healthz, metrics, ping, *store_routers, *customer_routers, *report_routers,
-                                 *messaging_routers, *acquisition_routers, *follow_pages, *wallet_pages]
-    if PWA_DIR.is_dir():
-        route_handlers.append(create_static_files_router(path="/app", directories=[PWA_DIR], html_mode=True, name="pwa"))
+    route_handlers: list[Any] = [
+        healthz, metrics, ping, *store_routers, *customer_routers, *coupon_routers, *points_routers,
+        *purchase_routers, *report_routers, *pwa.routers(),
+        *messaging_routers, *acquisition_routers, *follow_pages, *wallet_pages,
+    ]
     return Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],

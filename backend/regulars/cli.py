@@ -1,4 +1,4 @@
-"""regulars serve | migrate | setup | worker | demo | create-staff | import-customers | openapi | reconcile | backup | restore"""
+"""regulars serve | migrate | setup | worker | demo | create-staff | import-customers | import-purchases | openapi | reconcile | backup | restore"""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import io
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import regulars  # noqa: F401  (sets PICCOLO_CONF before any table is touched)
@@ -132,12 +133,38 @@ def cmd_import_customers(args: argparse.Namespace) -> None:
     asyncio.run(run())
 
 
+def cmd_import_purchases(args: argparse.Namespace) -> None:
+    from regulars.core.auth import Principal
+    from regulars.customers import importer as jobs
+    from regulars.purchases import importer
+
+    system = Principal(staff_id=0, username="cli", display_name="cli", role="admin", store_id=None)
+
+    async def run() -> None:
+        path = Path(args.file)
+        job_id = await importer.start(system, path.name, args.dry_run)
+        await importer.run(system, job_id, path.name, path.read_bytes(), args.dry_run)
+        job = await jobs.job(system, job_id, "zh-CN")
+        print(json.dumps({k: job[k] for k in ("status", "total", "created", "unchanged", "failed")}, ensure_ascii=False))
+        for error in job["errors"]:
+            print(f"  row {error['row']} {error['column']}: {error['message']}")
+
+    asyncio.run(run())
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     from regulars import demo
 
     async def run() -> None:
         await _migrate()
-        print(await demo.fill(stores=args.stores, customers=args.customers))
+        started = time.monotonic()
+
+        def progress(done: int) -> None:
+            if done % 100_000 == 0 and done < args.customers:
+                print(f"  {done:,} customers ({time.monotonic() - started:.0f}s)", file=sys.stderr, flush=True)
+
+        summary = await demo.fill(stores=args.stores, customers=args.customers, progress=progress)
+        print(f"{summary} in {time.monotonic() - started:.1f}s")
 
     asyncio.run(run())
 
@@ -228,6 +255,11 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("file")
     p.add_argument("--dry-run", action="store_true")
     p.set_defaults(func=cmd_import_customers)
+
+    p = sub.add_parser("import-purchases", help="import a POS export of purchases (CSV or XLSX), idempotent on 订单号")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true")
+    p.set_defaults(func=cmd_import_purchases)
 
     p = sub.add_parser("demo", help="fill a realistic demo chain")
     p.add_argument("--stores", type=int, default=30)

@@ -12,6 +12,9 @@ APP_REGISTRY = AppRegistry(
         "regulars.core.piccolo_app",
         "regulars.stores.piccolo_app",
         "regulars.customers.piccolo_app",
+        "regulars.coupons.piccolo_app",
+        "regulars.points.piccolo_app",
+        "regulars.purchases.piccolo_app",
         "regulars.messaging.piccolo_app",
         "regulars.acquisition.piccolo_app",
     ]

@@ -6,12 +6,17 @@ its factory here (and, if its body has required fields, an example body in EXAMP
 
 from __future__ import annotations
 
+import json
 from typing import Awaitable, Callable
 
 from regulars.core.auth import Principal
 from regulars.customers import importer
 from regulars.customers import schemas as customer_schemas
 from regulars.customers import service as customers
+from regulars.points import grants
+from regulars.points import schemas as points_schemas
+from regulars.purchases import schemas as purchase_schemas
+from regulars.purchases import service as purchases
 from tests.support.world import World, new_phone
 
 Factory = Callable[[World], Awaitable[int]]
@@ -56,6 +61,30 @@ async def message_of_b(world: World) -> int:
     return await inbox.deliver_staff_inbox(world.staff["clerk_b"].id, "乙店消息", "", store_id=world.store_b.id)
 
 
+async def coupon_template_of_b(world: World) -> int:
+    from tests.support.coupons import make_template
+
+    return (await make_template(world, owner="manager_b")).id
+
+
+async def coupon_of_b(world: World) -> int:
+    from tests.support.coupons import make_coupon
+
+    customer_id = await customer_of_b(world)
+    return (await make_coupon(world, await coupon_template_of_b(world), customer_id, clerk="clerk_b")).id
+
+async def grant_of_b(world: World) -> int:
+    outcome = await grants.create(principal_b(world), points_schemas.GrantCreate(
+        customer_ids=[await customer_of_b(world)], points=5, reason="乙店赠送"), None)
+    return json.loads(outcome.body)["id"]
+
+
+async def purchase_of_b(world: World) -> int:
+    outcome = await purchases.record(principal_b(world, "clerk_b"), purchase_schemas.PurchaseCreate(
+        customer_id=await customer_of_b(world), category="accessory", amount_fen=2900), None)
+    return json.loads(outcome.body)["id"]
+
+
 FACTORIES: dict[str, Factory] = {
     "customer_id": customer_of_b,
     "store_id": store_b,
@@ -63,6 +92,10 @@ FACTORIES: dict[str, Factory] = {
     "job_id": import_job_of_b,
     "channel_id": channel_of_b,
     "message_id": message_of_b,
+    "template_id": coupon_template_of_b,
+    "coupon_id": coupon_of_b,
+    "grant_id": grant_of_b,
+    "purchase_id": purchase_of_b,
 }
 
 # Bodies that pass validation, so that the reach check (not the parser) answers.
@@ -70,4 +103,8 @@ EXAMPLE_BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/customers/{customer_id:int}/notes"): {"text": "备注"},
     ("POST", "/api/v1/customers/{customer_id:int}/consents"): {"purpose": "marketing", "granted": True, "notice_version": "v1"},
     ("POST", "/api/v1/customers/{customer_id:int}/messages"): {"title": "您好"},
+    ("PATCH", "/api/v1/coupon-templates/{template_id:int}"): {"name_zh": "改名"},
+    ("POST", "/api/v1/coupons/{coupon_id:int}/reverse"): {"reason": "顾客退货"},
+    ("POST", "/api/v1/customers/{customer_id:int}/points/adjust"): {"points": 10, "reason": "补录"},
+    ("POST", "/api/v1/customers/{customer_id:int}/points/exchange"): {"template_id": 1},
 }

@@ -41,15 +41,17 @@ def principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     return user
 
 
-def staff_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+# Guards are coroutines: Litestar runs a plain function guard in a worker thread, a thread
+# hop on every request.
+async def staff_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     principal_of(connection)
 
 
-def manager_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def manager_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if not principal_of(connection).is_manager:
         raise Forbidden()
 
 
-def admin_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def admin_guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if not principal_of(connection).is_admin:
         raise Forbidden()

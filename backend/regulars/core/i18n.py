@@ -79,14 +79,15 @@ register(
             "en": "Security check failed; reload the page and try again",
         },
         "error.validation": {"zh-CN": "字段 {field} 有误：{problem}", "en": "Field {field} is invalid: {problem}"},
+        "error.missing_field": {"zh-CN": "缺少必填字段 {field}", "en": "Required field {field} is missing"},
         "error.body": {"zh-CN": "请求内容不是有效的 JSON：{problem}", "en": "The body is not valid JSON: {problem}"},
         "error.unknown_fields": {
             "zh-CN": "不允许设置字段：{fields}",
             "en": "These fields cannot be set: {fields}",
         },
         "error.idempotency_mismatch": {
-            "zh-CN": "Idempotency-Key {key} 已用于另一请求内容",
-            "en": "Idempotency-Key {key} was already used with a different body",
+            "zh-CN": "Idempotency-Key {idempotency_key} 已用于另一请求内容",
+            "en": "Idempotency-Key {idempotency_key} was already used with a different body",
         },
         "error.idempotency_key": {
             "zh-CN": "Idempotency-Key 须为 8-200 个可见字符",

@@ -65,7 +65,7 @@ async def run(
                     )
                     if stored is not None:
                         if stored["request_hash"] != digest:
-                            raise BadInput("error.idempotency_mismatch", field="Idempotency-Key", key=key)
+                            raise BadInput("error.idempotency_mismatch", field="Idempotency-Key", idempotency_key=key)
                         return Outcome(200, stored["response"].encode(), True)
                 status, body = await action()
                 encoded = msgspec.json.encode(body)

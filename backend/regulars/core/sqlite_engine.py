@@ -3,17 +3,25 @@
 Piccolo's stock SQLite engine opens a connection per query and starts deferred
 transactions, which fail with "database is locked" as soon as two requests write.
 Here every connection is configured (WAL, busy timeout, foreign keys, synchronous),
-reads share a small pool of long-lived connections, and all writes in a process go
+reads run on long-lived connections, and all writes in a process go
 through one writer connection in IMMEDIATE transactions. Concurrent write units are
 committed together: each runs inside its own SAVEPOINT of a shared transaction, and
 one COMMIT (one fsync) acknowledges the whole group, so a unit's caller returns only
 once its work is durable.
+
+A read first runs on the event loop's own thread, on a read-only connection, under a
+budget of time and rows: an indexed lookup costs tens of microseconds there,
+against a trip to a connection thread and back. A read that exceeds the budget is
+abandoned and runs again on a pooled reader thread, so a long query never holds the
+loop for more than about a millisecond.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
+import sqlite3
+import time
 from typing import Any, Optional
 
 import aiosqlite
@@ -22,6 +30,8 @@ from piccolo.querystring import QueryString
 
 READ_PREFIXES = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
 MAX_GROUP = 64
+INLINE_SECONDS = 0.001  # how long a read may hold the event loop before it moves to a reader thread
+INLINE_ROWS = 200
 
 
 async def configure_connection(connection: aiosqlite.Connection, synchronous: str) -> None:
@@ -154,6 +164,35 @@ class WriteTransaction(SQLiteTransaction):
         self._rolled_back = True
 
 
+class _InlineReader:
+    """A read-only connection used on the event loop's thread for reads that fit the budget."""
+
+    def __init__(self, connection_kwargs: dict[str, Any]) -> None:
+        self.connection = sqlite3.connect(**{**connection_kwargs, "timeout": 0})
+        self.connection.row_factory = dict_factory
+        self.connection.execute("PRAGMA query_only = ON")
+        self.deadline = 0.0
+        # Called every 1000 VM steps (counted over the statement's lifetime, not per run, so
+        # the handler checks the clock): a true answer interrupts the statement.
+        self.connection.set_progress_handler(lambda: time.perf_counter() > self.deadline, 1000)
+
+    def read(self, query: str, args: list) -> Optional[list[dict]]:
+        """The rows, or None when the read must go to a reader thread (over budget, busy, or failing)."""
+        self.deadline = time.perf_counter() + INLINE_SECONDS
+        try:
+            cursor = self.connection.execute(query, args)
+            rows = cursor.fetchmany(INLINE_ROWS + 1)
+        except sqlite3.Error:
+            return None  # the reader thread runs it again and reports any real error
+        if len(rows) > INLINE_ROWS:
+            cursor.close()
+            return None
+        return rows
+
+    def close(self) -> None:
+        self.connection.close()
+
+
 class ServerSQLiteEngine(SQLiteEngine):
     """SQLite engine with configured connections, pooled readers and one grouped writer."""
 
@@ -164,6 +203,7 @@ class ServerSQLiteEngine(SQLiteEngine):
         self.readers: Optional[asyncio.Queue] = None
         self.writer: Optional[_Writer] = None
         self._all: list[aiosqlite.Connection] = []
+        self.inline: Optional[_InlineReader] = None
 
     async def _open(self) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(**self.connection_kwargs)
@@ -184,9 +224,13 @@ class ServerSQLiteEngine(SQLiteEngine):
             self._all.append(connection)
             readers.put_nowait(connection)
         self.writer, self.readers = _Writer(writer), readers
+        self.inline = _InlineReader(self.connection_kwargs)
 
     async def close_connection_pool(self) -> None:
         writer, self.writer, self.readers = self.writer, None, None
+        if self.inline is not None:
+            self.inline.close()
+            self.inline = None
         if writer is not None:
             async with writer.lock:
                 if writer.group_open:
@@ -199,8 +243,8 @@ class ServerSQLiteEngine(SQLiteEngine):
         return WriteTransaction(self, allow_nested=allow_nested)
 
     async def _execute(self, connection, query: str, args: list) -> list[dict]:
-        async with connection.execute(query, args) as cursor:
-            return await cursor.fetchall()
+        # One trip to the connection's thread per statement (execute and fetch together), not three.
+        return await connection.execute_fetchall(query, args)
 
     async def _run(self, query: str, args: Optional[list[Any]]) -> list[dict]:
         args = args or []
@@ -214,6 +258,9 @@ class ServerSQLiteEngine(SQLiteEngine):
             finally:
                 await connection.close()
         if query.lstrip()[:7].upper().startswith(READ_PREFIXES) and "RETURNING" not in query.upper():
+            rows = self.inline.read(query, args) if self.inline is not None else None
+            if rows is not None:
+                return rows
             connection = await self.readers.get()
             try:
                 return await self._execute(connection, query, args)

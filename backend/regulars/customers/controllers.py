@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from regulars.core.auth import manager_guard, principal_of, staff_guard
@@ -35,7 +36,7 @@ class CustomerController(Controller):
     @post(
         "/",
         status_code=201,
-        responses={200: None},  # a replayed Idempotency-Key answers 200 with the stored body
+        responses={200: ResponseSpec(schemas.Customer, description="Idempotency-Key replayed: the stored answer")},
     )
     async def create_customer(
         self,
@@ -52,9 +53,14 @@ class CustomerController(Controller):
 
     @patch("/{customer_id:int}")
     async def update_customer(
-        self, request: Request, customer_id: FromPath[int], data: JSONBody[schemas.CustomerUpdate]
-    ) -> schemas.Customer:
-        return await service.update(principal_of(request), customer_id, data)
+        self,
+        request: Request,
+        customer_id: FromPath[int],
+        data: JSONBody[schemas.CustomerUpdate],
+        idempotency_key_: Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)] = None,
+    ) -> Response[schemas.Customer]:
+        outcome = await service.update(principal_of(request), customer_id, data, idempotency_key(request))
+        return outcome_response(outcome)
 
     @get("/{customer_id:int}/timeline")
     async def customer_timeline(
@@ -69,8 +75,14 @@ class CustomerController(Controller):
         return await timeline.page(customer_id, language(request), paging.limit, paging.offset)
 
     @post("/{customer_id:int}/notes", status_code=204)
-    async def add_note(self, request: Request, customer_id: FromPath[int], data: JSONBody[schemas.NoteCreate]) -> None:
-        await service.add_note(principal_of(request), customer_id, data.text)
+    async def add_note(
+        self,
+        request: Request,
+        customer_id: FromPath[int],
+        data: JSONBody[schemas.NoteCreate],
+        idempotency_key_: Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)] = None,
+    ) -> None:
+        await service.add_note(principal_of(request), customer_id, data.text, idempotency_key(request))
 
     @post("/{customer_id:int}/consents", status_code=200)
     async def record_consent(

@@ -140,25 +140,28 @@ def _birthday(value: str, calendar_text: str, headers: dict[str, str], today: dt
     return {"birth_calendar": calendar, "birth_year": year, "birth_month": month, "birth_day": day}
 
 
-def match_headers(header_row: list[str]) -> dict[str, str]:
+def match_headers(header_row: list[str], columns: dict[str, tuple[str, ...]] = COLUMNS,
+                  required: tuple[str, ...] = REQUIRED) -> dict[str, str]:
+    """Which sheet column holds each field (the first of its accepted names found); BadInput naming the missing ones."""
     present = {h.strip(): h for h in header_row if h}
     headers = {}
-    for field, names in COLUMNS.items():
+    for field, names in columns.items():
         for name in names:
             if name in present:
                 headers[field] = present[name]
                 break
-    missing = [COLUMNS[f][0] for f in REQUIRED if f not in headers]
+    missing = [columns[f][0] for f in required if f not in headers]
     if missing:
         raise BadInput("import.missing_columns", columns="、".join(missing))
     return headers
 
 
-async def start(actor: Principal, filename: str, dry_run: bool) -> int:
+async def start(actor: Principal, filename: str, dry_run: bool, kind: str = "customers") -> int:
+    """Opens an import job (customers, or another room's kind such as purchases) that `progress` then fills in."""
     async with writing():
         row = (
             await ImportJob.insert(
-                ImportJob(kind="customers", staff_id=actor.staff_id, store_id=actor.store_id, filename=filename[:200],
+                ImportJob(kind=kind, staff_id=actor.staff_id, store_id=actor.store_id, filename=filename[:200],
                           dry_run=dry_run, status="running", created_at=clock.now())
             ).returning(ImportJob.id)
         )[0]
@@ -257,6 +260,9 @@ async def _progress(job_id: int, errors: list[dict] | None = None, **values: Any
         update[ImportJob.errors] = errors
     async with writing():
         await ImportJob.update(update).where(ImportJob.id == job_id)
+
+
+progress = _progress  # public: other rooms' imports report through the same job rows
 
 
 async def job(actor: Principal, job_id: int, lang: str) -> dict[str, Any]:

@@ -251,7 +251,14 @@ async def tags_of(customer_ids: list[int]) -> dict[int, list[str]]:
 # change ---------------------------------------------------------------------------------
 
 
-async def update(actor: Principal, customer_id: int, data: schemas.CustomerUpdate) -> schemas.Customer:
+async def update(actor: Principal, customer_id: int, data: schemas.CustomerUpdate, key: str | None = None) -> Outcome:
+    """Changes the fields sent; a repeated Idempotency-Key (an offline tablet replaying) answers the stored result."""
+    payload = {"customer_id": customer_id, "changes": data}
+    return await idempotency.run(f"customers.update:{actor.staff_id}", key, payload,
+                                 lambda: _update(actor, customer_id, data))
+
+
+async def _update(actor: Principal, customer_id: int, data: schemas.CustomerUpdate) -> tuple[int, schemas.Customer]:
     sent = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
     async with writing():
         row = await reachable(actor, customer_id)
@@ -274,14 +281,18 @@ async def update(actor: Principal, customer_id: int, data: schemas.CustomerUpdat
         await timeline.add(customer_id, "updated", store_id=actor.store_id, staff_id=actor.staff_id,
                            data={"fields": ", ".join(fields)})
         await audit.record(actor, "customer.update", "customer", customer_id, detail={"fields": fields})
-    return await detail(customer_id)
+    return 200, await detail(customer_id)
 
 
-async def add_note(actor: Principal, customer_id: int, text: str) -> None:
-    async with writing():
+async def add_note(actor: Principal, customer_id: int, text: str, key: str | None = None) -> None:
+    """Adds a note once per Idempotency-Key, so that a replayed offline note is not written twice."""
+    async def action() -> tuple[int, None]:
         await reachable(actor, customer_id)
         await timeline.add(customer_id, "note", store_id=actor.store_id, staff_id=actor.staff_id, data={"text": text})
         await audit.record(actor, "customer.note", "customer", customer_id)
+        return 204, None
+
+    await idempotency.run(f"customers.note:{actor.staff_id}", key, {"customer_id": customer_id, "text": text}, action)
 
 
 async def record_consent(customer_id: int, grant: schemas.ConsentGrant, *, channel: str,

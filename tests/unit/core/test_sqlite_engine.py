@@ -98,3 +98,26 @@ async def test_second_process_style_writer_waits_instead_of_failing(engine, tmp_
     finally:
         await other.close_connection_pool()
     assert await count(engine) == 80
+
+
+async def test_long_read_moves_off_the_event_loop_and_completes(engine):
+    query = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) "
+             "SELECT COUNT(*) AS c FROM n")
+    assert engine.inline.read(query, []) is None  # over the inline budget
+    assert (await engine._run(query, None))[0]["c"] == 400000
+
+
+async def test_read_of_many_rows_returns_them_all(engine):
+    async with engine.transaction():
+        for i in range(500):
+            await engine._run("INSERT INTO item (name) VALUES (?)", [f"r{i}"])
+    assert engine.inline.read("SELECT name FROM item", []) is None  # more rows than an inline read keeps
+    assert len(await engine._run("SELECT name FROM item", None)) == 500
+
+
+async def test_inline_read_sees_committed_unit_and_cannot_write(engine):
+    async with engine.transaction():
+        await engine._run("INSERT INTO item (name) VALUES (?)", ["fresh"])
+    assert engine.inline.read("SELECT name FROM item WHERE name = ?", ["fresh"]) == [{"name": "fresh"}]
+    assert engine.inline.read("INSERT INTO item (name) VALUES ('sneaky')", []) is None
+    assert await count(engine) == 1

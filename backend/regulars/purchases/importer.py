@@ -1,0 +1,193 @@
+"""Purchase import from a POS or billing export (CSV or XLSX), idempotent on the order number.
+
+Rows are applied in the order they happened, one write unit each, so purchase numbers
+follow time within a file. A line whose phone is not a customer is a row error the
+clerk can act on (create the profile, import again): a POS line carries no consent,
+so the import never creates customers. An employee number Regulars does not know is
+kept as written, without a clerk. A dry run checks every row and counts what would be
+created; importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regulars.core import clock, idempotency
+from regulars.core.auth import Principal
+from regulars.core.db import writing
+from regulars.core.errors import BadInput, Conflict, DomainError, NotFound
+from regulars.customers import importer as import_jobs
+from regulars.customers import rules as customer_rules
+from regulars.customers import service as customers
+from regulars.customers.importer import RowError
+from regulars.customers.sheets import read_table
+from regulars.purchases import rules, service
+from regulars.stores import service as stores
+
+COLUMNS = {
+    "order_id": ("订单号", "order_id"),
+    "phone": ("手机号码", "手机号", "phone"),
+    "store_code": ("营业厅编码", "store_code"),
+    "clerk_no": ("店员工号", "工号", "clerk_no"),
+    "occurred_at": ("办理时间", "occurred_at"),
+    "business": ("业务类型", "category"),
+    "amount": ("金额(元)", "金额", "amount"),
+    "items": ("商品", "items"),
+}
+REQUIRED = ("order_id", "phone", "store_code", "occurred_at", "business", "amount")
+PROGRESS_EVERY = 50
+COMPARED = ("customer_id", "store_id", "kind", "category", "visit_kind", "amount_fen", "occurred_at")
+
+
+class Context:
+    """What parsing needs once per file: store codes and zones, employee numbers, the actor."""
+
+    def __init__(self, actor: Principal, headers: dict[str, str], store_ids: dict[str, int], zones: dict[int, str],
+                 staff_ids: dict[str, int]):
+        self.actor, self.headers, self.store_ids, self.zones, self.staff_ids = actor, headers, store_ids, zones, staff_ids
+
+    def column(self, field: str) -> str:
+        return self.headers.get(field, COLUMNS[field][0])
+
+
+def parse_row(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
+    """One POS line as purchase values, or RowError naming the column and the problem."""
+    def cell(field: str) -> str:
+        return (raw.get(ctx.headers[field]) or "").strip() if field in ctx.headers else ""
+
+    for field in REQUIRED:
+        if not cell(field):
+            raise RowError(ctx.column(field), BadInput("import.required", column=ctx.column(field)))
+    order_id = cell("order_id")
+    if len(order_id) > 64:
+        raise RowError(ctx.column("order_id"), BadInput("import.bad_choice", value=order_id[:20] + "…", choices="≤ 64"))
+    try:
+        phone = customer_rules.normalise_phone(cell("phone"))
+    except BadInput as exc:
+        raise RowError(ctx.column("phone"), exc)
+    code = cell("store_code")
+    if code not in ctx.store_ids:
+        raise RowError(ctx.column("store_code"), BadInput("import.unknown_store", value=code))
+    store_id = ctx.store_ids[code]
+    if not ctx.actor.is_admin and store_id != ctx.actor.store_id:
+        raise RowError(ctx.column("store_code"), BadInput("import.other_store", value=code))
+    try:
+        occurred_at = rules.local_time(cell("occurred_at"), ctx.zones[store_id])
+    except ValueError:
+        raise RowError(ctx.column("occurred_at"), BadInput("import.bad_time", value=cell("occurred_at")))
+    business = cell("business")
+    if business not in rules.POS_CATEGORIES:
+        choices = "/".join(k for k in rules.POS_CATEGORIES if k not in rules.CATEGORY_LABELS)
+        raise RowError(ctx.column("business"), BadInput("import.bad_choice", value=business, choices=choices))
+    try:
+        amount_fen = rules.fen(cell("amount"))
+    except ValueError:
+        raise RowError(ctx.column("amount"), BadInput("import.bad_money", value=cell("amount")))
+    kind, category, visit_kind = rules.classify_pos_line(rules.POS_CATEGORIES[business], amount_fen)
+    clerk_no = cell("clerk_no")
+    return {
+        "order_id": order_id, "phone": phone, "store_id": store_id, "clerk_no": clerk_no,
+        "clerk_id": ctx.staff_ids.get(clerk_no) if clerk_no else None, "occurred_at": occurred_at,
+        "kind": kind, "category": category, "visit_kind": visit_kind, "amount_fen": amount_fen,
+        "items": rules.items_from_text(cell("items")),
+    }
+
+
+async def start(actor: Principal, filename: str, dry_run: bool) -> int:
+    return await import_jobs.start(actor, filename, dry_run, kind="purchases")
+
+
+async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_run: bool) -> None:
+    """Validates (dry run) or applies every line, writing progress and per-row errors to the import job."""
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+    errors: list[dict] = []
+    try:
+        header_row, rows = read_table(filename, content)
+        headers = import_jobs.match_headers(header_row, COLUMNS, REQUIRED)
+        store_ids = await stores.store_ids_by_code()
+        zones = {sid: await stores.store_timezone(sid) for sid in store_ids.values()}
+        ctx = Context(actor, headers, store_ids, zones, await stores.staff_ids_by_employee_no())
+        await import_jobs.progress(job_id, total=len(rows))
+        parsed: list[tuple[int, dict[str, Any]]] = []
+        for index, raw in enumerate(rows):
+            line = index + 2  # the header is line 1, as a spreadsheet shows it
+            try:
+                parsed.append((line, parse_row(raw, ctx)))
+            except RowError as exc:
+                errors.append(_error(line, exc))
+        counts["failed"] = len(errors)
+        seen: dict[str, dict[str, Any]] = {}
+        parsed.sort(key=lambda item: (item[1]["occurred_at"], item[0]))
+        for done, (line, values) in enumerate(parsed, start=1):
+            try:
+                counts[await _apply(ctx, values, dry_run, seen)] += 1
+            except RowError as exc:
+                counts["failed"] += 1
+                errors.append(_error(line, exc))
+            if done % PROGRESS_EVERY == 0:
+                await import_jobs.progress(job_id, processed=len(rows) - len(parsed) + done, errors=errors, **counts)
+        errors.sort(key=lambda e: e["row"])
+        await import_jobs.progress(job_id, processed=len(rows), errors=errors, status="done", finished_at=clock.now(), **counts)
+    except DomainError as exc:
+        errors.append({"row": 0, "column": "", "key": exc.key, "params": exc.params})
+        await import_jobs.progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
+    except Exception as exc:
+        errors.append({"row": 0, "column": "", "key": "import.unreadable",
+                       "params": {"filename": filename, "problem": type(exc).__name__}})
+        await import_jobs.progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
+
+
+def _error(line: int, exc: RowError) -> dict[str, Any]:
+    return {"row": line, "column": exc.column, "key": exc.error.key, "params": exc.error.params}
+
+
+async def _customer(ctx: Context, phone: str) -> dict:
+    found = await customers.find_by_phone(phone)
+    masked = customer_rules.mask_phone(phone)
+    if found is None or found["erased_at"] is not None:
+        raise RowError(ctx.column("phone"), BadInput("purchase.unknown_phone", phone=masked))
+    try:
+        return await customers.reachable(ctx.actor, found["id"])
+    except NotFound:
+        raise RowError(ctx.column("phone"), BadInput("purchase.customer_out_of_reach", phone=masked))
+
+
+def _same(existing: dict[str, Any], values: dict[str, Any], customer_id: int) -> bool:
+    mine = {**values, "customer_id": customer_id}
+    return all(existing[k] == mine[k] for k in COMPARED)
+
+
+async def _apply(ctx: Context, values: dict[str, Any], dry_run: bool, seen: dict[str, dict[str, Any]]) -> str:
+    customer = await _customer(ctx, values["phone"])
+    order_id = values["order_id"]
+    earlier = seen.get(order_id)
+    if earlier is None:
+        stored = await service.by_external_id(order_id)
+        if stored is not None:
+            earlier = {"customer_id": stored.customer_id, "store_id": stored.store_id, "kind": stored.kind,
+                       "category": stored.category, "visit_kind": stored.visit_kind, "amount_fen": stored.amount_fen,
+                       "occurred_at": stored.occurred_at}
+    if earlier is not None:
+        if not _same(earlier, values, customer["id"]):
+            raise RowError(ctx.column("order_id"), BadInput("purchase.order_differs", external_id=order_id))
+        return "unchanged"
+    seen[order_id] = {**values, "customer_id": customer["id"]}
+    if dry_run:
+        return "created"
+    try:
+        async with writing():
+            await service.insert(
+                customer=customer, store_id=values["store_id"], clerk_id=values["clerk_id"], clerk_no=values["clerk_no"],
+                kind=values["kind"], category=values["category"], visit_kind=values["visit_kind"],
+                amount_fen=values["amount_fen"], items=values["items"], coupon_code=None, refund_of=None,
+                external_id=order_id, source="import", note="", occurred_at=values["occurred_at"], actor=ctx.actor,
+            )
+    except Conflict:  # recorded meanwhile by another import of the same file
+        return "unchanged"
+    except DomainError as exc:
+        raise RowError("", exc)
+    except Exception as exc:
+        if idempotency.is_unique_violation(exc):
+            return "unchanged"
+        raise
+    return "created"

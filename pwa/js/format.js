@@ -1,0 +1,51 @@
+// Dates in the store's time zone and the clerk's language; money from integer fen.
+
+import { lang, t } from "./i18n.js";
+import * as session from "./session.js";
+
+function zone() {
+  return session.current()?.timezone || "Asia/Shanghai";
+}
+
+export function dateTime(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(lang(), {
+    timeZone: zone(), year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
+  }).format(new Date(iso));
+}
+
+export function date(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(lang(), { timeZone: zone(), year: "numeric", month: "2-digit", day: "2-digit" })
+    .format(new Date(iso));
+}
+
+/** YYYY-MM-DD of an instant in the store's zone (for "today" comparisons). */
+export function dayKey(value) {
+  const parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone(), year: "numeric", month: "2-digit", day: "2-digit" })
+    .format(value instanceof Date ? value : new Date(value));
+  return parts;
+}
+
+export function money(fen) {
+  if (fen === null || fen === undefined) return "";
+  return `¥${(fen / 100).toLocaleString(lang(), { minimumFractionDigits: fen % 100 ? 2 : 0, maximumFractionDigits: 2 })}`;
+}
+
+export function birthday(value) {
+  if (!value) return "";
+  const calendar = t(`birthday.${value.calendar}`);
+  const text = value.year
+    ? t("birthday.full", { year: value.year, month: value.month, day: value.day })
+    : t("birthday.short", { month: value.month, day: value.day });
+  return `${calendar} ${text}`;
+}
+
+export function maskPhone(phone) {
+  return phone && phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : phone || "";
+}
+
+/** 138 1234 5678: the grouping people read numbers aloud in. */
+export function phone(value) {
+  return /^\d{11}$/.test(value || "") ? `${value.slice(0, 3)} ${value.slice(3, 7)} ${value.slice(7)}` : value || "";
+}

@@ -1,0 +1,110 @@
+// Starts the app: messages, the service worker, the session, then the shell or the login screen.
+
+import { clear, h, toast } from "./dom.js";
+import * as i18n from "./i18n.js";
+import * as network from "./network.js";
+import * as outbox from "./outbox.js";
+import * as recent from "./recent.js";
+import * as router from "./router.js";
+import login from "./screens/login.js";
+import * as session from "./session.js";
+import * as shell from "./shell.js";
+
+const REPLAY_EVERY_MS = 30000;
+const root = document.querySelector("[data-root]");
+let frame = null;
+let waitingWorker = null;
+
+async function registerWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  const registration = await navigator.serviceWorker.register("sw.js", { type: "module", scope: "./" });
+  const offer = (worker) => {
+    waitingWorker = worker;
+    document.querySelector("[data-update]")?.removeAttribute("hidden");
+  };
+  if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const installing = registration.installing;
+    installing?.addEventListener("statechange", () => {
+      if (installing.state === "installed" && navigator.serviceWorker.controller) offer(installing);
+    });
+  });
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (waitingWorker && !reloading) {
+      reloading = true;
+      location.reload();
+    }
+  });
+}
+
+function showLogin() {
+  frame?.dispose?.();
+  frame = null;
+  clear(root).append(login.render({
+    onDone: () => {
+      showApp();
+      outbox.replay();
+    },
+  }));
+}
+
+function showApp() {
+  frame?.dispose?.();
+  frame = shell.build({
+    onLogout: async () => {
+      try {
+        await session.logout();
+      } catch {
+        toast(i18n.t("shell.logout_failed"), "error");
+        return;
+      }
+      recent.forgetAll();
+      history.replaceState(null, "", "#/");
+      showLogin();
+    },
+  });
+  clear(root).append(frame);
+  router.start(frame.querySelector("[data-view]"));
+}
+
+async function boot() {
+  await i18n.init();
+  network.init();
+  outbox.init();
+  registerWorker().catch((error) => console.warn("service worker:", error));
+  const { me, offline } = await session.restore();
+  if (offline) network.unreachable();
+  if (me) showApp();
+  else showLogin();
+  if (me) outbox.replay();
+
+  window.addEventListener("online", () => outbox.replay());
+  window.addEventListener("network:changed", (event) => { if (event.detail) outbox.replay(); });
+  setInterval(async () => {
+    if (session.current() && network.isOnline() && (await outbox.count())) outbox.replay();
+  }, REPLAY_EVERY_MS);
+  window.addEventListener("session:expired", () => {
+    if (session.current()) {
+      toast(i18n.t("shell.session_expired"), "error");
+      showLogin();
+    }
+  });
+  window.addEventListener("outbox:message", (event) => {
+    if (event.detail.type === "outbox:login" && session.current()) {
+      toast(i18n.t("shell.session_expired"), "error");
+      showLogin();
+    }
+  });
+  window.addEventListener("lang:changed", async () => {
+    await session.languageChanged();
+    if (session.current()) showApp();
+    else showLogin();
+  });
+  window.addEventListener("app:update", () => waitingWorker?.postMessage({ type: "skip-waiting" }));
+}
+
+boot().catch((error) => {
+  console.error(error);
+  clear(root).append(h("p", { class: "notice notice-error" }, String(error)));
+});

@@ -1,0 +1,17 @@
+// One entry per screen. A module that lands later (coupons, points, purchases, care, reports)
+// adds its screens here: { path, load, roles, nav }. Paths are hash routes: #/customers/42.
+
+export const routes = [
+  { path: "/", load: () => import("./screens/home.js"), nav: { label: "nav.home", icon: "home" } },
+  { path: "/capture", load: () => import("./screens/capture.js"), nav: { label: "nav.capture", icon: "capture" } },
+  { path: "/customers", load: () => import("./screens/search.js"), nav: { label: "nav.search", icon: "search" } },
+  { path: "/customers/:id", load: () => import("./screens/customer.js") },
+  { path: "/customers/:id/edit", load: () => import("./screens/customer-edit.js") },
+  { path: "/outbox", load: () => import("./screens/outbox.js"), nav: { label: "nav.outbox", icon: "outbox", secondary: true } },
+  { path: "/staff", load: () => import("./screens/staff.js"), roles: ["manager", "admin"],
+    nav: { label: "nav.staff", icon: "staff", group: "manager" } },
+  { path: "/import", load: () => import("./screens/import.js"), roles: ["manager", "admin"],
+    nav: { label: "nav.import", icon: "import", group: "manager" } },
+  { path: "/reports", load: () => import("./screens/reports.js"), roles: ["manager", "admin"],
+    nav: { label: "nav.reports", icon: "chart", group: "manager" } },
+];

@@ -1,0 +1,107 @@
+"""A store manager: the team, handing a clerk's customers over, importing a billing export."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.async_api import expect
+
+from tests.support.world import new_phone
+
+
+async def test_clerk_sees_no_manager_screens(world, tablet):
+    await tablet.login("clerk_a")
+    await expect(tablet.page.locator("[data-nav='/capture']")).to_be_visible()
+    await expect(tablet.page.locator("[data-nav='/staff']")).to_have_count(0)
+    await expect(tablet.page.locator("[data-nav='/import']")).to_have_count(0)
+
+
+async def test_handover_after_confirmation(world, tablet):
+    ids = []
+    for n in range(2):
+        phone = new_phone("177")
+        response = await world.manager_a.post(
+            "/api/v1/customers", json={"phone": phone, "name": f"交接客户{n}", "responsible_clerk_id": world.staff["clerk_a2"].id},
+            headers={"Idempotency-Key": f"e2e-handover-{phone}"})
+        ids.append(response.json()["id"])
+    page = tablet.page
+    await tablet.login("manager_a")
+    await page.click("[data-nav='/staff']")
+    table = page.locator("[data-staff-table]")
+    await expect(table.locator("[data-staff=clerk_a]")).to_be_visible()
+    await expect(table.locator("[data-staff=clerk_b]")).to_have_count(0)  # another store's clerk
+    await page.select_option("[data-input=from]", str(world.staff["clerk_a2"].id))
+    await page.select_option("[data-input=to]", str(world.staff["clerk_a"].id))
+    await page.click("[data-action=handover]")
+    dialog = page.locator("[data-dialog=confirm]")
+    await expect(dialog).to_contain_text("clerk_a2 名")
+    await tablet.shot("handover-confirm-zh-CN")
+    await dialog.locator("[data-action=cancel]").click()
+    for customer_id in ids:  # cancelled: nothing moved
+        customer = (await world.manager_a.get(f"/api/v1/customers/{customer_id}")).json()
+        assert customer["responsible_clerk_id"] == world.staff["clerk_a2"].id
+
+    await page.click("[data-action=handover]")
+    await page.locator("[data-dialog=confirm] [data-action=confirm]").click()
+    await expect(page.locator("[data-handover-result]")).to_contain_text(re.compile(r"[2-9]|\d\d"))
+    for customer_id in ids:
+        customer = (await world.manager_a.get(f"/api/v1/customers/{customer_id}")).json()
+        assert customer["responsible_clerk_id"] == world.staff["clerk_a"].id
+
+
+def billing_export(path, good_phones: list[str]) -> None:
+    """A billing-system export in its usual shape: good rows of store XX001 and three bad rows."""
+    header = "客户姓名,手机号码,性别,出生日期,生日历法,套餐名称,月均消费(元),终端型号,归属营业厅编码,标签"
+    rows = [f"导入客户{n},{phone},女,1990-0{n + 1}-15,公历,5G畅享套餐129元,129.00,华为 nova 13,XX001,换机潜客|商务"
+            for n, phone in enumerate(good_phones)]
+    rows += [
+        "短号码,1380013,男,,,,,,XX001,",
+        "不存在的生日,13912345670,男,1990-02-30,公历,,,,XX001,",
+        "别的门店,13912345671,男,,,,,,XX002,",
+    ]
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8-sig")
+
+
+async def test_import_dry_run_then_real_run(world, tablet, tmp_path):
+    phones = [new_phone("134") for _ in range(4)]
+    sample = tmp_path / "billing-export.csv"
+    billing_export(sample, phones)
+    page = tablet.page
+    await tablet.login("manager_a")
+    await page.click("[data-nav='/import']")
+    await page.set_input_files("[data-input=file]", str(sample))
+    await expect(page.locator("[data-action=real-run]")).to_be_disabled()
+    await page.click("[data-action=dry-run]")
+    dry = page.locator("[data-import-counts=dry]")
+    await expect(dry).to_be_visible(timeout=30_000)
+    await expect(dry.locator("[data-stat=created] .stat-value")).to_have_text("4")
+    await expect(dry.locator("[data-stat=failed] .stat-value")).to_have_text("3")
+    errors = page.locator("table[data-import-errors] tbody tr")
+    await expect(errors).to_have_count(3)
+    await expect(errors.first).to_contain_text("1380013")
+    await tablet.shot("import-dry-run-zh-CN", full_page=True)
+    assert (await world.manager_a.get("/api/v1/customers", params={"q": phones[0]})).json()["items"] == []
+
+    await page.click("[data-action=real-run]")
+    await page.locator("[data-dialog=confirm] [data-action=confirm]").click()
+    real = page.locator("[data-import-counts=real]")
+    await expect(real).to_be_visible(timeout=30_000)
+    await expect(real.locator("[data-stat=created] .stat-value")).to_have_text("4")
+    await expect(page.locator("[data-import-progress] [role=progressbar]")).to_have_attribute("aria-valuenow", "100")
+    for phone in phones:
+        assert len((await world.manager_a.get("/api/v1/customers", params={"q": phone})).json()["items"]) == 1
+
+
+async def test_reports_show_table_chart_and_downloads(world, tablet):
+    page = tablet.page
+    await tablet.login("manager_a")
+    await page.click("[data-nav='/reports']")
+    table = page.locator("[data-report-table=profiles]")
+    await expect(table).to_be_visible()
+    await expect(page.locator("[data-chart=completeness] .bar-row")).to_have_count(5)
+    await expect(table.locator("tbody tr")).to_have_count(1)  # the manager's own store only
+    await expect(table.locator("tbody tr").first).to_contain_text("测试一厅")
+    href = await page.locator("a[href*='format=csv']").get_attribute("href")
+    csv = await world.manager_a.get(href)
+    assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
+    await tablet.shot("reports-zh-CN", full_page=True)

@@ -1,0 +1,177 @@
+"""Redeeming at the counter: the contract's answers, what is recorded, idempotency, reversal."""
+
+import uuid
+
+from regulars.coupons import rules
+from regulars.customers import service as customers
+from tests.support.coupons import ago, count, make_coupon, make_customer, make_template, set_coupon
+
+REDEEM = "/api/v1/coupons/redeem"
+
+
+async def test_redeem_coupon_records_store_clerk_device(world):
+    template = await make_template(world)
+    customer_id = await make_customer(world)
+    coupon = await make_coupon(world, template.id, customer_id)
+    response = await world.clerk_a2.post(REDEEM, json={"code": coupon.code, "device": "counter-2", "purchase_id": 77})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["coupon"]["state"] == "redeemed"
+    assert body["coupon"]["redeemed_store_id"] == world.store_a.id
+    assert body["staff_id"] == world.staff["clerk_a2"].id
+    assert body["device"] == "counter-2" and body["purchase_id"] == 77
+    assert body["store_name"] == world.store_a.name
+    timeline = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}/timeline")).json()
+    assert [e["kind"] for e in timeline][:2] == ["coupon_redeemed", "coupon_issued"]
+    assert world.store_a.name in timeline[0]["summary"]
+
+
+async def test_redeem_coupon_typed_code_normalised(world):
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    typed = rules.format_code(coupon.code).lower().replace("0", "o").replace("1", "l")
+    response = await world.clerk_a.post(REDEEM, json={"code": f" {typed} "})
+    assert response.status_code == 200, response.text
+
+
+async def test_redeem_coupon_already_redeemed_names_store_and_time(world):
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    assert (await world.clerk_a.post(REDEEM, json={"code": coupon.code})).status_code == 200
+    english = await world.client("clerk_a2", lang="en")
+    response = await english.post(REDEEM, json={"code": coupon.code})
+    await english.close()
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "coupon.already_redeemed"
+    assert body["redeemed_store_name"] == world.store_a.name
+    assert "already redeemed at" in body["detail"] and world.store_a.name in body["detail"]
+    assert await count("SELECT COUNT(*) AS n FROM coupon_redemption WHERE coupon = {}", coupon.id) == 1
+
+
+async def test_redeem_coupon_unknown_code_not_found(world):
+    response = await world.clerk_a.post(REDEEM, json={"code": "0000000000" + "0"})
+    assert response.status_code == 404
+    assert response.json()["code"] == "coupon.not_found"
+
+
+async def test_redeem_coupon_bad_check_character_not_found(world):
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    wrong = coupon.code[:-1] + ("A" if coupon.code[-1] != "A" else "B")
+    response = await world.clerk_a.post(REDEEM, json={"code": wrong})
+    assert response.status_code == 404
+    assert (await world.clerk_a.post(REDEEM, json={"code": coupon.code[:-1]})).status_code == 404
+
+
+async def test_redeem_coupon_of_other_store_customer_not_found(world):
+    """A store-only coupon of another store's customer looks exactly like an unknown code."""
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    unknown = await world.clerk_b.post(REDEEM, json={"code": "ZZZZZZZZZZ" + "Z"})
+    response = await world.clerk_b.post(REDEEM, json={"code": coupon.code})
+    assert response.status_code == 404
+    assert response.json()["code"] == unknown.json()["code"] == "coupon.not_found"
+    assert world.store_a.name not in response.text
+
+
+async def test_redeem_coupon_store_only_in_other_store_forbidden(world):
+    """The customer follows both stores; the coupon is valid only where it was issued."""
+    template = await make_template(world, scope="issuing")
+    customer_id = await make_customer(world)
+    await customers.add_follower(customer_id, world.store_b.id)
+    coupon = await make_coupon(world, template.id, customer_id)
+    response = await world.clerk_b.post(REDEEM, json={"code": coupon.code})
+    assert response.status_code == 403
+    assert response.json()["code"] == "coupon.wrong_store"
+    assert world.store_a.name in response.json()["detail"]
+    assert (await world.clerk_a.post(REDEEM, json={"code": coupon.code})).status_code == 200
+
+
+async def test_redeem_chain_coupon_in_other_store_recorded_there(world):
+    template = await make_template(world, owner="admin", scope="chain")
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    response = await world.clerk_b.post(REDEEM, json={"code": coupon.code})
+    assert response.status_code == 200, response.text
+    assert response.json()["coupon"]["redeemed_store_id"] == world.store_b.id
+    assert response.json()["staff_id"] == world.staff["clerk_b"].id
+
+
+async def test_redeem_list_coupon_only_in_listed_stores(world):
+    template = await make_template(world, scope="list", store_ids=[world.store_b.id])
+    customer_id = await make_customer(world)
+    first = await make_coupon(world, template.id, customer_id)
+    response = await world.clerk_a.post(REDEEM, json={"code": first.code})
+    assert response.status_code == 403
+    assert (await world.clerk_b.post(REDEEM, json={"code": first.code})).status_code == 200
+
+
+async def test_redeem_coupon_expired_gone(world):
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    await set_coupon(coupon.id, valid_until=ago(minutes=1))
+    response = await world.clerk_a.post(REDEEM, json={"code": coupon.code})
+    assert response.status_code == 410
+    assert response.json()["code"] == "coupon.expired"
+
+
+async def test_redeem_coupon_void_gone(world):
+    template = await make_template(world)
+    customer_id = await make_customer(world)
+    coupon = await make_coupon(world, template.id, customer_id)
+    assert (await world.manager_a.delete(f"/api/v1/customers/{customer_id}")).status_code == 204
+    response = await world.clerk_a.post(REDEEM, json={"code": coupon.code})
+    assert response.status_code == 410
+    assert response.json()["code"] == "coupon.void"
+
+
+async def test_redeem_coupon_not_yet_valid(world):
+    from regulars.core import clock
+    import datetime as dt
+
+    start = clock.now() + dt.timedelta(days=2)
+    template = await make_template(world, valid_days=None, valid_from=start, valid_until=start + dt.timedelta(days=5))
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    response = await world.clerk_a.post(REDEEM, json={"code": coupon.code})
+    assert response.status_code == 422
+    assert response.json()["code"] == "coupon.not_yet_valid"
+
+
+async def test_redeem_coupon_below_minimum_spend(world):
+    template = await make_template(world, min_spend_fen=10_000)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    response = await world.clerk_a.post(REDEEM, json={"code": coupon.code, "spend_fen": 9_999})
+    assert response.status_code == 422
+    assert response.json()["code"] == "coupon.min_spend"
+    assert (await world.clerk_a.post(REDEEM, json={"code": coupon.code, "spend_fen": 10_000})).status_code == 200
+
+
+async def test_redeem_coupon_idempotency_replay_and_mismatch(world):
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    key = uuid.uuid4().hex
+    first = await world.clerk_a.post(REDEEM, json={"code": coupon.code}, headers={"Idempotency-Key": key})
+    again = await world.clerk_a.post(REDEEM, json={"code": coupon.code}, headers={"Idempotency-Key": key})
+    assert first.status_code == again.status_code == 200
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json() == first.json()
+    other = await world.clerk_a.post(REDEEM, json={"code": coupon.code, "device": "x"}, headers={"Idempotency-Key": key})
+    assert other.status_code == 422
+    assert other.json()["code"] == "error.idempotency_mismatch"
+    assert await count("SELECT COUNT(*) AS n FROM coupon_redemption WHERE coupon = {}", coupon.id) == 1
+
+
+async def test_redeem_coupon_admin_without_store_refused(world):
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    response = await world.admin.post(REDEEM, json={"code": coupon.code})
+    assert response.status_code == 422
+    response = await world.admin.post(REDEEM, json={"code": coupon.code, "store_id": world.store_a.id})
+    assert response.status_code == 200
+
+
+async def test_redeem_coupon_clerk_cannot_name_other_store(world):
+    template = await make_template(world, owner="admin", scope="chain")
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    response = await world.clerk_a.post(REDEEM, json={"code": coupon.code, "store_id": world.store_b.id})
+    assert response.status_code == 403

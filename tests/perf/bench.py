@@ -1,0 +1,213 @@
+"""`make bench`: the server as a real process, wrk beside it, results under var/bench/.
+
+For every engine (SQLite with synchronous FULL and NORMAL, PostgreSQL) and every
+worker count (1 and 2), the server is started on a prepared demo chain and each
+workload is measured twice: peak throughput with wrk, then latency at half of that
+peak with a paced open-loop client. Ratios are to the baseline of the same
+configuration.
+
+Environment: BENCH_SCALE=small|full, BENCH_ENGINES=sqlite-full,sqlite-normal,postgres,
+BENCH_WORKERS=1,2, BENCH_WORKLOADS=lookup_phone,..., BENCH_DURATION (seconds),
+BENCH_CONNECTIONS (64), BENCH_PG_PORT (55499), BENCH_FRESH=1 (rebuild the SQLite data set),
+BENCH_QUIET (0.05) and BENCH_QUIET_WAIT (120): before each measurement, wait up to that many
+seconds for other processes to use less than that share of the machine. The share they
+used during each measurement is recorded ("others"); figures taken beside a busy test
+suite are not comparable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from tests.perf import cpus, paced, report, wrk
+from tests.perf.context import Context
+from tests.perf.datasets import ENGINES, SCALES, Database, EngineSpec, PostgresCluster, Scale, sqlite_copy, sqlite_master
+from tests.perf.server import BenchServer
+from tests.perf.workloads import Plan, Workload, selected
+
+
+class Options:
+    def __init__(self) -> None:
+        name = os.environ.get("BENCH_SCALE", "small")
+        if name not in SCALES:
+            raise SystemExit(f"BENCH_SCALE must be one of {', '.join(SCALES)}")
+        self.scale: Scale = SCALES[name]
+        wanted = [e.strip() for e in os.environ.get("BENCH_ENGINES", ",".join(e.name for e in ENGINES)).split(",") if e.strip()]
+        unknown = set(wanted) - {e.name for e in ENGINES}
+        if unknown:
+            raise SystemExit(f"unknown engines {sorted(unknown)}; known: {', '.join(e.name for e in ENGINES)}")
+        self.engines: list[EngineSpec] = [e for e in ENGINES if e.name in wanted]
+        self.workers = [int(w) for w in os.environ.get("BENCH_WORKERS", "1,2").split(",") if w.strip()]
+        self.workloads: list[Workload] = selected(os.environ.get("BENCH_WORKLOADS"))
+        self.duration = int(os.environ.get("BENCH_DURATION", self.scale.duration))
+        self.warmup = min(self.scale.warmup, self.duration)
+        self.connections = int(os.environ.get("BENCH_CONNECTIONS", "64"))
+        self.pg_port = int(os.environ.get("BENCH_PG_PORT", "55499"))
+        self.quiet = float(os.environ.get("BENCH_QUIET", "0.05"))
+        self.quiet_wait = float(os.environ.get("BENCH_QUIET_WAIT", "120"))
+
+
+def _host() -> dict[str, Any]:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=report.ROOT).stdout.strip()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[:1]
+    return {"cpu": model, "cores": len(cpus.available()), "python": platform.python_version(),
+            "wrk": wrk_version[0] if wrk_version else "", "commit": commit}
+
+
+def _method(options: Options) -> dict[str, str]:
+    load = cpus.as_list(cpus.load_cpus())
+    return {
+        "peak": f"wrk, 1 thread, {options.connections} keep-alive connections, pinned to core {load}; "
+                f"{options.warmup}s warm-up, then {options.duration}s measured",
+        "half_load": "open-loop asyncio client (no wrk2 here) sending at half the measured peak rate; each latency "
+                     "runs from the request's due time, so queueing behind a slow answer counts (no coordinated "
+                     f"omission); {options.connections} keep-alive connections, pinned to core {load}",
+        "cpus": "; ".join(f"{w} worker(s): server and database on cores {cpus.as_list(cpus.server_cpus(w))}, "
+                          f"load generator on core {load}" for w in options.workers),
+        "ratio": "workload throughput / baseline (GET /api/v1/ping) throughput of the same engine and worker count",
+        "postgres": "throwaway cluster from tests/pg.sh (fsync=off, synchronous_commit=off, other settings default)",
+        "others": "share of the machine's CPU used by processes outside the benchmark during a measurement "
+                  f"(each measurement first waits up to {options.quiet_wait:g}s for it to fall under {options.quiet:g})",
+    }
+
+
+def _payloads(plan: Plan, host: str, seed: int) -> Callable[[int], bytes]:
+    if plan.make_request is not None:
+        make = plan.make_request
+        return lambda i: paced.encode(make(i), host)
+    encoded = [paced.encode(r, host) for r in plan.requests]
+    rng = random.Random(seed)
+    return lambda i: encoded[rng.randrange(len(encoded))]
+
+
+async def measure(options: Options, engine: EngineSpec, db: Database, workers: int, work_dir: Path,
+                  cluster: PostgresCluster | None) -> list[dict[str, Any]]:
+    server_cpus, load_cpus = cpus.as_list(cpus.server_cpus(workers)), cpus.as_list(cpus.load_cpus())
+    if cluster is not None:
+        cluster.pin(server_cpus)
+    env = {**engine.env, "REGULARS_DATABASE_URL": db.url, "REGULARS_VAR_DIR": str(work_dir / "var")}
+    server = BenchServer.start(env, workers, server_cpus, work_dir)
+    runs: list[dict[str, Any]] = []
+    baseline_rps: float | None = None
+    try:
+        ctx = Context(db=db, url=server.url)
+        host, port = server.host_port
+        roots = [cluster.postmaster()] if cluster is not None else []
+
+        async def quietly(measurement):
+            await cpus.wait_quiet(roots, options.quiet, options.quiet_wait)
+            probe = cpus.Interference(roots).start()
+            result = await measurement
+            return result, probe.stop()
+
+        for workload in options.workloads:
+            plan = await workload.setup(ctx)
+            plan_file = work_dir / f"{workload.name}.plan"
+            plan_file.write_text("\n".join(r.plan_line() for r in plan.requests) + "\n")
+            run = lambda seconds: wrk.run(server.url, workload.script, plan_file, cpus=load_cpus,  # noqa: E731
+                                          connections=options.connections, seconds=seconds, extra_args=plan.wrk_args)
+            print(f"  {engine.name} x{workers} {workload.name}: peak…", end="", flush=True)
+            await run(options.warmup)
+            peak, others_peak = await quietly(run(options.duration))
+            if workload.baseline:
+                baseline_rps = peak.rps
+            ratio = peak.rps / baseline_rps if baseline_rps else None
+            print(f" {peak.rps:,.0f} req/s, p99 {peak.p99_ms:.1f} ms", end="", flush=True)
+            half, others_half = None, None
+            if workload.half_load:
+                half, others_half = await quietly(paced.run(
+                    host, port, _payloads(plan, f"{host}:{port}", ctx.seed), rate=peak.rps / 2,
+                    seconds=options.duration, connections=options.connections))
+                print(f"; at {half.target_rps:,.0f} req/s p99 {half.p99_ms:.1f} ms", end="", flush=True)
+            print(flush=True)
+            runs.append({
+                "engine": engine.name, "workers": workers, "workload": workload.name,
+                "method": workload.method, "path": workload.path, "description": workload.description,
+                "notes": plan.notes, "server_cpus": server_cpus, "load_cpus": load_cpus,
+                "peak": vars(peak), "ratio": ratio, "half_load": vars(half) if half else None,
+                "goals": {"ratio": workload.goal_ratio, "half_load_p99_ms": workload.goal_half_load_p99_ms},
+                "others": {"peak": round(others_peak, 3), "half_load": None if others_half is None else round(others_half, 3)},
+            })
+    except Exception:
+        print(f"\nserver log:\n{server.log()}", file=sys.stderr)
+        raise
+    finally:
+        server.stop()
+    return runs
+
+
+async def bench(options: Options) -> int:
+    for tool in ("wrk", "taskset"):
+        if shutil.which(tool) is None:
+            raise SystemExit(f"{tool} is missing: run `make system-deps` (Debian packages wrk, util-linux)")
+    os.sched_setaffinity(0, set(cpus.load_cpus()))
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    work_dir = Path(tempfile.mkdtemp(prefix="regulars-bench-"))
+    (work_dir / "var").mkdir()
+    document: dict[str, Any] = {
+        "started_at": stamp, "scale": vars(options.scale) | {"duration": options.duration}, "host": _host(),
+        "method": _method(options), "datasets": {}, "runs": [],
+    }
+    print(f"bench {options.scale.name}: {options.scale.customers:,} customers, {options.scale.stores} stores; "
+          f"engines {', '.join(e.name for e in options.engines)}; workers {options.workers}", flush=True)
+    cluster: PostgresCluster | None = None
+    try:
+        for engine in options.engines:
+            if engine.kind == "sqlite":
+                master, seconds, cached = sqlite_master(options.scale, work_dir / "var")
+                db = sqlite_copy(master, work_dir, engine, seconds, cached)
+            else:
+                cluster = PostgresCluster(options.pg_port)
+                cluster.start()
+                db = await cluster.prepare(options.scale, work_dir / "var")
+            document["datasets"][engine.name] = {"kind": db.kind, "demo_seconds": round(db.prepare_seconds, 1),
+                                                 "cached": db.cached}
+            print(f"  {engine.name}: demo data set {'(cached) ' if db.cached else ''}{db.prepare_seconds:.1f}s", flush=True)
+            for workers in options.workers:
+                document["runs"] += await measure(options, engine, db, workers, work_dir,
+                                                  cluster if engine.kind == "postgres" else None)
+            if cluster is not None:
+                cluster.stop()
+                cluster = None
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        document["goals"] = report.goals(document["runs"])
+        if document["runs"]:
+            path = report.write(document, stamp)
+            print()
+            print(report.table(document["runs"]))
+            print()
+            print("goals:")
+            print(report.goal_lines(document["goals"]))
+            print(f"\nwrote {path.relative_to(report.ROOT)} and var/bench/latest.json")
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return 0
+
+
+def main() -> None:
+    options = Options()
+    try:
+        import uvloop
+
+        runner = asyncio.Runner(loop_factory=uvloop.new_event_loop)
+    except ImportError:
+        runner = asyncio.Runner()
+    with runner:
+        raise SystemExit(runner.run(bench(options)))
+
+
+if __name__ == "__main__":
+    main()
