@@ -35,6 +35,7 @@ from regulars.customers.controllers import routers as customer_routers
 from regulars.messaging.controllers import routers as messaging_routers
 from regulars.messaging.push import close_sessions as close_push_sessions
 from regulars.pages.follow import routers as follow_pages
+from regulars.pages.redeem import routers as redeem_pages
 from regulars.pages.wallet import routers as wallet_pages
 from regulars.points.controllers import routers as points_routers
 from regulars.purchases.controllers import routers as purchase_routers
@@ -171,7 +172,7 @@ def create_app() -> Litestar:
     route_handlers: list[Any] = [
         healthz, metrics, ping, *store_routers, *customer_routers, *coupon_routers, *points_routers,
         *purchase_routers, *report_routers, *pwa.routers(),
-        *messaging_routers, *acquisition_routers, *follow_pages, *wallet_pages,
+        *messaging_routers, *acquisition_routers, *follow_pages, *wallet_pages, *redeem_pages,
     ]
     return Litestar(
         route_handlers=route_handlers,

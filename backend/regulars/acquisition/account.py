@@ -11,6 +11,10 @@ from regulars.core import clock, ratelimit
 from regulars.core.auth import Principal
 from regulars.core.db import writing
 from regulars.core.i18n import t
+from regulars.coupons import codes as coupon_codes
+from regulars.coupons import rules as coupon_rules
+from regulars.coupons import service as coupons
+from regulars.coupons import templates as coupon_templates
 from regulars.customers import privacy, retention
 from regulars.customers import rules as customer_rules
 from regulars.customers import service as customers
@@ -36,6 +40,32 @@ class WalletStore(msgspec.Struct):
     home: bool
 
 
+class WalletCoupon(msgspec.Struct):
+    """A coupon as the wallet shows it: what it is worth, until when, its terms, its QR and typed code."""
+
+    id: int
+    template_id: int
+    scope: str
+    issued_store_id: int
+    code: str
+    code_shown: str
+    qr_svg: str
+    name_zh: str
+    name_en: str
+    kind: str
+    amount_off_fen: int | None
+    percent_off: int | None
+    max_off_fen: int | None
+    item: str
+    min_spend_fen: int
+    valid_from: dt.datetime
+    valid_until: dt.datetime
+    terms_zh: str
+    terms_en: str
+    state: str
+    redeemed_at: dt.datetime | None
+
+
 class WalletView(msgspec.Struct):
     customer_id: int
     name: str
@@ -49,6 +79,8 @@ class WalletView(msgspec.Struct):
     referral_link: str
     referral_qr_svg: str
     referred: int
+    coupons: list[WalletCoupon]
+    past_coupons: list[WalletCoupon]
 
 
 async def view(customer_id: int) -> WalletView:
@@ -61,13 +93,36 @@ async def view(customer_id: int) -> WalletView:
         found.append(WalletStore(id=store.id, name=store.name, address=store.address, home=store_id == profile.home_store_id))
     pending = await retention.pending_request(customer_id)
     link = referral.link(await referral.code_of(customer_id))
+    held, now = await wallet_coupons(customer_id), clock.now()
     return WalletView(
         customer_id=customer_id, name=profile.name, phone_masked=profile.phone_masked, marketing=profile.consent.marketing,
         stores=found, inbox=await inbox.customer_inbox(customer_id, limit=20), has_push=await messaging.has_push(customer_id),
         deletion_due=pending.due_at if pending else None,
         timezone=await stores.store_timezone(profile.home_store_id),
         referral_link=link, referral_qr_svg=qr.svg(link).decode(), referred=(await referral.summary(customer_id))[0],
+        coupons=sorted((c for c in held if c.state == "issued" and c.valid_until > now), key=lambda c: c.valid_until),
+        past_coupons=[c for c in held if not (c.state == "issued" and c.valid_until > now)][:5],
     )
+
+
+async def wallet_coupons(customer_id: int) -> list[WalletCoupon]:
+    """The customer's coupons, newest first, with their templates' terms."""
+    page = await coupons.of_customer(None, customer_id, limit=100, offset=0)
+    terms: dict[int, tuple[str, str]] = {}
+    found = []
+    for c in page.items:
+        if c.template_id not in terms:
+            template = await coupon_templates.get(None, c.template_id)
+            terms[c.template_id] = (template.terms_zh, template.terms_en)
+        found.append(WalletCoupon(
+            id=c.id, template_id=c.template_id, scope=c.scope, issued_store_id=c.issued_store_id, code=c.code,
+            code_shown=coupon_rules.format_code(c.code), qr_svg=coupon_codes.qr_svg(c.code).decode(),
+            name_zh=c.name_zh, name_en=c.name_en, kind=c.kind, amount_off_fen=c.amount_off_fen,
+            percent_off=c.percent_off, max_off_fen=c.max_off_fen, item=c.item, min_spend_fen=c.min_spend_fen,
+            valid_from=c.valid_from, valid_until=c.valid_until, terms_zh=terms[c.template_id][0],
+            terms_en=terms[c.template_id][1], state=c.state, redeemed_at=c.redeemed_at,
+        ))
+    return found
 
 
 async def set_marketing(customer_id: int, granted: bool) -> None:

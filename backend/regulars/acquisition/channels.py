@@ -12,6 +12,7 @@ from regulars.core.idempotency import is_unique_violation
 from regulars.core.security import crockford_code, crockford_valid, normalise_crockford
 from regulars.acquisition import messages  # noqa: F401  (registers the room's messages)
 from regulars.acquisition import rules, schemas
+from regulars.coupons import templates as coupon_templates
 from regulars.settings import get_settings
 from regulars.stores import service as stores
 
@@ -59,6 +60,7 @@ async def create(actor: Principal, data: schemas.ChannelCreate) -> schemas.Chann
         raise BadInput("channel.clerk_not_in_store", field="staff_id", id=data.staff_id)
     if not rules.check_window(data.starts_at, data.ends_at):
         raise BadInput("channel.window", field="ends_at")
+    await _check_welcome(actor, data.welcome_template_id)
     now = clock.now()
     for attempt in range(5):
         code = crockford_code(rules.CODE_LENGTH)
@@ -80,6 +82,18 @@ async def create(actor: Principal, data: schemas.ChannelCreate) -> schemas.Chann
             raise
     raise RuntimeError("unreachable")
 
+
+
+async def _check_welcome(actor: Principal, template_id: int | None) -> None:
+    """A welcome coupon must be a template the manager may issue from."""
+    if template_id is None:
+        return
+    try:
+        template = await coupon_templates.get(actor, template_id)
+    except NotFound:
+        raise BadInput("channel.welcome_template", field="welcome_template_id", id=template_id)
+    if not template.active:
+        raise BadInput("channel.welcome_template", field="welcome_template_id", id=template_id)
 
 
 async def _row(actor: Principal, channel_id: int) -> dict:
@@ -118,6 +132,7 @@ async def update(actor: Principal, channel_id: int, data: schemas.ChannelUpdate)
         ends = changes.get("ends_at", _aware(row["ends_at"]))
         if not rules.check_window(starts, ends):
             raise BadInput("channel.window", field="ends_at")
+        await _check_welcome(actor, changes.get("welcome_template_id"))
         if changes:
             sets = ", ".join(f"{name} = {{}}" for name in changes)
             values = [v.strip() if isinstance(v, str) else v for v in changes.values()]

@@ -16,6 +16,10 @@ register(
             "en": "Admins must name the store",
         },
         "channel.other_store": {"zh-CN": "只能为本店创建渠道码", "en": "You can only create codes for your own store"},
+        "channel.welcome_template": {
+            "zh-CN": "券模板 {id} 不存在、已停用或不可用于本店",
+            "en": "Coupon template {id} does not exist, is inactive or not available to this store",
+        },
         "channel.window": {
             "zh-CN": "结束时间须晚于开始时间",
             "en": "The end must be later than the start",
@@ -61,6 +65,10 @@ register(
         "counter.token_used": {
             "zh-CN": "该核销二维码已使用，请扫描柜台上最新的二维码",
             "en": "This redemption QR code was already used; please scan the one the counter shows now",
+        },
+        "redeem.not_a_customer": {
+            "zh-CN": "该手机号还不是会员，请先扫描门店二维码关注",
+            "en": "This number is not a member yet; please follow the store by scanning its QR code first",
         },
         "counter.no_store": {"zh-CN": "只有门店员工可以展示核销二维码", "en": "Only store staff can show a redemption QR code"},
         "timeline.followed": {

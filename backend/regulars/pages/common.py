@@ -41,12 +41,37 @@ def render(request: Request, template: str, *, status: int = 200, headers: dict 
 
     return Template(
         template_name=template,
-        context={"lang": lang, "_": lambda key, **params: t(key, lang, **params), "when": when, **context},
+        context={"lang": lang, "_": lambda key, **params: t(key, lang, **params), "when": when,
+                 "coupon_value": lambda c: coupon_value(c, lang), "coupon_condition": lambda c: coupon_condition(c, lang),
+                 **context},
         status_code=status,
         headers={**HEADERS, **(headers or {})},
         cookies=cookies,
         media_type="text/html",
     )
+
+
+def yuan(fen: int) -> str:
+    return f"{fen // 100}" if fen % 100 == 0 else f"{fen // 100}.{fen % 100:02d}".rstrip("0")
+
+
+def coupon_value(coupon: Any, lang: str) -> str:
+    """What a coupon is worth, as a customer reads it."""
+    if coupon.kind == "amount_off" and coupon.amount_off_fen:
+        return t("page.coupon.amount_off", lang, yuan=yuan(coupon.amount_off_fen))
+    if coupon.kind == "percent_off" and coupon.percent_off:
+        discount = f"{(100 - coupon.percent_off) / 10:g}"
+        text = t("page.coupon.percent_off", lang, discount=discount, percent=coupon.percent_off)
+        if coupon.max_off_fen:
+            text += " · " + t("page.coupon.max_off", lang, yuan=yuan(coupon.max_off_fen))
+        return text
+    return coupon.item
+
+
+def coupon_condition(coupon: Any, lang: str) -> str:
+    if coupon.min_spend_fen:
+        return t("page.coupon.min_spend", lang, yuan=yuan(coupon.min_spend_fen))
+    return t("page.coupon.no_min", lang)
 
 
 def message_page(request: Request, status: int, title_key: str, body: str, headers: dict | None = None) -> Template:

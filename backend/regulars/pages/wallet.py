@@ -11,6 +11,7 @@ from litestar.datastructures import Cookie
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Redirect, Template
 
+from regulars.core import clock
 from regulars.core.errors import TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
@@ -75,7 +76,7 @@ class WalletPage(Controller):
         view = await account.view(customer_id)
         store_names = {s.id: s.name for s in view.stores}
         unread = [item.id for item in view.inbox.items if item.read_at is None]
-        page = render(request, "wallet.html", zone=view.timezone, view=view, token=token, highlight=m,
+        page = render(request, "wallet.html", zone=view.timezone, view=view, token=token, highlight=m, now=clock.now(),
                       store_names=store_names, flash=t(FLASHES[done], language(request)) if done in FLASHES else None,
                       cookies=[Cookie(value=token, **wallet.cookie_settings())])
         await inbox.mark_customer_read(customer_id, unread)  # shown once as new, then read
