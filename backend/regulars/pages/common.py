@@ -39,9 +39,16 @@ def render(request: Request, template: str, *, status: int = 200, headers: dict 
     def when(moment: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return clock.local(moment, zone).strftime(fmt) if moment else ""
 
+    def until(moment: dt.datetime) -> str:
+        """An end of validity: one that falls at midnight reads as the whole of the day before."""
+        local = clock.local(moment, zone)
+        if local.time() == dt.time(0):
+            return (local - dt.timedelta(days=1)).strftime("%Y-%m-%d")
+        return local.strftime("%Y-%m-%d %H:%M")
+
     return Template(
         template_name=template,
-        context={"lang": lang, "_": lambda key, **params: t(key, lang, **params), "when": when,
+        context={"lang": lang, "_": lambda key, **params: t(key, lang, **params), "when": when, "until": until,
                  "coupon_value": lambda c: coupon_value(c, lang), "coupon_condition": lambda c: coupon_condition(c, lang),
                  **context},
         status_code=status,

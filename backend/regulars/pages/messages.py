@@ -141,7 +141,7 @@ register(
         "page.wallet.saved": {"zh-CN": "已保存", "en": "Saved"},
         "page.wallet.followed": {"zh-CN": "关注成功，欢迎您！", "en": "You are now following the store. Welcome!"},
         "page.redeem.title": {"zh-CN": "自助核销", "en": "Use a coupon"},
-        "page.redeem.at": {"zh-CN": "{store} · 店员 {clerk}", "en": "{store} · clerk {clerk}"},
+        "page.redeem.at": {"zh-CN": "服务店员：{clerk}", "en": "Your clerk: {clerk}"},
         "page.redeem.identify": {
             "zh-CN": "请输入会员手机号，验证后显示您在本店可用的电子券。",
             "en": "Enter your member phone number; after a code check you will see the coupons you can use here.",
