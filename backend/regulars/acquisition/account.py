@@ -20,6 +20,8 @@ from regulars.customers import rules as customer_rules
 from regulars.customers import service as customers
 from regulars.customers.schemas import ConsentGrant
 from regulars.messaging import inbox
+from regulars.points import schemas as point_schemas
+from regulars.points import service as points
 from regulars.messaging import service as messaging
 from regulars.acquisition import messages  # noqa: F401  (registers the room's messages)
 from regulars.acquisition import qr, referral, rules
@@ -81,6 +83,9 @@ class WalletView(msgspec.Struct):
     referred: int
     coupons: list[WalletCoupon]
     past_coupons: list[WalletCoupon]
+    points: int
+    points_expiry: list[point_schemas.Expiry]
+    points_history: list[point_schemas.Entry]
 
 
 async def view(customer_id: int) -> WalletView:
@@ -94,14 +99,17 @@ async def view(customer_id: int) -> WalletView:
     pending = await retention.pending_request(customer_id)
     link = referral.link(await referral.code_of(customer_id))
     held, now = await wallet_coupons(customer_id), clock.now()
+    zone = await stores.store_timezone(profile.home_store_id)
     return WalletView(
         customer_id=customer_id, name=profile.name, phone_masked=profile.phone_masked, marketing=profile.consent.marketing,
         stores=found, inbox=await inbox.customer_inbox(customer_id, limit=20), has_push=await messaging.has_push(customer_id),
         deletion_due=pending.due_at if pending else None,
-        timezone=await stores.store_timezone(profile.home_store_id),
+        timezone=zone,
         referral_link=link, referral_qr_svg=qr.svg(link).decode(), referred=(await referral.summary(customer_id))[0],
         coupons=sorted((c for c in held if c.state == "issued" and c.valid_until > now), key=lambda c: c.valid_until),
         past_coupons=[c for c in held if not (c.state == "issued" and c.valid_until > now)][:5],
+        points=await points.balance(customer_id), points_expiry=await points.upcoming_expiry(customer_id, zone, limit=3),
+        points_history=list(reversed((await points.entries_of(customer_id))[-10:])),
     )
 
 

@@ -17,7 +17,7 @@ from regulars.settings import get_settings
 from regulars.stores import service as stores
 
 COLUMNS = (
-    "id, store, kind, name, code, staff, campaign, starts_at, ends_at, active, welcome_template_id, "
+    "id, store, kind, name, code, staff, campaign, starts_at, ends_at, active, welcome_template_id, reward_template_id, "
     "scans, follows, new_customers, created_at"
 )
 
@@ -36,7 +36,7 @@ def to_schema(row: dict) -> schemas.Channel:
         id=row["id"], store_id=row["store"], kind=row["kind"], name=row["name"], code=row["code"],
         url=follow_url(row["code"]), staff_id=row["staff"], campaign=row["campaign"], starts_at=starts, ends_at=ends,
         active=bool(row["active"]), open=rules.is_open(bool(row["active"]), starts, ends, clock.now()),
-        welcome_template_id=row["welcome_template_id"], scans=row["scans"], follows=row["follows"],
+        welcome_template_id=row["welcome_template_id"], reward_template_id=row["reward_template_id"], scans=row["scans"], follows=row["follows"],
         new_customers=row["new_customers"], created_at=clock.aware(row["created_at"]),
     )
 
@@ -84,16 +84,16 @@ async def create(actor: Principal, data: schemas.ChannelCreate) -> schemas.Chann
 
 
 
-async def _check_welcome(actor: Principal, template_id: int | None) -> None:
-    """A welcome coupon must be a template the manager may issue from."""
+async def _check_welcome(actor: Principal, template_id: int | None, field: str = "welcome_template_id") -> None:
+    """A welcome or reward coupon must be an active template the manager may issue from."""
     if template_id is None:
         return
     try:
         template = await coupon_templates.get(actor, template_id)
     except NotFound:
-        raise BadInput("channel.welcome_template", field="welcome_template_id", id=template_id)
+        raise BadInput("channel.welcome_template", field=field, id=template_id)
     if not template.active:
-        raise BadInput("channel.welcome_template", field="welcome_template_id", id=template_id)
+        raise BadInput("channel.welcome_template", field=field, id=template_id)
 
 
 async def _row(actor: Principal, channel_id: int) -> dict:
@@ -101,6 +101,11 @@ async def _row(actor: Principal, channel_id: int) -> dict:
     if not rows or not actor.reaches_store(rows[0]["store"]):
         raise NotFound("channel.not_found", id=channel_id)
     return rows[0]
+
+
+async def by_id(channel_id: int) -> dict | None:
+    rows = await raw(f"SELECT {COLUMNS} FROM channel WHERE id = {{}}", channel_id)
+    return rows[0] if rows else None
 
 
 async def get(actor: Principal, channel_id: int) -> schemas.Channel:
@@ -133,6 +138,9 @@ async def update(actor: Principal, channel_id: int, data: schemas.ChannelUpdate)
         if not rules.check_window(starts, ends):
             raise BadInput("channel.window", field="ends_at")
         await _check_welcome(actor, changes.get("welcome_template_id"))
+        await _check_welcome(actor, changes.get("reward_template_id"), field="reward_template_id")
+        if "reward_template_id" in changes and row["kind"] != "referral":
+            raise BadInput("channel.reward_only_referral", field="reward_template_id")
         if changes:
             sets = ", ".join(f"{name} = {{}}" for name in changes)
             values = [v.strip() if isinstance(v, str) else v for v in changes.values()]

@@ -7,16 +7,14 @@ A repeated submission through the same channel within a few minutes counts once.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-from typing import AsyncIterator
 
 import msgspec
 
 from regulars.core import audit, clock
-from regulars.core.db import engine, raw, writing
-from regulars.core.errors import BadInput, Conflict, Gone, NotFound
+from regulars.core.db import raw, writing
+from regulars.core.errors import BadInput, Conflict, DomainError, Gone, NotFound
 from regulars.core.idempotency import is_unique_violation
 from regulars.coupons import service as coupons
 from regulars.customers import rules as customer_rules
@@ -24,6 +22,8 @@ from regulars.customers import service as customers
 from regulars.customers import timeline
 from regulars.customers.schemas import ConsentGrant
 from regulars.acquisition import channels, otp, referral, rules, wallet
+from regulars.acquisition.savepoint import undone_on_error
+from regulars.points import service as points
 from regulars.stores import service as stores
 
 log = logging.getLogger("regulars.acquisition")
@@ -165,27 +165,27 @@ async def _follow(channel: dict, choices: Choices, *, phone: str | None, custome
                            actor_id=customer_id, detail={"channel_id": channel["id"], "new_customer": new_customer,
                                                          "new_follower": new_follower})
     welcome = await _welcome(channel, customer_id) if new_follower and channel["welcome_template_id"] else None
+    if new_follower:
+        await _follow_bonus(channel, customer_id)
     token = await wallet.issue(customer_id) if phone is not None else None
     return Followed(customer_id=customer_id, store_id=store_id, new_customer=new_customer, new_follower=new_follower,
                     counted=counted, wallet_token=token, welcome_coupon_id=welcome)
 
 
-@contextlib.asynccontextmanager
-async def _undone_on_error() -> AsyncIterator[None]:
-    """A savepoint: what the block wrote is undone if it raises, and the follow around it goes on."""
-    savepoint = await engine().current_transaction.get().savepoint()
+async def _follow_bonus(channel: dict, customer_id: int) -> None:
+    """The store's points for following it (its points rule says how many), once per customer and store."""
     try:
-        yield
-    except BaseException:
-        await savepoint.rollback_to()
-        raise
-    await savepoint.release()
+        async with undone_on_error():
+            await points.grant_bonus(customer_id, "follow", "follow", channel["store"], store_id=channel["store"],
+                                     staff_id=channel["staff"])
+    except DomainError as refused:
+        log.warning("follow bonus for customer %s not granted: %s", customer_id, refused.key)
 
 
 async def _welcome(channel: dict, customer_id: int) -> int | None:
     """The code's welcome coupon, once per customer and store (issue_once keys it), within the template's limits."""
     try:
-        async with _undone_on_error():
+        async with undone_on_error():
             coupon, _ = await coupons.issue_once(
                 None, channel["welcome_template_id"], customer_id, source="welcome",
                 source_ref=f"follow:{channel['store']}", store_id=channel["store"], staff_id=channel["staff"],

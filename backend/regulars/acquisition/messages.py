@@ -20,6 +20,10 @@ register(
             "zh-CN": "券模板 {id} 不存在、已停用或不可用于本店",
             "en": "Coupon template {id} does not exist, is inactive or not available to this store",
         },
+        "channel.reward_only_referral": {
+            "zh-CN": "只有“老带新”推荐码可以设置推荐奖励券",
+            "en": "Only the store's referral code has a referral reward coupon",
+        },
         "channel.window": {
             "zh-CN": "结束时间须晚于开始时间",
             "en": "The end must be later than the start",
@@ -78,6 +82,15 @@ register(
         "timeline.refollowed": {
             "zh-CN": "再次通过「{channel}」关注{store}",
             "en": "Followed {store} again via “{channel}”",
+        },
+        "timeline.referral_rewarded": {
+            "zh-CN": "好友 {phone} 首次消费，获得推荐奖励",
+            "en": "Referral reward: friend {phone} made a first purchase",
+        },
+        "referral.reward_title": {"zh-CN": "推荐奖励已到账", "en": "Your referral reward has arrived"},
+        "referral.reward_body": {
+            "zh-CN": "您推荐的好友 {phone} 已完成首次消费，感谢您的推荐！奖励已放入您的会员页。",
+            "en": "Your friend {phone} made a first purchase. Thank you! Your reward is in your wallet.",
         },
         "timeline.referred": {"zh-CN": "推荐好友 {phone} 关注", "en": "Brought in a friend, {phone}"},
         "acquisition.deletion_alert_title": {

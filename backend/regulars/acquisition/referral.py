@@ -9,17 +9,28 @@ rewarded once per referee, on the referee's first purchase.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 
 from regulars.core import clock, ratelimit
 from regulars.core.db import raw
-from regulars.core.errors import TooManyRequests
+from regulars.core.errors import DomainError, TooManyRequests
+from regulars.core.i18n import t
 from regulars.core.idempotency import is_unique_violation
 from regulars.core.security import crockford_code, crockford_valid, normalise_crockford
+from regulars.coupons import service as coupons
 from regulars.customers import privacy, timeline
 from regulars.customers import rules as customer_rules
-from regulars.acquisition import rules
+from regulars.customers import service as customers
+from regulars.messaging import inbox
+from regulars.points import service as points
+from regulars.purchases import schemas as purchase_schemas
+from regulars.purchases import service as purchases
+from regulars.acquisition import channels, rules
+from regulars.acquisition.savepoint import undone_on_error
 from regulars.settings import get_settings
+
+log = logging.getLogger("regulars.acquisition")
 
 REFERRALS_PER_DAY = int(os.environ.get("REGULARS_REFERRALS_PER_DAY", "20"))
 
@@ -78,6 +89,48 @@ async def credit(referrer_id: int | None, referee_id: int, *, new_customer: bool
     return referrer_id
 
 
+async def reward_first_purchase(purchase: purchase_schemas.Purchase) -> None:
+    """On a referee's first purchase, rewards the referrer once: the store's referral points, and its reward coupon
+    if the store's referral code names one. Runs inside the purchase's transaction; never fails the purchase."""
+    if purchase.kind != "purchase" or purchase.seq != 1:
+        return
+    rows = await raw(
+        "UPDATE referral SET status = 'rewarded', rewarded_at = {} WHERE referee = {} AND status = 'pending' "
+        "RETURNING id, referrer, store, channel",
+        clock.now(), purchase.customer_id,
+    )
+    if not rows:
+        return
+    row = rows[0]
+    given: list[str] = []
+    try:
+        async with undone_on_error():
+            entry = await points.grant_bonus(row["referrer"], "referral", "referral", row["id"], store_id=row["store"])
+            if entry is not None:
+                given.append(f"points:{entry.points}")
+    except DomainError as refused:
+        log.warning("referral %s: points not granted: %s", row["id"], refused.key)
+    channel = await channels.by_id(row["channel"]) if row["channel"] else None
+    if channel and channel["reward_template_id"]:
+        try:
+            async with undone_on_error():
+                coupon, _ = await coupons.issue_once(None, channel["reward_template_id"], row["referrer"],
+                                                     source="referral", source_ref=f"referral:{row['id']}",
+                                                     store_id=row["store"])
+            given.append(f"coupon:{coupon.id}")
+        except DomainError as refused:
+            log.warning("referral %s: reward coupon not issued: %s", row["id"], refused.key)
+    referee = await customers.detail(purchase.customer_id)
+    phone = referee.phone_masked
+    await raw("UPDATE referral SET reward = {} WHERE id = {}", " ".join(given)[:60], row["id"])
+    await timeline.add(row["referrer"], "referral_rewarded", channel="system", store_id=row["store"],
+                       data={"phone": phone}, ref_type="referral", ref_id=row["id"])
+    if given:
+        await inbox.deliver_inbox(row["referrer"], t("referral.reward_title"), t("referral.reward_body", phone=phone),
+                                  "/w", store_id=row["store"], kind="referral", ref_type="referral", ref_id=row["id"],
+                                  dedupe_key=f"referral-reward:{row['id']}", add_to_timeline=False)
+
+
 async def summary(customer_id: int) -> tuple[int, int]:
     """How many friends the customer brought in, and for how many they were rewarded."""
     rows = await raw("SELECT status, COUNT(*) AS n FROM referral WHERE referrer = {} GROUP BY status", customer_id)
@@ -91,3 +144,4 @@ async def forget(customer_id: int) -> None:
 
 
 privacy.register_erasure_hook(forget)
+purchases.register_after_purchase(reward_first_purchase)

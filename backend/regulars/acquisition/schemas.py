@@ -34,6 +34,7 @@ class ChannelUpdate(msgspec.Struct, forbid_unknown_fields=True):
     starts_at: dt.datetime | None | UnsetType = UNSET
     ends_at: dt.datetime | None | UnsetType = UNSET
     welcome_template_id: int | None | UnsetType = UNSET
+    reward_template_id: int | None | UnsetType = UNSET
 
 
 class Channel(msgspec.Struct):
@@ -50,6 +51,7 @@ class Channel(msgspec.Struct):
     active: bool
     open: bool
     welcome_template_id: int | None
+    reward_template_id: int | None
     scans: int
     follows: int
     new_customers: int

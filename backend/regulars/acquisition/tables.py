@@ -30,6 +30,8 @@ class Channel(Table, tablename="channel"):
     ends_at = Timestamptz(null=True, default=None)
     active = Boolean(default=True, help_text="false once a manager closes it")
     welcome_template_id = Integer(null=True, default=None, help_text="coupon template issued on a first follow")
+    reward_template_id = Integer(null=True, default=None,
+                                 help_text="referral codes: coupon template the referrer gets on the friend's first purchase")
     scans = Integer(default=0)
     follows = Integer(default=0, help_text="follow events through this code, re-follows included")
     new_customers = Integer(default=0, help_text="customers created by a follow through this code")

@@ -50,6 +50,7 @@ def render(request: Request, template: str, *, status: int = 200, headers: dict 
         template_name=template,
         context={"lang": lang, "_": lambda key, **params: t(key, lang, **params), "when": when, "until": until,
                  "coupon_value": lambda c: coupon_value(c, lang), "coupon_condition": lambda c: coupon_condition(c, lang),
+                 "points_label": lambda e: points_label(e, lang),
                  **context},
         status_code=status,
         headers={**HEADERS, **(headers or {})},
@@ -79,6 +80,19 @@ def coupon_condition(coupon: Any, lang: str) -> str:
     if coupon.min_spend_fen:
         return t("page.coupon.min_spend", lang, yuan=yuan(coupon.min_spend_fen))
     return t("page.coupon.no_min", lang)
+
+
+POINT_LABELS = {"purchase", "follow", "referral", "profile_completed", "exchange", "refund", "adjust", "grant"}
+
+
+def points_label(entry: Any, lang: str) -> str:
+    """What a ledger entry was, as a customer reads it."""
+    if entry.kind == "expire":
+        return t("page.points.expire", lang)
+    for name in (entry.reason, entry.source_kind):
+        if name in POINT_LABELS:
+            return t(f"page.points.{name}", lang)
+    return t("page.points.other", lang)
 
 
 def message_page(request: Request, status: int, title_key: str, body: str, headers: dict | None = None) -> Template:

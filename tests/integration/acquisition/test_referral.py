@@ -10,7 +10,7 @@ from PIL import Image
 
 from regulars.core import clock
 from regulars.core.db import raw
-from tests.support.acquisition import Visitor, make_channel
+from tests.support.acquisition import Visitor, friend_follows, make_channel
 from tests.support.world import new_phone
 
 
@@ -26,28 +26,6 @@ async def referrer(world, acq_server, sms_gateway):
     browser.qr_svg = re.search(r"data-referral-qr>(<svg.*?</svg>)", page.text, re.S).group(1)
     yield browser
     await browser.close()
-
-
-async def friend_follows(acq_server, link: str, phone: str, gateway) -> tuple[str, str]:
-    friend = Visitor(acq_server.url)
-    try:
-        opened = await friend.get(link.split(acq_server.url, 1)[1])
-        assert opened.status_code == 303, opened.text[:300]
-        landing = opened.headers["location"]
-        page = await friend.get(landing)
-        assert page.status_code == 200 and 'name="referral"' in page.text and "您的好友邀请您一起关注" in page.text
-        channel_code = re.match(r"/f/([^?]+)", landing).group(1)
-        referral_code = re.search(r'name="referral" value="([^"]+)"', page.text).group(1)
-        version = re.search(r'name="notice_version" value="([^"]+)"', page.text).group(1)
-        sent = await friend.post_form(f"/f/{channel_code}", {
-            "action": "send", "phone": phone, "consent_service": "yes", "age_confirmed": "yes",
-            "notice_version": version, "referral": referral_code})
-        assert sent.status_code == 303, sent.text[:300]
-        verified = await friend.verify(channel_code, sent.headers["location"], gateway.last_code(phone))
-        assert verified.status_code == 303
-        return channel_code, verified.headers["location"]
-    finally:
-        await friend.close()
 
 
 async def customer_id(world, phone):

@@ -3,7 +3,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine.finder import engine_finder
 
-ID = "2026-11-23T13:00:00:000000"
+ID = "2026-11-23T13:16:00:000000"
 VERSION = "1.38.0"
 APP = "acquisition"
 DESCRIPTION = "composite indexes"
