@@ -23,6 +23,7 @@ class MessagingSettings:
     sms_gateway_url: str
     sms_gateway_secret: str
     sms_timeout_seconds: float
+    sms_dev_fixed_code: str | None
 
 
 def _default_subject() -> str:
@@ -51,4 +52,15 @@ def messaging_settings() -> MessagingSettings:
         sms_gateway_url=url,
         sms_gateway_secret=secret,
         sms_timeout_seconds=float(os.environ.get("REGULARS_SMS_TIMEOUT_SECONDS", "5")),
+        # Load tests only: with the development provider (nothing is delivered anyway) every code is this one.
+        sms_dev_fixed_code=_fixed_code(provider),
     )
+
+
+def _fixed_code(provider: str) -> str | None:
+    code = os.environ.get("REGULARS_SMS_DEV_FIXED_CODE", "").strip()
+    if not code:
+        return None
+    if provider != "dev" or not (code.isdigit() and len(code) == 6):
+        raise RuntimeError("REGULARS_SMS_DEV_FIXED_CODE needs REGULARS_SMS_PROVIDER=dev and six digits")
+    return code

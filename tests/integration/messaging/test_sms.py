@@ -81,3 +81,21 @@ def test_provider_misconfigured_refuses_to_start(monkeypatch, provider, env):
     finally:
         monkeypatch.undo()
         messaging_settings.cache_clear()
+
+
+def test_fixed_development_code_only_with_the_development_provider(monkeypatch):
+    from regulars.messaging.config import messaging_settings
+
+    monkeypatch.setenv("REGULARS_SMS_DEV_FIXED_CODE", "123456")
+    messaging_settings.cache_clear()
+    try:
+        assert messaging_settings().sms_dev_fixed_code == "123456"
+        monkeypatch.setenv("REGULARS_SMS_PROVIDER", "http")
+        monkeypatch.setenv("REGULARS_SMS_GATEWAY_URL", "https://sms.example.com/send")
+        monkeypatch.setenv("REGULARS_SMS_GATEWAY_SECRET", "s")
+        messaging_settings.cache_clear()
+        with pytest.raises(RuntimeError):
+            messaging_settings()
+    finally:
+        monkeypatch.undo()
+        messaging_settings.cache_clear()
