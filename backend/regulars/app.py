@@ -34,6 +34,7 @@ from regulars.coupons.controllers import routers as coupon_routers
 from regulars.customers.controllers import routers as customer_routers
 from regulars.messaging.controllers import routers as messaging_routers
 from regulars.messaging.push import close_sessions as close_push_sessions
+from regulars.pages.counter import routers as counter_pages
 from regulars.pages.follow import routers as follow_pages
 from regulars.pages.redeem import routers as redeem_pages
 from regulars.pages.wallet import routers as wallet_pages
@@ -173,6 +174,7 @@ def create_app() -> Litestar:
         healthz, metrics, ping, *store_routers, *customer_routers, *coupon_routers, *points_routers,
         *purchase_routers, *report_routers, *pwa.routers(),
         *messaging_routers, *acquisition_routers, *follow_pages, *wallet_pages, *redeem_pages,
+        *counter_pages,
     ]
     return Litestar(
         route_handlers=route_handlers,

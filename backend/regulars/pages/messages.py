@@ -183,6 +183,16 @@ register(
         },
         "page.redeem.expired_title": {"zh-CN": "二维码已失效", "en": "This QR code is no longer valid"},
         "page.redeem.refused_title": {"zh-CN": "无法核销", "en": "The coupon cannot be used"},
+        "page.counter.title": {"zh-CN": "柜台核销码", "en": "Counter QR"},
+        "page.counter.scan": {"zh-CN": "扫码自助核销电子券", "en": "Scan to use your coupon"},
+        "page.counter.hint": {
+            "zh-CN": "用手机相机或微信扫一扫，二维码每 30 秒更新。",
+            "en": "Scan with the phone camera or WeChat; the code changes every 30 seconds.",
+        },
+        "page.counter.nojs": {
+            "zh-CN": "开启 JavaScript 后，顾客核销会立即显示在本页。",
+            "en": "With JavaScript on, each redemption shows here the moment it happens.",
+        },
         "page.privacy.title": {"zh-CN": "个人信息处理规则", "en": "Privacy notice"},
     }
 )

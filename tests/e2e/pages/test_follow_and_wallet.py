@@ -175,3 +175,45 @@ async def test_welcome_coupon_and_redeem_at_the_counter(phone_browser, world):
         await shot(page, "coupon-6-redeem-done")
     finally:
         await context.close()
+
+
+async def test_counter_tablet_sees_the_customer_redeem(phone_browser, world):
+    """The tablet shows the rotating QR; the phone scans it (decoded from the tablet's screen) and redeems;
+    the tablet shows the redemption the moment it happens."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    from tests.support.coupons import make_template
+    from tests.support.world import STAFF_PASSWORD
+
+    template = await make_template(world, name_zh="到店礼 10 元", amount_off_fen=1000)
+    channel = await make_channel(world, welcome_template_id=template.id)
+    tablet = await phone_browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
+    customer = await phone(phone_browser, javascript=True)
+    try:
+        counter_page = await tablet.new_page()
+        login = await counter_page.request.post(f"{world.url}/api/v1/auth/login",
+                                                data={"username": "clerk_a2", "password": STAFF_PASSWORD})
+        assert login.ok
+        await counter_page.goto(f"{world.url}/counter")
+        await expect(counter_page.locator("[data-counter-qr] svg")).to_be_visible()
+        await counter_page.wait_for_timeout(500)  # the event stream is open
+        await shot(counter_page, "counter-1-tablet")
+        png = await counter_page.locator("[data-counter-qr]").screenshot()
+        [scanned] = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+        assert scanned.startswith(f"{world.url}/redeem/")
+
+        phone_page = await customer.new_page()
+        await follow_through(phone_page, world, channel, "counter", marketing=False)
+        await phone_page.goto(scanned)
+        await phone_page.click("main[data-step=choose] a.button")
+        await phone_page.click("[data-confirm]")
+        await expect(phone_page.locator("[data-done]")).to_be_visible()
+        await expect(counter_page.locator("[data-counter-done]")).to_be_visible(timeout=5_000)
+        await expect(counter_page.locator("[data-counter-done-text]")).to_contain_text("到店礼 10 元")
+        await shot(counter_page, "counter-2-tablet-redeemed")
+    finally:
+        await tablet.close()
+        await customer.close()
