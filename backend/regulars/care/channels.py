@@ -1,8 +1,9 @@
 """The ways a care contact reaches a customer, behind one small interface.
 
-- task: a clerk task with a script (the human channel). Always available.
-- push (Web Push), inbox (the wallet inbox), sms (through the SMS provider interface): provided by the
-  messaging room; a channel that is not registered is simply skipped in a campaign's channel order.
+- task: a clerk task with a script (the human channel), made here.
+- inbox (the wallet inbox), push (Web Push, which files the message in the inbox too) and sms (through
+  the configured SMS provider): the messaging room's channels, registered below. A channel that is not
+  registered, or cannot reach a customer, is skipped in a campaign's channel order.
 
 A channel that writes only to this database (`in_transaction`) delivers inside the outbox row's
 transaction, so it delivers exactly once by construction. Any other channel is sent between two
@@ -105,4 +106,11 @@ def ready() -> list[str]:
     return sorted(_registry)
 
 
-register(TaskChannel())
+def _register_defaults() -> None:
+    from regulars.messaging import channels as messaging
+
+    for channel in (TaskChannel(), messaging.InboxChannel(), messaging.PushChannel(), messaging.SmsChannel()):
+        register(channel)
+
+
+_register_defaults()

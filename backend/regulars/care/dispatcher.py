@@ -225,7 +225,8 @@ async def send_from(batch: Batch, row: Row, campaign: dict, owner: str, now: dt.
             if row.attempts >= rules.MAX_ATTEMPTS:
                 await finish(row, owner, now, "failed", answer, channel=name)
             else:
-                await reschedule(row, owner, now + rules.backoff(row.attempts), status="pending", answer=answer, channel=name)
+                wait = max(rules.backoff(row.attempts), dt.timedelta(seconds=(result.detail or {}).get("retry_after") or 0))
+                await reschedule(row, owner, now + wait, status="pending", answer=answer, channel=name)
             return
         if result.outcome == "failed":
             await finish(row, owner, now, "failed", answer, channel=name)

@@ -11,7 +11,7 @@ async def test_create_campaign_by_manager_for_own_store(world):
     assert created["status"] == "active"
     assert created["holdout_percent"] == 10.0
     assert created["quiet_start"] == "21:00" and created["quiet_end"] == "09:00"
-    assert created["channels_ready"] == []  # push, inbox and sms arrive with the messaging room
+    assert created["channels_ready"] == ["push", "inbox", "sms"]
     assert created["theme"] == "reward" and created["tags"] == ["Q3"]
 
 

@@ -18,10 +18,19 @@ MESSAGE = {"templates": {"zh-CN": {"title": "{{ store_name }}祝您生日快乐"
 
 @pytest.fixture
 def push():
+    """A recording stand-in for the push channel (the messaging room's own tests cover the real one)."""
+    real = channels.get("push")
     channel = RecordingChannel("push")
     channels.register(channel)
     yield channel
-    channels.unregister("push")
+    channels.register(real)
+
+
+@pytest.fixture
+def sms_recorder():
+    real = channels.get("sms")
+    yield lambda channel: channels.register(channel)
+    channels.register(real)
 
 
 async def plan(campaign, now):
@@ -156,15 +165,31 @@ async def test_dispatch_consent_withdrawn_after_planning_skipped(world, push):
     assert push.sent == []
 
 
-async def test_dispatch_message_without_any_channel_undeliverable(world):
-    someone = await customer(world, birthday=("solar", 6, 4))
+async def test_dispatch_message_without_reachable_channel_undeliverable(world):
+    someone = await customer(world, birthday=("solar", 6, 4))  # no push subscription
     campaign = await create_campaign(world.manager_a, {"name": "无渠道", "occasion": {"kind": "birthday"}, "status": "active",
-                                                       "message": MESSAGE, "holdout_percent": 0, **WINDOW})
+                                                       "message": MESSAGE, "channels": ["push"], "holdout_percent": 0, **WINDOW})
     await plan(campaign, at(2027, 6, 4, 1, 0))
     await drain(at(2027, 6, 4, 1, 5))
     row = (await outbox(campaign["id"]))[someone]
-    assert row["status"] == "undeliverable"
-    assert "not_configured" in row["answer"]
+    assert row["status"] == "undeliverable" and row["contacted_at"] is None
+    assert "unreachable" in row["answer"]
+
+
+async def test_dispatch_message_to_wallet_inbox_once(world):
+    from regulars.messaging import inbox
+
+    someone = await customer(world, birthday=("solar", 6, 14), name="赵敏")
+    campaign = await create_campaign(world.manager_a, {"name": "站内信", "occasion": {"kind": "birthday"}, "status": "active",
+                                                       "message": MESSAGE, "holdout_percent": 0, **WINDOW})  # push, inbox, sms
+    await plan(campaign, at(2027, 6, 14, 1, 0))
+    await drain(at(2027, 6, 14, 1, 5))
+    await drain(at(2027, 6, 14, 2, 0))
+    row = (await outbox(campaign["id"]))[someone]
+    assert row["status"] == "sent" and row["channel"] == "inbox"
+    items = (await inbox.customer_inbox(someone)).items
+    assert len(items) == 1 and items[0].kind == "care"
+    assert items[0].body.startswith("赵敏，生日快乐！") and "/u/" in items[0].body
 
 
 async def test_dispatch_message_falls_back_to_clerk_task(world, push):
@@ -181,21 +206,18 @@ async def test_dispatch_message_falls_back_to_clerk_task(world, push):
     assert (await outbox(campaign["id"]))[someone]["channel"] == "task"
 
 
-async def test_dispatch_unreachable_then_next_channel(world, push):
+async def test_dispatch_unreachable_then_next_channel(world, push, sms_recorder):
     sms = RecordingChannel("sms")
-    channels.register(sms)
-    try:
-        push.answers = ["unreachable"]  # e.g. the subscription has gone (410)
-        someone = await customer(world, birthday=("solar", 6, 6))
-        campaign = await create_campaign(world.manager_a, {"name": "改短信", "occasion": {"kind": "birthday"}, "status": "active",
-                                                           "message": MESSAGE, "channels": ["push", "sms"], "holdout_percent": 0,
-                                                           **WINDOW})
-        await plan(campaign, at(2027, 6, 6, 1, 0))
-        await drain(at(2027, 6, 6, 1, 5))
-        assert [m.customer_id for m in sms.sent] == [someone]
-        assert (await outbox(campaign["id"]))[someone]["channel"] == "sms"
-    finally:
-        channels.unregister("sms")
+    sms_recorder(sms)
+    push.answers = ["unreachable"]  # e.g. the subscription has gone (410)
+    someone = await customer(world, birthday=("solar", 6, 6))
+    campaign = await create_campaign(world.manager_a, {"name": "改短信", "occasion": {"kind": "birthday"}, "status": "active",
+                                                       "message": MESSAGE, "channels": ["push", "sms"], "holdout_percent": 0,
+                                                       **WINDOW})
+    await plan(campaign, at(2027, 6, 6, 1, 0))
+    await drain(at(2027, 6, 6, 1, 5))
+    assert [m.customer_id for m in sms.sent] == [someone]
+    assert (await outbox(campaign["id"]))[someone]["channel"] == "sms"
 
 
 async def test_dispatch_marketing_message_carries_working_unsubscribe_link(world, push):
@@ -286,24 +308,21 @@ async def test_dispatch_recovers_row_left_sending_by_a_dead_process(world, push)
     assert [m.topic for m in push.sent] == [f"care-{row['id']}"]  # the same Topic: the push service replaces
 
 
-async def test_dispatch_left_sending_on_channel_that_cannot_replace_is_uncertain(world):
+async def test_dispatch_left_sending_on_channel_that_cannot_replace_is_uncertain(world, sms_recorder):
     sms = RecordingChannel("sms", replace_safe=False)
-    channels.register(sms)
-    try:
-        someone = await customer(world, birthday=("solar", 6, 13))
-        campaign = await create_campaign(world.manager_a, {"name": "短信恢复", "occasion": {"kind": "birthday"}, "status": "active",
-                                                           "message": MESSAGE, "channels": ["sms"], "holdout_percent": 0,
-                                                           **WINDOW})
-        now = at(2027, 6, 13, 2, 0)
-        await plan(campaign, now)
-        await dispatcher.claim("dead-process", now, 100)
-        await raw("UPDATE care_outbox SET status = 'sending', channel = 'sms', contacted_at = {} WHERE campaign = {}",
-                  now, campaign["id"])
-        await drain(now + dispatcher.LEASE + dt.timedelta(seconds=1))
-        assert (await outbox(campaign["id"]))[someone]["status"] == "uncertain"
-        assert sms.sent == []  # an SMS might already have gone out: never risk a second one
-    finally:
-        channels.unregister("sms")
+    sms_recorder(sms)
+    someone = await customer(world, birthday=("solar", 6, 13))
+    campaign = await create_campaign(world.manager_a, {"name": "短信恢复", "occasion": {"kind": "birthday"}, "status": "active",
+                                                       "message": MESSAGE, "channels": ["sms"], "holdout_percent": 0,
+                                                       **WINDOW})
+    now = at(2027, 6, 13, 2, 0)
+    await plan(campaign, now)
+    await dispatcher.claim("dead-process", now, 100)
+    await raw("UPDATE care_outbox SET status = 'sending', channel = 'sms', contacted_at = {} WHERE campaign = {}",
+              now, campaign["id"])
+    await drain(now + dispatcher.LEASE + dt.timedelta(seconds=1))
+    assert (await outbox(campaign["id"]))[someone]["status"] == "uncertain"
+    assert sms.sent == []  # an SMS might already have gone out: never risk a second one
 
 
 GIFT = {"templates": {"zh-CN": {"title": "生日快乐", "body": "{{ name }}，生日快乐！送您{{ coupon_name }}，券码 {{ coupon_code }}，"
