@@ -17,12 +17,14 @@ from regulars.core import clock
 from regulars.core.auth import Principal
 from regulars.core.db import raw, writing
 from regulars.core.errors import NotFound
-from regulars.core.i18n import t
+from regulars.core.i18n import DEFAULT_LANGUAGE, t
 from regulars.customers import service as customers
 from regulars.customers import timeline
+from regulars.messaging import service as messaging
 from regulars.stores import service as stores
 
 log = logging.getLogger("regulars.care.alerts")
+SYSTEM = Principal(staff_id=0, username="care", display_name="care", role="admin", store_id=None)
 
 # A breach found for one store: (kind, subject, level, detail).
 Breach = tuple[str, str, rules.Level, dict]
@@ -37,7 +39,34 @@ async def check(now: dt.datetime | None = None) -> int:
             changed += await _apply(store["id"], await _evaluate(store, now), now)
         except Exception:
             log.exception("checking care thresholds of store %s failed", store["id"])
+    await notify(now)
     return changed
+
+
+async def notify(now: dt.datetime) -> int:
+    """Tells staff about alerts at a level they have not heard of: the store's managers always, admins when
+    critical; into their inbox (once per alert and level) and by push. Runs after the alerts are committed,
+    so a crash in between only delays the news to the next check."""
+    pending = await raw("SELECT * FROM care_alert WHERE resolved_at IS NULL AND notified_level <> level ORDER BY id")
+    if not pending:
+        return 0
+    staff = [s for s in await stores.list_staff(SYSTEM) if s.active]
+    for alert in pending:
+        item = _out(alert, DEFAULT_LANGUAGE)
+        recipients = [s for s in staff if (s.role == "manager" and s.store_id == alert["store_id"])
+                      or (s.role == "admin" and alert["level"] == "critical")]
+        title = t(f"care.alert_title.{alert['level']}", DEFAULT_LANGUAGE)
+        for member in recipients:
+            try:
+                await messaging.notify_staff(member.id, title, item.message, store_id=alert["store_id"], kind="care_alert",
+                                             urgency="high" if alert["level"] == "critical" else "normal",
+                                             topic=f"care-alert-{alert['id']}",
+                                             dedupe_key=f"care-alert:{alert['id']}:{alert['level']}:{member.id}")
+            except Exception:
+                log.exception("telling staff %s about care alert %s failed", member.id, alert["id"])
+        await raw("UPDATE care_alert SET notified_level = {} WHERE id = {} AND level = {}",
+                  alert["level"], alert["id"], alert["level"])
+    return len(pending)
 
 
 async def _evaluate(store: dict, now: dt.datetime) -> list[Breach]:

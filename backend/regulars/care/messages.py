@@ -67,6 +67,8 @@ register(
             "en": "You are unsubscribed. You can opt in again in store or on your wallet page.",
         },
         "care.unsubscribe_invalid": {"zh-CN": "链接无效", "en": "This link is not valid"},
+        "care.alert_title.warning": {"zh-CN": "门店预警", "en": "Store warning"},
+        "care.alert_title.critical": {"zh-CN": "门店严重预警", "en": "Critical store warning"},
         "care.alert.follows_low": {
             "zh-CN": "{store}：{day} 新增关注 {value} 人，低于下限 {threshold}",
             "en": "{store}: {value} follows on {day}, below the floor of {threshold}",

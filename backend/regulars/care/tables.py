@@ -128,6 +128,7 @@ class Alert(Table, tablename="care_alert"):
     escalated_at = Timestamptz(null=True, default=None)
     resolved_at = Timestamptz(null=True, default=None)
     read_at = Timestamptz(null=True, default=None)
+    notified_level = Varchar(length=10, default="", help_text="the level staff were last told about (push and inbox)")
 
 
 class CareSettings(Table, tablename="care_settings"):

@@ -57,6 +57,16 @@ async def test_overdue_tasks_alert_once_per_breach_then_escalates_and_resolves(w
     escalated = await open_alerts(world.store_a.id, "tasks_overdue")
     assert [a["id"] for a in escalated] == [alert["id"]] and escalated[0]["level"] == "critical"
     assert alert["id"] in [a["id"] for a in (await world.admin.get("/api/v1/care/alerts")).json()]
+    # the store's manager heard of it once per level, the admin once it was critical; clerks and others not
+    manager_inbox = (await world.manager_a.get("/api/v1/inbox")).json()["items"]
+    told = [m for m in manager_inbox if m["kind"] == "care_alert" and "逾期" in m["body"]]
+    assert [m["title"] for m in told] == ["门店严重预警", "门店预警"]
+    admin_inbox = (await world.admin.get("/api/v1/inbox")).json()["items"]
+    assert [m["title"] for m in admin_inbox if m["kind"] == "care_alert" and "逾期" in m["body"]] == ["门店严重预警"]
+    assert [m for m in (await world.manager_b.get("/api/v1/inbox")).json()["items"] if m["kind"] == "care_alert"] == []
+    await alerts.check(now + dt.timedelta(minutes=35))
+    assert len([m for m in (await world.manager_a.get("/api/v1/inbox")).json()["items"] if m["kind"] == "care_alert"
+                and "逾期" in m["body"]]) == 2
     # the clerks catch up: the breach is over; a later breach is a new alert
     for task_id in tasks:
         await world.manager_a.post(f"/api/v1/care/tasks/{task_id}/outcome", json={"outcome": "reached"})
