@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from regulars.care import messages  # noqa: F401  (registers the room's messages)
@@ -39,8 +40,13 @@ def action_fields(answer: dict[str, Any], lang: str) -> dict[str, Any]:
     }
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str) -> Template:
+    return _env.from_string(source)
+
+
 def render(source: str, context: dict[str, Any]) -> str:
-    return _env.from_string(source).render(**context).strip()
+    return _compiled(source).render(**context).strip()
 
 
 def check_message(action: MessageAction | None) -> None:
