@@ -77,6 +77,9 @@ def _method(options: Options) -> dict[str, str]:
         "cpus": "; ".join(f"{w} worker(s): server and database on cores {cpus.as_list(cpus.server_cpus(w))}, "
                           f"load generator on core {load}" for w in options.workers),
         "ratio": "workload throughput / baseline (GET /api/v1/ping) throughput of the same engine and worker count",
+        "cpu_ratio": "baseline CPU per request / workload CPU per request, CPU of the server processes and the "
+                     "database cluster during the peak run: the same ratio, much less disturbed by other load "
+                     "on the machine (it assumes the server side is CPU-bound at peak)",
         "postgres": "throwaway cluster from tests/pg.sh (fsync=off, synchronous_commit=off, other settings default)",
         "others": "share of the machine's CPU used by processes outside the benchmark during a measurement "
                   f"(each measurement first waits up to {options.quiet_wait:g}s for it to fall under {options.quiet:g})",
@@ -102,6 +105,7 @@ async def measure(options: Options, engine: EngineSpec, db: Database, workers: i
     server = BenchServer.start(env, workers, server_cpus, work_dir)
     runs: list[dict[str, Any]] = []
     baseline_rps: float | None = None
+    baseline_cpu = 0.0
     try:
         ctx = Context(db=db, url=server.url)
         roots = [cluster.postmaster()] if cluster is not None else []
@@ -109,9 +113,10 @@ async def measure(options: Options, engine: EngineSpec, db: Database, workers: i
             print(f"  {engine.name} x{workers} {workload.name}:", end="", flush=True)
             run = await measure_workload(options, workload, ctx, server, work_dir, roots)
             if workload.baseline:
-                baseline_rps = run["peak"]["rps"]
+                baseline_rps, baseline_cpu = run["peak"]["rps"], run["peak"]["server_cpu_us_per_request"]
             runs.append({"engine": engine.name, "workers": workers, "server_cpus": server_cpus, **run,
-                         "ratio": run["peak"]["rps"] / baseline_rps if baseline_rps else None})
+                         "ratio": run["peak"]["rps"] / baseline_rps if baseline_rps else None,
+                         "cpu_ratio": baseline_cpu / run["peak"]["server_cpu_us_per_request"] if baseline_rps else None})
     except Exception:
         print(f"\nserver log:\n{server.log()}", file=sys.stderr)
         raise
@@ -134,8 +139,10 @@ async def measure_workload(options: Options, workload: Workload, ctx: Context, s
 
     await cpus.wait_quiet(roots, options.quiet, options.quiet_wait)
     await peak_run(options.warmup)
-    probe = cpus.Interference(roots).start()
+    server_side = [server.process.pid, *roots]
+    probe, cpu_before = cpus.Interference(roots).start(), cpus.tree_cpu(server_side)
     peak = await peak_run(options.duration)
+    cpu_us = (cpus.tree_cpu(server_side) - cpu_before) / max(1, peak.requests) * 1e6
     others = {"peak": round(probe.stop(), 3), "half_load": None}
     print(f" {peak.rps:,.0f} req/s, p99 {peak.p99_ms:.1f} ms", end="", flush=True)
     half = None
@@ -151,7 +158,8 @@ async def measure_workload(options: Options, workload: Workload, ctx: Context, s
     return {
         "workload": workload.name, "method": workload.method, "path": workload.path,
         "description": workload.description, "notes": plan.notes, "load_cpus": load_cpus,
-        "peak": vars(peak), "half_load": vars(half) if half else None, "others": others,
+        "peak": vars(peak) | {"server_cpu_us_per_request": round(cpu_us, 1)},
+        "half_load": vars(half) if half else None, "others": others,
         "goals": {"ratio": workload.goal_ratio, "half_load_p99_ms": workload.goal_half_load_p99_ms},
     }
 
