@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "regulars.coupons.piccolo_app",
         "regulars.points.piccolo_app",
         "regulars.purchases.piccolo_app",
+        "regulars.reports.piccolo_app",
     ]
 )
