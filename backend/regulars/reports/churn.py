@@ -19,22 +19,28 @@ ACTION_SQL = "CASE WHEN a.contract = 1 THEN 'renew_offer' WHEN a.m >= 4 THEN 'ca
 ORDER = "a.contract DESC, CASE WHEN a.contract = 1 THEN a.contract_end_on END, a.m DESC, a.id"
 
 
-def at_risk(filters: Filters) -> tuple[str, list[Any]]:
-    """Every customer at risk: id, home store, clerk, contract end, flags contract and lapsed, value tier m."""
+def at_risk(filters: Filters, ids: list[int] | None = None) -> tuple[str, list[Any]]:
+    """Every customer at risk (of `ids` only, when given): id, home store, clerk, contract end, flags contract
+    and lapsed, value tier m."""
     lapsed_days = number(filters, "lapsed_days", 90, 7, 730)
     contract_days = number(filters, "contract_days", 30, 1, 180)
     now = clock.now()
     today = clock.today_in(filters.timezone, now)
     cutoff = now - dt.timedelta(days=lapsed_days)
     where, args = common.scope(filters, "c.home_store", "c.responsible_clerk")
+    if ids is not None:
+        where, args = where + f" AND c.id IN ({dialect.marks(ids)})", args + list(ids)
+    # the flags once per customer (a materialized step), then the value tier of those at risk only
     sql = (
-        "SELECT * FROM (SELECT c.id AS id, c.home_store AS store_id, c.responsible_clerk AS clerk_id, "
-        "c.contract_end_on AS contract_end_on, COALESCE(x.m, 0) AS m, "
+        "WITH f AS MATERIALIZED (SELECT c.id AS id, c.home_store AS store_id, c.responsible_clerk AS clerk_id, "
+        "c.contract_end_on AS contract_end_on, "
         "CASE WHEN c.contract_end_on >= {} AND c.contract_end_on <= {} THEN 1 ELSE 0 END AS contract, "
         "CASE WHEN c.created_at < {} AND NOT EXISTS (SELECT 1 FROM purchase p WHERE p.customer = c.id "
         "AND p.occurred_at >= {} AND p.kind IN ('purchase', 'visit')) THEN 1 ELSE 0 END AS lapsed "
-        f"FROM customer c LEFT JOIN customer_rfm x ON x.customer = c.id WHERE c.erased_at IS NULL AND {where}) a "
-        "WHERE a.contract = 1 OR a.lapsed = 1"
+        f"FROM customer c WHERE c.erased_at IS NULL AND {where}) "
+        "SELECT f.id AS id, f.store_id AS store_id, f.clerk_id AS clerk_id, f.contract_end_on AS contract_end_on, "
+        "f.contract AS contract, f.lapsed AS lapsed, COALESCE(x.m, 0) AS m "
+        "FROM f LEFT JOIN customer_rfm x ON x.customer = f.id WHERE f.contract = 1 OR f.lapsed = 1"
     )
     return sql, [today, today + dt.timedelta(days=contract_days), cutoff, cutoff, *args]
 
@@ -43,12 +49,17 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     risk, args = at_risk(filters)
     key = "COALESCE(a.clerk_id, 0)" if filters.group == "clerk" else "a.store_id"
     actions = ", ".join(f"SUM(CASE WHEN {ACTION_SQL} = '{a}' THEN 1 ELSE 0 END) AS {a}" for a in ACTIONS)
-    counts = await raw(
-        f"SELECT {key} AS g, COUNT(*) AS at_risk, SUM(a.contract) AS contract_ending, SUM(a.lapsed) AS lapsed, {actions} "
-        f"FROM ({risk}) a GROUP BY 1",
+    zeros = ", ".join(f"0 AS {a}" for a in ACTIONS)
+    order = ORDER.replace("a.", "r.")
+    found = await raw(
+        f"WITH a AS MATERIALIZED (SELECT r.*, ROW_NUMBER() OVER (ORDER BY {order}) AS o FROM ({risk}) r) "
+        f"SELECT 'g' AS part, {key} AS g, COUNT(*) AS at_risk, SUM(a.contract) AS contract_ending, "
+        f"SUM(a.lapsed) AS lapsed, {actions}, 0 AS rank FROM a GROUP BY 2 "
+        f"UNION ALL SELECT 't', a.id, 0, 0, 0, {zeros}, a.o FROM a WHERE a.o <= {SHOWN}",
         *args,
     )
-    top = await raw(f"SELECT a.id AS id FROM ({risk}) a ORDER BY {ORDER} LIMIT {SHOWN}", *args)
+    counts = [r for r in found if r["part"] == "g"]
+    top = [{"id": common.num(r["g"])} for r in sorted((r for r in found if r["part"] == "t"), key=lambda r: r["rank"])]
     figures = ("at_risk", "contract_ending", "lapsed", *ACTIONS)
     groups = {common.num(r["g"]): {f: common.num(r[f]) for f in figures} for r in counts}
     summary = await common.label(filters, groups, lang)
@@ -75,15 +86,15 @@ async def details(filters: Filters, ids: list[int], lang: str) -> dict[int, dict
     """For these customers (a page at most): who they are, last activity, reason and suggested action."""
     if not ids:
         return {}
-    risk, args = at_risk(filters)
+    risk, args = at_risk(filters, ids)
     marks = dialect.marks(ids)
     rows = await raw(
         f"SELECT a.id AS id, a.contract AS contract, a.lapsed AS lapsed, {ACTION_SQL} AS action, c.name AS name, "
         f"c.phone AS phone, c.contract_end_on AS contract_end_on, s.name AS store, st.display_name AS clerk, "
         f"a.store_id AS store_id, a.clerk_id AS clerk_id "
         f"FROM ({risk}) a JOIN customer c ON c.id = a.id JOIN store s ON s.id = a.store_id "
-        f"LEFT JOIN staff st ON st.id = a.clerk_id WHERE a.id IN ({marks})",
-        *args, *ids,
+        f"LEFT JOIN staff st ON st.id = a.clerk_id",
+        *args,
     )
     last = {r["customer"]: r["at"] for r in await raw(
         f"SELECT customer, MAX(occurred_at) AS at FROM purchase WHERE customer IN ({marks}) "
