@@ -281,6 +281,8 @@ async def mark_seen(coupon_ids: list[int]) -> int:
     if not ids:
         return 0
     marks = ", ".join("{}" for _ in ids)
+    if not await raw(f"SELECT id FROM coupon WHERE id IN ({marks}) AND seen_at IS NULL LIMIT 1", *ids):
+        return 0  # a wallet opened again writes nothing
     async with writing():
         rows = await raw(f"UPDATE coupon SET seen_at = {{}} WHERE id IN ({marks}) AND seen_at IS NULL RETURNING id",
                          clock.now(), *ids)
