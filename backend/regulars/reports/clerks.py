@@ -1,5 +1,6 @@
-"""Clerks: per staff member, the customers they brought and look after, profiles completed, coupons issued
-and redeemed, purchases and repurchases they recorded in the range (from the daily roll-up)."""
+"""Clerks: per staff member, the customers they brought and look after, follows through their codes, profiles
+completed, coupons issued and redeemed, purchases and repurchases they recorded in the range (from the daily
+roll-up)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from regulars.reports import common, registry
 from regulars.reports.filters import Filters
 
 COMPLETE = 80
-FLOWS = ("new_customers", "coupons_issued", "coupons_redeemed", "purchases", "repurchases", "visits", "sales_fen")
+FLOWS = ("new_customers", "follows", "new_followers", "coupons_issued", "coupons_redeemed", "purchases", "repurchases",
+         "visits", "sales_fen")
 
 
 async def compute(filters: Filters, lang: str) -> registry.Table:
@@ -44,7 +46,8 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     by_clerk = Filters(**{**_fields(filters), "group": "clerk"})
     table_rows = await common.label(by_clerk, groups, lang)
     columns = common.key_columns(by_clerk, lang) + [
-        common.column("new_customers", lang), common.column("customers", lang),
+        common.column("new_customers", lang), common.column("follows", lang), common.column("new_followers", lang),
+        common.column("customers", lang),
         common.column("profiles_completed", lang), common.column("profiles_completed_share", lang, "percent"),
         common.column("coupons_issued", lang), common.column("coupons_redeemed", lang),
         common.column("purchases", lang), common.column("repurchases", lang), common.column("visits", lang),

@@ -28,9 +28,11 @@ SOURCES = {
     "coupon": ("coupon", "issued_at"),
     "redemption": ("coupon_redemption", "at"),
     "points": ("points_entry", "at"),
+    "follow": ("follow_touch", "at"),
 }
 COUNTERS = ("new_customers", "purchases", "sales_fen", "first_purchases", "repurchases", "visits", "coupons_issued",
-            "coupons_redeemed", "points_earned", "points_redeemed", "points_expired", "points_adjusted", "points_reversed")
+            "coupons_redeemed", "points_earned", "points_redeemed", "points_expired", "points_adjusted", "points_reversed",
+            "follows", "new_followers")
 
 
 def _select(source: str, day: str, where: str) -> str:
@@ -54,6 +56,10 @@ def _select(source: str, day: str, where: str) -> str:
     elif source == "redemption":
         store, clerk, table = "x.store", "COALESCE(x.staff_id, 0)", "coupon_redemption x"
         values["coupons_redeemed"] = "SUM(CASE WHEN x.reversed_at IS NULL THEN 1 ELSE 0 END)"
+    elif source == "follow":
+        store, clerk, table = "x.store", "COALESCE(x.staff, 0)", "follow_touch x"
+        values["follows"] = "COUNT(*)"
+        values["new_followers"] = "SUM(CASE WHEN x.new_follower THEN 1 ELSE 0 END)"
     else:
         store, clerk = "COALESCE(x.store_id, cu.home_store)", "COALESCE(x.staff_id, 0)"
         table = "points_entry x JOIN customer cu ON cu.id = x.customer"
@@ -80,7 +86,8 @@ async def _rebuild(zone: str, store_ids: list[int] | None, first: dt.date, last:
             piece_args: list = [piece_start, piece_end]
             if store_ids is not None:
                 store_column = {"customer": "x.home_store", "purchase": "x.store", "coupon": "x.issued_store",
-                                "redemption": "x.store", "points": "COALESCE(x.store_id, cu.home_store)"}[source]
+                                "redemption": "x.store", "points": "COALESCE(x.store_id, cu.home_store)",
+                                "follow": "x.store"}[source]
                 where += f" AND {store_column} IN ({dialect.marks(store_ids)})"
                 piece_args += store_ids
             selects.append(_select(source, dialect.local_day(f"x.{column}", zone, offset), where))
@@ -147,6 +154,37 @@ async def refresh(full: bool = False) -> int:
             NAME, json.dumps(tops), now,
         )
     return rebuilt
+
+
+async def sample_scans(now: dt.datetime | None = None) -> int:
+    """Adds each channel code's new scans since the last sample to today's row; returns the scans added.
+
+    Codes count scans in one running number; sampling it every round gives scans per day from the
+    first sample on (what a code had before its first sample counts on that day).
+    """
+    now = now or clock.now()
+    added = 0
+    async with writing():
+        await raw("INSERT INTO report_rollup (name, watermarks) VALUES ('scans', {}) ON CONFLICT (name) DO NOTHING", "{}")
+        # taking the row first: two samplers at once queue here instead of both counting the same scans
+        await raw("UPDATE report_rollup SET refreshed_at = {} WHERE name = 'scans'", now)
+        value = (await raw("SELECT watermarks FROM report_rollup WHERE name = 'scans'"))[0]["watermarks"]
+        seen = json.loads(value) if isinstance(value, str) else dict(value or {})
+        channels = await raw("SELECT c.id AS id, c.store AS store, c.scans AS scans, s.timezone AS zone "
+                             "FROM channel c JOIN store s ON s.id = c.store")
+        for channel in channels:
+            delta = channel["scans"] - int(seen.get(str(channel["id"]), 0))
+            if delta <= 0:
+                continue
+            await raw(
+                "INSERT INTO report_channel_day (day, channel_id, store_id, scans) VALUES ({}, {}, {}, {}) "
+                "ON CONFLICT (day, channel_id) DO UPDATE SET scans = report_channel_day.scans + excluded.scans",
+                clock.today_in(channel["zone"], now), channel["id"], channel["store"], delta,
+            )
+            seen[str(channel["id"])] = channel["scans"]
+            added += delta
+        await raw("UPDATE report_rollup SET watermarks = {} WHERE name = 'scans'", json.dumps(seen))
+    return added
 
 
 async def refreshed_at() -> dt.datetime | None:

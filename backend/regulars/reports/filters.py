@@ -12,8 +12,8 @@ from regulars.core.auth import Principal
 from regulars.core.errors import BadInput, NotFound
 
 MAX_DAYS = 731
-GROUPS = ("store", "clerk", "template")
-COMMON = {"from", "to", "store", "clerk", "channel", "campaign", "group", "format", "limit", "offset", "month"}
+GROUPS = ("store", "clerk", "template", "channel", "day")
+COMMON = {"from", "to", "store", "clerk", "channel", "group", "format", "limit", "offset", "month"}
 
 
 class Filters(msgspec.Struct, frozen=True):
@@ -24,7 +24,7 @@ class Filters(msgspec.Struct, frozen=True):
     channel_id: int | None
     campaign_id: int | None
     timezone: str
-    group: str = ""  # "": the report's own default; store, clerk or template
+    group: str = ""  # "": the report's own default; store, clerk, template, channel or day
     params: dict[str, str] = {}
 
     def utc_bounds(self) -> tuple[dt.datetime, dt.datetime]:
@@ -76,8 +76,14 @@ def parse(actor: Principal, query: dict[str, Any], timezone: str) -> Filters:
         raise BadInput("report.bad_group", field="group", value=str(group)[:20])
     params = {k: str(v) for k, v in query.items() if k not in COMMON}
     return Filters(date_from=date_from, date_to=date_to, store_id=store_id, clerk_id=integer("clerk"),
-                   channel_id=integer("channel"), campaign_id=integer("campaign"), timezone=timezone,
+                   channel_id=integer("channel"), campaign_id=_campaign_id(query.get("campaign")), timezone=timezone,
                    group=group, params=params)
+
+
+def _campaign_id(raw: Any) -> int | None:
+    """A care campaign's id; other campaign values (an acquisition code's campaign label) stay in `params`."""
+    text = str(raw or "").strip()
+    return int(text) if text.isdigit() else None
 
 
 def month_range(query: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from regulars.reports import daily, rfm_rollup, stores
 
 
 async def _daily() -> None:
+    await daily.sample_scans()
     await daily.refresh()
 
 

@@ -104,3 +104,24 @@ register(
         "report.action.send_care": {"zh-CN": "发送关怀消息，邀请到店", "en": "Send a care message inviting a visit"},
     }
 )
+
+register(
+    {
+        "report.title.acquisition": {"zh-CN": "吸粉（扫码与关注）", "en": "Acquisition (scans and follows)"},
+        "report.no_channel": {"zh-CN": "（无渠道码）", "en": "(no channel code)"},
+        "report.col.channel": {"zh-CN": "渠道码", "en": "Channel code"},
+        "report.col.kind": {"zh-CN": "类型", "en": "Kind"},
+        "report.col.day": {"zh-CN": "日期", "en": "Day"},
+        "report.col.scans": {"zh-CN": "扫码", "en": "Scans"},
+        "report.col.follows": {"zh-CN": "关注", "en": "Follows"},
+        "report.col.conversion": {"zh-CN": "扫码关注转化率", "en": "Scan-to-follow"},
+        "report.col.new_followers": {"zh-CN": "新增粉丝", "en": "New followers"},
+        "report.col.first_touch": {"zh-CN": "首次触达归因", "en": "First touch"},
+        "report.col.latest_touch": {"zh-CN": "最近触达归因", "en": "Latest touch"},
+        "report.kind.store": {"zh-CN": "门店码", "en": "Store code"},
+        "report.kind.clerk": {"zh-CN": "店员码", "en": "Clerk code"},
+        "report.kind.event": {"zh-CN": "活动码", "en": "Event code"},
+        "report.kind.campaign": {"zh-CN": "营销码", "en": "Campaign code"},
+        "report.kind.referral": {"zh-CN": "推荐码", "en": "Referral code"},
+    }
+)

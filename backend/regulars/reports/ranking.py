@@ -18,7 +18,8 @@ from regulars.core.db import raw, writing
 from regulars.core.errors import BadInput
 from regulars.reports import common, schemas
 
-MEASURES = ("new_customers", "first_purchases", "repurchases", "visits", "coupons_redeemed", "sales_fen")
+MEASURES = ("new_customers", "new_followers", "follows", "first_purchases", "repurchases", "visits", "coupons_redeemed",
+            "sales_fen")
 DEFAULT = schemas.RankingSettings(weights={"new_customers": 30, "repurchases": 30, "coupons_redeemed": 20, "sales_fen": 20})
 KEY = "store_ranking"
 

@@ -1,5 +1,6 @@
-"""Cohort retention: customers grouped by the month they became customers, and the share of each cohort
-with a visit or purchase in every month since (month 0 is the cohort's own month)."""
+"""Cohort retention: customers grouped by the month they became customers (or, with `basis=follow`, the
+month they first followed by a channel code), and the share of each cohort with a visit or purchase in
+every month since (month 0 is the cohort's own month); with a store chosen, visits and purchases there."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ def _months(filters: Filters) -> tuple[list, int]:
 
 def _cohort(filters: Filters) -> tuple[str, list[Any], list, int]:
     starts, cohorts = _months(filters)
+    if filters.params.get("basis") == "follow" or filters.channel_id is not None:
+        where, args = common.scope(filters, "f.store", "f.first_staff")
+        if filters.channel_id is not None:
+            where, args = where + " AND f.first_channel = {}", args + [filters.channel_id]
+        bucket, bucket_args = dialect.buckets("MIN(f.first_at)", starts)
+        sql = (f"SELECT f.customer AS id, {bucket} AS cm FROM follow f WHERE f.first_at < {{}} AND {where} "
+               f"GROUP BY f.customer HAVING MIN(f.first_at) >= {{}}")
+        return sql, [*bucket_args, starts[cohorts], *args, starts[0]], starts, cohorts
     where, args = common.scope(filters, "c.home_store", "c.responsible_clerk")
     bucket, bucket_args = dialect.buckets("c.created_at", starts)
     sql = (f"SELECT c.id AS id, {bucket} AS cm FROM customer c "
@@ -33,6 +42,7 @@ def _cohort(filters: Filters) -> tuple[str, list[Any], list, int]:
 async def compute(filters: Filters, lang: str) -> registry.Table:
     cohort, args, starts, cohorts = _cohort(filters)
     activity, activity_args = dialect.buckets("p.occurred_at", starts)
+    at_store = " AND p.store = {}" if filters.store_id is not None else ""
     rows = await raw(
         f"""
         WITH cohort AS MATERIALIZED ({cohort})
@@ -40,10 +50,10 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
         UNION ALL
         SELECT 'a', co.cm, x.am, COUNT(*) FROM (
             SELECT DISTINCT p.customer AS customer, {activity} AS am FROM purchase p JOIN cohort k ON k.id = p.customer
-            WHERE p.occurred_at >= {{}} AND p.occurred_at < {{}} AND p.kind IN ('purchase', 'visit')) x
+            WHERE p.occurred_at >= {{}} AND p.occurred_at < {{}} AND p.kind IN ('purchase', 'visit'){at_store}) x
         JOIN cohort co ON co.id = x.customer GROUP BY co.cm, x.am
         """,
-        *args, *activity_args, starts[0], starts[-1],
+        *args, *activity_args, starts[0], starts[-1], *([filters.store_id] if filters.store_id is not None else []),
     )
     sizes: dict[int, int] = {}
     active: dict[tuple[int, int], int] = {}

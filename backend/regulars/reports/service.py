@@ -11,7 +11,7 @@ from regulars.core.http import page
 from regulars.customers import rules as customer_rules
 from regulars.customers import service as customers_service
 from regulars.reports import messages  # noqa: F401  (registers the room's messages)
-from regulars.reports import churn, clerks, coupons, points, profiles, repurchase, retention, rfm, stores  # noqa: F401
+from regulars.reports import churn, clerks, coupons, follows, points, profiles, repurchase, retention, rfm, stores  # noqa: F401
 from regulars.reports import filters as report_filters
 from regulars.reports import jobs  # noqa: F401  (registers the roll-up jobs)
 from regulars.reports import ranking, registry, schemas

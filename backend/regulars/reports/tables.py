@@ -28,6 +28,18 @@ class ReportDaily(Table, tablename="report_daily"):
     points_expired = BigInt(default=0)
     points_adjusted = BigInt(default=0, help_text="net of manual adjustments")
     points_reversed = BigInt(default=0, help_text="taken back by refunds")
+    follows = Integer(default=0, help_text="follow touches through channel codes, by store and the code's clerk")
+    new_followers = Integer(default=0, help_text="first follows of the store")
+
+
+class ChannelDay(Table, tablename="report_channel_day"):
+    """Scans of a channel code per store-local day, sampled from the code's running count by the roll-up job."""
+
+    id = Serial(primary_key=True)
+    day = Date()
+    channel_id = Integer()
+    store_id = Integer()
+    scans = Integer(default=0)
 
 
 class CustomerRfm(Table, tablename="customer_rfm"):
