@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "regulars.purchases.piccolo_app",
         "regulars.messaging.piccolo_app",
         "regulars.acquisition.piccolo_app",
+        "regulars.reports.piccolo_app",
     ]
 )
