@@ -99,6 +99,7 @@ async def view(customer_id: int) -> WalletView:
     pending = await retention.pending_request(customer_id)
     link = referral.link(await referral.code_of(customer_id))
     held, now = await wallet_coupons(customer_id), clock.now()
+    await coupons.mark_seen([c.id for c in held if c.state == "issued" and c.valid_until > now])  # the coupon funnel's "seen"
     zone = await stores.store_timezone(profile.home_store_id)
     return WalletView(
         customer_id=customer_id, name=profile.name, phone_masked=profile.phone_masked, marketing=profile.consent.marketing,

@@ -66,6 +66,21 @@ async def get_store(store_id: int) -> schemas.Store:
     return _store_out(row)
 
 
+async def set_grades(actor: Principal | None, grades: dict[int, str], reason: str) -> int:
+    """Writes the A/B/C grades of stores (from the store ranking); returns how many changed."""
+    changed = 0
+    async with writing():
+        for store_id, grade in sorted(grades.items()):
+            if grade not in ("A", "B", "C"):
+                raise BadInput("store.grade", field="grade", value=grade)
+            rows = await raw("UPDATE store SET grade = {} WHERE id = {} AND grade <> {} RETURNING id", grade, store_id, grade)
+            if rows:
+                changed += 1
+                await audit.record(actor, "store.grade", "store", store_id, store_id=store_id,
+                                   detail={"grade": grade, "reason": reason})
+    return changed
+
+
 async def store_ids_by_code() -> dict[str, int]:
     return {r["code"]: r["id"] for r in await Store.select(Store.id, Store.code)}
 

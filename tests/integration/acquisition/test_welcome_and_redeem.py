@@ -254,3 +254,15 @@ async def test_customer_redeem_unknown_phone_told_to_follow(tablet, acq_server, 
     finally:
         await fresh.close()
     assert verified.status_code == 404 and "还不是会员" in verified.text
+
+
+async def test_wallet_marks_its_coupons_seen_once(holder):
+    async def seen_at():
+        return (await raw("SELECT seen_at FROM coupon WHERE id = {}", holder.coupon["id"]))[0]["seen_at"]
+
+    assert await seen_at() is None  # issued, not yet shown
+    assert (await holder.get(holder.wallet_path)).status_code == 200
+    first = await seen_at()
+    assert first is not None
+    await holder.get(holder.wallet_path)
+    assert await seen_at() == first  # the first time only: the coupon funnel's "seen in the wallet"
