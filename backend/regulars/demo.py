@@ -135,14 +135,11 @@ async def fill(stores: int = 30, customers: int = 100_000, seed: int = 20261123,
     finally:
         for _, create in deferred:
             await raw(create)
-<<<<<<< HEAD
+    async with writing():
+        await history.finish()
     from regulars.care import demo as care_demo
 
     await care_demo.fill(store_ids)
-=======
-    async with writing():
-        await history.finish()
->>>>>>> main
     if is_postgres():
         await raw("SELECT setval(pg_get_serial_sequence('customer', 'id'), (SELECT MAX(id) FROM customer))")
         await raw("ANALYZE")  # planner statistics now, not whenever autovacuum gets to the bulk load

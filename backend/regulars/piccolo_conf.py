@@ -17,10 +17,7 @@ APP_REGISTRY = AppRegistry(
         "regulars.purchases.piccolo_app",
         "regulars.messaging.piccolo_app",
         "regulars.acquisition.piccolo_app",
-<<<<<<< HEAD
-        "regulars.care.piccolo_app",
-=======
         "regulars.reports.piccolo_app",
->>>>>>> main
+        "regulars.care.piccolo_app",
     ]
 )
