@@ -87,7 +87,7 @@ def _select(campaign: dict, zone: str, homes: list[int] | None, today: dt.date, 
         due = max(now, calendar.local_day_bounds(today, zone)[0])
     expires = calendar.local_day_bounds(observed.last_day, zone)[1]
     holdout, holdout_args = rules.holdout_sql(campaign["id"])
-    segment_where, segment_args = segments.condition(filters, today, zone)
+    segment_where, segment_args = segments.condition(filters, today, zone, campaign["store"])
     consent = "c.consent_marketing" if campaign["purpose"] == "marketing" else "c.consent_service"
     if campaign["store"] is not None:
         # a store's campaign: its own customers and its followers; a task goes to the responsible

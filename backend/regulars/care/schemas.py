@@ -23,6 +23,7 @@ Word = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 Words = Annotated[list[Word], msgspec.Meta(max_length=50)]
 Ids = Annotated[list[int], msgspec.Meta(max_length=500)]
 Days = Annotated[int, msgspec.Meta(ge=0, le=3650)]
+Tier = Annotated[int, msgspec.Meta(ge=1, le=5)]
 
 
 class Occasion(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
@@ -40,7 +41,10 @@ class Occasion(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
 
 
 class Filters(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
-    """Audience filters; every one narrows (AND), a list matches any of its values (OR)."""
+    """Audience filters; every one narrows (AND), a list matches any of its values (OR).
+
+    RFM tiers (1-5, 5 = most recent, most frequent, most spent) are those of the reports' nightly
+    roll-up, against the store's home customers for a store's segment and against the chain otherwise."""
 
     store_ids: Ids = []
     tags_any: Words = []
@@ -56,6 +60,11 @@ class Filters(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     last_visit_days_min: Days | None = None
     last_visit_days_max: Days | None = None
     completeness_min: Annotated[int, msgspec.Meta(ge=0, le=100)] | None = None
+    points_min: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    points_max: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    rfm_r: list[Tier] = []
+    rfm_f: list[Tier] = []
+    rfm_m: list[Tier] = []
 
 
 class SegmentCreate(msgspec.Struct, forbid_unknown_fields=True):

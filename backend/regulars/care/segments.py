@@ -1,8 +1,4 @@
-"""Saved audiences: filters over customer data, turned into one SQL condition on `customer c`.
-
-Filters whose data this installation does not hold yet (points balance, customer grade, RFM tier)
-are not offered; they join the list when the rooms that own that data do.
-"""
+"""Saved audiences: filters over customer data, turned into one SQL condition on `customer c`."""
 
 from __future__ import annotations
 
@@ -12,9 +8,10 @@ from typing import Any
 from regulars.care import occasions, rules
 from regulars.care.schemas import Filters
 from regulars.core.db import is_postgres
+from regulars.reports import rfm_rollup
 
 
-def condition(filters: Filters, today: dt.date, zone: str) -> tuple[str, list[Any]]:
+def condition(filters: Filters, today: dt.date, zone: str, store_id: int | None = None) -> tuple[str, list[Any]]:
     """The filters as a SQL condition over `customer c` (all must hold), with its parameters."""
     parts: list[str] = []
     args: list[Any] = []
@@ -51,6 +48,12 @@ def condition(filters: Filters, today: dt.date, zone: str) -> tuple[str, list[An
         add(*occasions.visited_since(today - dt.timedelta(days=filters.last_visit_days_max), zone))
     if filters.completeness_min is not None:
         add("c.completeness >= {}", [filters.completeness_min])
+    if filters.points_min is not None:
+        add("c.id IN (SELECT pb.customer FROM points_balance pb WHERE pb.balance >= {})", [filters.points_min])
+    if filters.points_max is not None:
+        add("COALESCE((SELECT pb.balance FROM points_balance pb WHERE pb.customer = c.id), 0) <= {}", [filters.points_max])
+    if filters.rfm_r or filters.rfm_f or filters.rfm_m:
+        add(*rfm_rollup.segment_condition(store_id, r=filters.rfm_r, f=filters.rfm_f, m=filters.rfm_m))
     return (" AND ".join(parts) or "1 = 1"), args
 
 

@@ -84,7 +84,7 @@ async def list_segments(actor: Principal) -> list[schemas.Segment]:
 async def segment_size(filters: schemas.Filters, store_id: int | None) -> int:
     """How many reachable customers match, within one store (or the chain)."""
     zone = await stores.store_timezone(store_id)
-    where, args = segments.condition(filters, clock.today_in(zone), zone)
+    where, args = segments.condition(filters, clock.today_in(zone), zone, store_id)
     scope, scope_args = ("AND EXISTS (SELECT 1 FROM customer_store cs WHERE cs.customer = c.id AND cs.store = {})",
                          [store_id]) if store_id is not None else ("", [])
     rows = await raw(f"SELECT count(*) AS n FROM customer c WHERE c.erased_at IS NULL {scope} AND {where}",

@@ -295,3 +295,32 @@ async def test_plan_win_back_after_no_visit(world):
                                                                     segment_id=segment["id"], **WINDOW))
     await plan(campaign, at(2027, 9, 15, 2, 0))
     assert set(await outbox(campaign["id"])) == {away}
+
+
+async def test_plan_segment_points_and_rfm_tiers(world):
+    from regulars.points import service as points
+    from regulars.reports import rfm_rollup
+
+    rich, poor = await customer(world, tags=["tiers"]), await customer(world, tags=["tiers"])
+    await points.earn(rich, 500, source_kind="test", source_id="rich", store_id=world.store_a.id)
+    segment = (await world.manager_a.post("/api/v1/care/segments", json={
+        "name": "积分多", "filters": {"tags_any": ["tiers"], "points_min": 300}})).json()
+    assert segment["size"] == 1
+    few = (await world.manager_a.post("/api/v1/care/segments", json={
+        "name": "积分少", "filters": {"tags_any": ["tiers"], "points_max": 100}})).json()
+    assert few["size"] == 1
+    from regulars.purchases import schemas as purchase_schemas
+    from regulars.purchases import service as purchases
+    from tests.support.care import principal
+
+    await purchases.record(principal(world, "clerk_a"), purchase_schemas.PurchaseCreate(
+        customer_id=rich, category="accessory", amount_fen=19900), None)
+    await rfm_rollup.refresh()
+    tiered = (await world.manager_a.post("/api/v1/care/segments", json={
+        "name": "RFM", "filters": {"tags_any": ["tiers"], "rfm_r": [1, 2, 3, 4, 5]}})).json()
+    assert tiered["size"] == 1  # only a customer who bought in the last year has tiers
+    campaign = await create_campaign(world.manager_a, task_campaign("积分客户", {"kind": "festival", "festival": "qixi"},
+                                                                    segment_id=segment["id"], **WINDOW))
+    await plan(campaign, at(2027, 8, 8, 2, 0))  # Qixi 2027
+    assert set(await outbox(campaign["id"])) == {rich}
+    assert poor
