@@ -124,6 +124,16 @@ def hand_written(kind: str, w: dict[str, Any], store: int | None) -> dict[str, l
                  f"CAST(CEIL(CUME_DIST() OVER (ORDER BY f) * 5) AS INTEGER) AS ft, CAST(CEIL(CUME_DIST() OVER (ORDER BY m) * 5) AS INTEGER) AS mt FROM v) "
                  f"SELECT s, rt, ft, COUNT(*) FROM t WHERE 1 = 1" + (" AND s = {}" if store else "") + " GROUP BY s, rt, ft",
                  [w["now"], w["year_start"], *([store] if store else [])])],
+        "acquisition": [("SELECT x.channel, COUNT(*), SUM(CASE WHEN x.new_follower THEN 1 ELSE 0 END), "
+                         "SUM(CASE WHEN x.new_customer THEN 1 ELSE 0 END) FROM follow_touch x WHERE x.at >= {} AND x.at < {}"
+                         + (" AND x.store = {}" if store else "") + " GROUP BY 1",
+                         [w["start"], w["end"], *([store] if store else [])]),
+                        ("SELECT f.first_channel, COUNT(*) FROM follow f WHERE f.first_at >= {} AND f.first_at < {}"
+                         + (" AND f.store = {}" if store else "") + " GROUP BY 1",
+                         [w["start"], w["end"], *([store] if store else [])]),
+                        ("SELECT f.last_channel, COUNT(*) FROM follow f WHERE f.last_at >= {} AND f.last_at < {}"
+                         + (" AND f.store = {}" if store else "") + " GROUP BY 1",
+                         [w["start"], w["end"], *([store] if store else [])])],
         "churn-risk": [(f"SELECT c.home_store, COUNT(*) FROM customer c WHERE c.erased_at IS NULL{cs} AND ((c.contract_end_on >= {{}} "
                         f"AND c.contract_end_on <= {{}}) OR (c.created_at < {{}} AND NOT EXISTS (SELECT 1 FROM purchase p WHERE "
                         f"p.customer = c.id AND p.occurred_at >= {{}} AND p.kind IN ('purchase', 'visit')))) GROUP BY 1",
