@@ -1,6 +1,7 @@
 """`python -m tests.perf.reports`: each report's answer time against a hand-written SQL query computing the
 same numbers from the other rooms' rows, on the benchmark's demo chain (BENCH_SCALE, BENCH_ENGINES as in
-tests.perf.bench; BENCH_REPEAT timings each, the median kept, after one warm-up).
+tests.perf.bench; BENCH_REPEAT timings each, the median kept, after one warm-up). PostgreSQL runs in a
+throwaway cluster of its own (BENCH_REPORTS_PG_PORT, 55497), never the benchmark's.
 
 The report is timed over HTTP on a running server (the whole request: session, filters, SQL, JSON); the
 hand-written query straight on the database, as a store manager (one store) and as the region admin (the
@@ -201,7 +202,12 @@ async def main() -> None:
                 master, seconds, cached = sqlite_master(scale, work_dir / "var")
                 db = sqlite_copy(master, work_dir, engine, seconds, cached)
             else:
-                cluster = PostgresCluster(int(os.environ.get("BENCH_PG_PORT", "55499")))
+                candidate = PostgresCluster(int(os.environ.get("BENCH_REPORTS_PG_PORT", "55497")))
+                if (candidate.dir / "postmaster.pid").exists():
+                    # someone else's cluster (another benchmark): never reuse it, never stop it
+                    raise SystemExit(f"a PostgreSQL cluster already runs in {candidate.dir}; "
+                                     "set BENCH_REPORTS_PG_PORT to a free port")
+                cluster = candidate
                 cluster.start()
                 db = await cluster.prepare(scale, work_dir / "var")
             print(f"{engine.name}: {scale.customers:,} customers (demo {db.prepare_seconds:.0f}s"
