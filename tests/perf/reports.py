@@ -1,6 +1,7 @@
 """`python -m tests.perf.reports`: each report's answer time against a hand-written SQL query computing the
 same numbers from the other rooms' rows, on the benchmark's demo chain (BENCH_SCALE, BENCH_ENGINES as in
-tests.perf.bench; BENCH_REPEAT timings each, the median kept, after one warm-up).
+tests.perf.bench; BENCH_REPEAT timings each, the median kept, after one warm-up). PostgreSQL runs in a
+throwaway cluster of its own (BENCH_REPORTS_PG_PORT, 55497), never the benchmark's.
 
 The report is timed over HTTP on a running server (the whole request: session, filters, SQL, JSON); the
 hand-written query straight on the database, as a store manager (one store) and as the region admin (the
@@ -124,6 +125,16 @@ def hand_written(kind: str, w: dict[str, Any], store: int | None) -> dict[str, l
                  f"CAST(CEIL(CUME_DIST() OVER (ORDER BY f) * 5) AS INTEGER) AS ft, CAST(CEIL(CUME_DIST() OVER (ORDER BY m) * 5) AS INTEGER) AS mt FROM v) "
                  f"SELECT s, rt, ft, COUNT(*) FROM t WHERE 1 = 1" + (" AND s = {}" if store else "") + " GROUP BY s, rt, ft",
                  [w["now"], w["year_start"], *([store] if store else [])])],
+        "acquisition": [("SELECT x.channel, COUNT(*), SUM(CASE WHEN x.new_follower THEN 1 ELSE 0 END), "
+                         "SUM(CASE WHEN x.new_customer THEN 1 ELSE 0 END) FROM follow_touch x WHERE x.at >= {} AND x.at < {}"
+                         + (" AND x.store = {}" if store else "") + " GROUP BY 1",
+                         [w["start"], w["end"], *([store] if store else [])]),
+                        ("SELECT f.first_channel, COUNT(*) FROM follow f WHERE f.first_at >= {} AND f.first_at < {}"
+                         + (" AND f.store = {}" if store else "") + " GROUP BY 1",
+                         [w["start"], w["end"], *([store] if store else [])]),
+                        ("SELECT f.last_channel, COUNT(*) FROM follow f WHERE f.last_at >= {} AND f.last_at < {}"
+                         + (" AND f.store = {}" if store else "") + " GROUP BY 1",
+                         [w["start"], w["end"], *([store] if store else [])])],
         "churn-risk": [(f"SELECT c.home_store, COUNT(*) FROM customer c WHERE c.erased_at IS NULL{cs} AND ((c.contract_end_on >= {{}} "
                         f"AND c.contract_end_on <= {{}}) OR (c.created_at < {{}} AND NOT EXISTS (SELECT 1 FROM purchase p WHERE "
                         f"p.customer = c.id AND p.occurred_at >= {{}} AND p.kind IN ('purchase', 'visit')))) GROUP BY 1",
@@ -191,7 +202,12 @@ async def main() -> None:
                 master, seconds, cached = sqlite_master(scale, work_dir / "var")
                 db = sqlite_copy(master, work_dir, engine, seconds, cached)
             else:
-                cluster = PostgresCluster(int(os.environ.get("BENCH_PG_PORT", "55499")))
+                candidate = PostgresCluster(int(os.environ.get("BENCH_REPORTS_PG_PORT", "55497")))
+                if (candidate.dir / "postmaster.pid").exists():
+                    # someone else's cluster (another benchmark): never reuse it, never stop it
+                    raise SystemExit(f"a PostgreSQL cluster already runs in {candidate.dir}; "
+                                     "set BENCH_REPORTS_PG_PORT to a free port")
+                cluster = candidate
                 cluster.start()
                 db = await cluster.prepare(scale, work_dir / "var")
             print(f"{engine.name}: {scale.customers:,} customers (demo {db.prepare_seconds:.0f}s"

@@ -42,16 +42,18 @@ def _cohort(filters: Filters) -> tuple[str, list[Any], list, int]:
 async def compute(filters: Filters, lang: str) -> registry.Table:
     cohort, args, starts, cohorts = _cohort(filters)
     activity, activity_args = dialect.buckets("p.occurred_at", starts)
-    at_store = " AND p.store = {}" if filters.store_id is not None else ""
+    # "+ 0": look purchases up by customer, never by the store's whole range (SQLite would, per cohort member)
+    at_store = " AND p.store + 0 = {}" if filters.store_id is not None else ""
     rows = await raw(
         f"""
         WITH cohort AS MATERIALIZED ({cohort})
         SELECT 's' AS part, cm, -1 AS am, COUNT(*) AS n FROM cohort GROUP BY cm
         UNION ALL
-        SELECT 'a', co.cm, x.am, COUNT(*) FROM (
-            SELECT DISTINCT p.customer AS customer, {activity} AS am FROM purchase p JOIN cohort k ON k.id = p.customer
-            WHERE p.occurred_at >= {{}} AND p.occurred_at < {{}} AND p.kind IN ('purchase', 'visit'){at_store}) x
-        JOIN cohort co ON co.id = x.customer GROUP BY co.cm, x.am
+        SELECT 'a', x.cm, x.am, COUNT(*) FROM (
+            SELECT DISTINCT k.id AS customer, k.cm AS cm, {activity} AS am FROM cohort k CROSS JOIN purchase p
+            WHERE p.customer = k.id AND p.occurred_at >= {{}} AND p.occurred_at < {{}}
+                  AND p.kind IN ('purchase', 'visit'){at_store}) x
+        GROUP BY x.cm, x.am
         """,
         *args, *activity_args, starts[0], starts[-1], *([filters.store_id] if filters.store_id is not None else []),
     )
