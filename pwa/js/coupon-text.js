@@ -21,8 +21,9 @@ export function terms(template) {
 export function value(item) {
   if (item.kind === "amount_off") return t("coupon.value.amount_off", { amount: format.money(item.amount_off_fen) });
   if (item.kind === "percent_off") {
-    const text = t("coupon.value.percent_off", { percent: item.percent_off, zhe: (100 - item.percent_off) / 10 });
-    return item.max_off_fen ? `${text} ${t("coupon.value.max_off", { amount: format.money(item.max_off_fen) })}` : text;
+    const params = { percent: item.percent_off, zhe: (100 - item.percent_off) / 10 };
+    return item.max_off_fen ? t("coupon.value.percent_off_capped", { ...params, amount: format.money(item.max_off_fen) })
+      : t("coupon.value.percent_off", params);
   }
   return t(`coupon.value.${item.kind}`, { item: item.item });
 }

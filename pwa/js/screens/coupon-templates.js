@@ -23,12 +23,12 @@ function row(template, onToggle) {
     h("td", {},
       h("strong", {}, text.name(template)),
       h("div", { class: "muted small" }, t(`template.category.${template.category}`), " · ", t(`template.purpose.${template.purpose}`),
-        template.store_id === null ? ` · ${t("template.chain")}` : "")),
+        template.store_id === null ? ` · ${t("template.chain")}` : ""),
+      h("span", { class: `pill pill-small ${template.active ? "pill-ok" : "pill-off"}` }, t(template.active ? "template.active" : "template.inactive"))),
     h("td", {}, text.value(template), template.min_spend_fen ? h("div", { class: "muted small" }, text.minSpend(template)) : null),
     h("td", {}, text.templateValidity(template), h("div", { class: "muted small" }, t(`template.scope.${template.scope}`))),
     h("td", { class: "num" }, text.stock(template),
       template.points_price ? h("div", { class: "muted small" }, t("points.price", { points: template.points_price })) : null),
-    h("td", {}, h("span", { class: `pill ${template.active ? "pill-ok" : "pill-off"}` }, t(template.active ? "template.active" : "template.inactive"))),
     h("td", { class: "row-actions-cell" },
       own ? h("a", { class: "btn btn-small", href: `#/coupon-templates/${template.id}`, dataset: { action: "edit-template" } },
         svg(icons.edit), t("template.edit")) : h("span", { class: "muted small" }, t("template.chain_read_only")),
@@ -87,7 +87,7 @@ export default {
       h("div", { class: "row" }, filters, h("span", { class: "spacer" }), status),
       h("div", { class: "card table-card" },
         h("table", { class: "table", dataset: { templateTable: "" } },
-          h("thead", {}, h("tr", {}, ["template.name", "template.value", "template.validity", "template.stock", "template.state", ""]
+          h("thead", {}, h("tr", {}, ["template.name", "template.value", "template.validity", "template.stock", ""]
             .map((key) => h("th", {}, key ? t(key) : "")))),
           body)));
   },

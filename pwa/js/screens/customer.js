@@ -249,7 +249,7 @@ export default {
     for (const tab of tabs) {
       const badge = h("span", { class: "tab-badge", dataset: { tabBadge: tab.id } });
       tabBar.append(h("button", { class: "tab", type: "button", role: "tab", dataset: { tab: tab.id }, onclick: () => select(tab.id) },
-        svg(icons[tab.icon]), h("span", { class: "tab-label" }, t(tab.title)), badge));
+        h("span", { class: "tab-top" }, svg(icons[tab.icon]), badge), h("span", { class: "tab-label" }, t(tab.title))));
       const body = tab.id === "timeline" ? timelineBody : tab.render(customer, {
         alive, local, stale: Boolean(staleSince), refreshAll,
         setBadge: (text) => { badge.textContent = text; },

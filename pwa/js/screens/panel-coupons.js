@@ -22,8 +22,8 @@ function couponItem(coupon) {
       h("strong", {}, text.name(coupon)),
       h("span", { class: "coupon-value" }, text.value(coupon), coupon.min_spend_fen ? ` · ${text.minSpend(coupon)}` : ""),
       h("span", { class: "muted small" },
-        state === "redeemed" ? t("coupon.redeemed_at", { time: format.dateTime(coupon.redeemed_at) }) : text.validity(coupon),
-        " · ", h("span", { class: "mono", dataset: { couponCode: coupon.code } }, text.groupCode(coupon.code)))),
+        state === "redeemed" ? t("coupon.redeemed_at", { time: format.dateTime(coupon.redeemed_at) }) : text.validity(coupon)),
+      h("span", { class: "muted small mono", dataset: { couponCode: coupon.code } }, text.groupCode(coupon.code))),
     h("span", { class: `pill ${STATE_PILL[state] || ""}` }, t(`coupon.state.${state}`)));
 }
 

@@ -17,7 +17,7 @@ const MAX_ADJUST = 1_000_000;
 
 function entryLabel(entry) {
   const base = tOr(`points.source.${entry.source_kind}`, t(`points.kind.${entry.kind}`));
-  return entry.reason && entry.kind === "adjust" ? `${base}: ${entry.reason}` : base;
+  return entry.reason && entry.kind === "adjust" ? t("points.with_reason", { label: base, reason: entry.reason }) : base;
 }
 
 function entryItem(entry) {

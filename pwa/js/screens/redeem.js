@@ -16,6 +16,7 @@ import { answerOf } from "../redemption.js";
 import * as scanner from "../scanner.js";
 import * as session from "../session.js";
 
+const REVERSE_WINDOW_MS = 30 * 60 * 1000;
 const UNSURE = new Set(["offline", "uncertain", "error"]);
 
 function answerCard(answer, { coupon, problem, redemption, code }, actions = []) {
@@ -35,7 +36,7 @@ function answerCard(answer, { coupon, problem, redemption, code }, actions = [])
   }
   const detail = answer === "offline" ? t("redeem.offline_detail")
     : answer === "uncertain" ? t("redeem.uncertain_detail")
-      : answer === "redeemed" || answer === "checking" ? "" : problem?.detail || "";
+      : answer === "redeemed" || answer === "checking" || lines.length ? "" : problem?.detail || "";
   return h("section", { class: `answer answer-${tone}`, role: "status", "aria-live": "assertive", dataset: { answer } },
     h("span", { class: "answer-icon" }, svg(icon)),
     h("h2", { class: "answer-title" }, t(`redeem.answer.${answer}`)),
@@ -132,9 +133,20 @@ export default {
       clear(recentSlot).append(recentList() || "");
     };
 
-    const nextButton = () => h("button", { class: "btn btn-large", type: "button", dataset: { action: "scan-next" },
+    const nextButton = (primary = false) => h("button", { class: primary ? "btn btn-large btn-primary" : "btn btn-large", type: "button",
+                                                           dataset: { action: "scan-next" },
       onclick: () => { codeInput.value = ""; spend.input.value = ""; clear(answerSlot).append(idleCard()); startCamera(); } },
       svg(icons.camera), t("redeem.scan_next"));
+
+    // A manager may undo a redemption of this store from the last 30 minutes, the one just made or an earlier one.
+    const reverseLink = (answer, problem, code) => {
+      if (!session.isManager()) return null;
+      const recentHere = answer === "already_redeemed" && problem.redeemed_store_id === me.store_id
+        && Date.now() - new Date(problem.redeemed_at).getTime() < REVERSE_WINDOW_MS;
+      if (answer !== "redeemed" && !recentHere) return null;
+      return h("a", { class: "btn btn-large btn-danger", href: `#/reversal?code=${encodeURIComponent(code)}`, dataset: { action: "reverse" } },
+        svg(icons.undo), t("reversal.action"));
+    };
 
     const send = async (code, again = false) => {
       const spendFen = spend.value();
@@ -154,11 +166,10 @@ export default {
         if (!alive()) return;
         redeemed.remember(redemption);
         const actions = [
-          h("a", { class: "btn btn-large", href: `#/customers/${redemption.coupon.customer_id}`, dataset: { action: "open-customer" } },
+          nextButton(true),
+          h("a", { class: "btn btn-large", href: `#/customers/${redemption.coupon.customer_id}?tab=coupons`, dataset: { action: "open-customer" } },
             t("redeem.open_customer")),
-          session.isManager() ? h("a", { class: "btn btn-large btn-danger", href: `#/reversal?code=${encodeURIComponent(redemption.coupon.code)}`,
-                                         dataset: { action: "reverse" } }, t("reversal.action")) : null,
-          nextButton()].filter(Boolean);
+          reverseLink("redeemed", {}, redemption.coupon.code)].filter(Boolean);
         show("redeemed", { coupon: redemption.coupon, redemption, code: redemption.coupon.code }, actions);
       } catch (error) {
         if (!alive()) return;
@@ -167,7 +178,8 @@ export default {
                                       onclick: () => send(last.code, true) }, t("redeem.retry"));
           show(navigator.onLine ? "uncertain" : "offline", { code }, navigator.onLine ? [retry] : []);
         } else {
-          show(answerOf(error.status, error.problem), { problem: error.problem || {}, code }, [nextButton()]);
+          const answer = answerOf(error.status, error.problem);
+          show(answer, { problem: error.problem || {}, code }, [nextButton(true), reverseLink(answer, error.problem || {}, code)].filter(Boolean));
         }
       } finally {
         redeemButton.disabled = false;

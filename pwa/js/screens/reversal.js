@@ -45,12 +45,13 @@ export default {
       else if (until <= new Date()) blocked = t("reversal.too_late", { time: format.dateTime(until.toISOString()) });
       const reason = h("input", { name: "reason", maxLength: 200, autocomplete: "off", placeholder: t("reversal.reason_placeholder"),
                                   dataset: { input: "reason" } });
+      const result = h("p", { class: "form-message", role: "alert" });
+      reason.addEventListener("input", () => { result.textContent = ""; });
       const chips = h("div", { class: "chip-suggestions" }, REASONS.map((key) => h("button", {
-        class: "chip", type: "button", onclick: () => { reason.value = t(key); reason.focus(); },
+        class: "chip", type: "button", onclick: () => { reason.value = t(key); result.textContent = ""; reason.focus(); },
       }, t(key))));
       const go = h("button", { class: "btn btn-danger-solid btn-large", type: "button", dataset: { action: "reverse" }, disabled: Boolean(blocked) },
         svg(icons.undo), t("reversal.action"));
-      const result = h("p", { class: "form-message", role: "alert" });
       go.addEventListener("click", async () => {
         if (!reason.value.trim()) {
           result.textContent = t("reversal.reason_required");
@@ -80,12 +81,12 @@ export default {
         }
       });
       clear(slot).append(h("section", { class: "card reversal-card", dataset: { coupon: String(coupon.id), state: coupon.state } },
-        h("div", { class: "row" },
+        h("div", { class: "coupon" },
           h("span", { class: "coupon-icon" }, svg(icons.coupon)),
           h("div", { class: "coupon-main" },
             h("strong", { class: "big" }, text.name(coupon)),
-            h("span", {}, text.value(coupon), " · ", h("span", { class: "mono" }, text.groupCode(coupon.code)))),
-          h("a", { class: "btn", href: `#/customers/${coupon.customer_id}` }, t("redeem.open_customer"))),
+            h("span", { class: "coupon-value" }, text.value(coupon)),
+            h("span", { class: "mono muted" }, text.groupCode(coupon.code)))),
         coupon.state === "redeemed" ? h("dl", { class: "kvs" },
           h("div", { class: "kv" }, h("dt", {}, t("reversal.redeemed_at")), h("dd", {}, format.dateTime(coupon.redeemed_at))),
           here ? h("div", { class: "kv" }, h("dt", {}, t("reversal.reversible_until")), h("dd", {}, format.dateTime(until.toISOString()))) : null) : null,
@@ -94,7 +95,8 @@ export default {
           chips,
         ],
         result,
-        h("div", { class: "form-actions" }, go)));
+        h("div", { class: "form-actions" },
+          h("a", { class: "btn btn-large", href: `#/customers/${coupon.customer_id}?tab=coupons` }, t("redeem.open_customer")), go)));
       if (!blocked) setTimeout(() => reason.focus(), 0);
     };
 

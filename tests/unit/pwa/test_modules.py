@@ -61,3 +61,25 @@ def test_changes_carry_only_what_differs():
         console.log(JSON.stringify(changes(before, after)));
     """)
     assert got == {"tags": ["学生", "商务"]}
+
+
+def test_amounts_in_yuan_become_fen_exactly():
+    typed = ["129", "129.5", "129.50", "¥0.01", "￥1,000", "-5", "1.005", "", "abc", " 88 ", "0"]
+    got = run_node(f"""
+        import {{ fenOf, yuanOf }} from "./amounts.js";
+        console.log(JSON.stringify([{json.dumps(typed)}.map(fenOf), [12900, 12950, 1, 0, null].map(yuanOf)]));
+    """)
+    assert got == [[12900, 12950, 12950, 1, None, None, None, None, None, 8800, 0], ["129", "129.5", "0.01", "0", ""]]
+
+
+def test_redemption_answers_follow_the_server_refusals():
+    """Every refusal the server names (coupons/redemption.py) reads as its own answer at the counter."""
+    cases = [(200, {}), (409, {"reason": "already_redeemed"}), (410, {"reason": "expired"}), (410, {"reason": "void"}),
+             (403, {"reason": "wrong_store"}), (404, {"code": "coupon.not_found"}), (422, {"reason": "not_yet_valid"}),
+             (422, {"reason": "min_spend"}), (403, {"code": "coupon.redeem_store"}), (500, {})]
+    got = run_node(f"""
+        import {{ answerOf }} from "./redemption.js";
+        console.log(JSON.stringify({json.dumps(cases)}.map(([status, problem]) => answerOf(status, problem))));
+    """)
+    assert got == ["redeemed", "already_redeemed", "expired", "void", "wrong_store", "unknown", "not_yet_valid", "min_spend",
+                   "error", "error"]
