@@ -68,15 +68,6 @@ function workerDetector() {
   });
 }
 
-/** Which decoder this browser would use: "native", "worker", or null (typing the code still works). */
-export async function decoder() {
-  if (await nativeDetector()) return "native";
-  const detect = await workerDetector();
-  if (!detect) return null;
-  detect.close();
-  return "worker";
-}
-
 /** Whether the clerk already allowed the camera (then scanning may start without a tap). */
 export async function cameraAllowed() {
   try {

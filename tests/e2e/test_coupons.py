@@ -87,6 +87,29 @@ async def test_redeem_refusals_are_named(world, template, tablet):
     await expect(answer).to_contain_text("测试二厅")
 
 
+async def test_redemption_whose_answer_was_lost_is_retried_as_the_same_redemption(world, template, tablet):
+    customer = await make_customer(world.clerk_a, "断网客户")
+    coupon = await issue(world.clerk_a, template["id"], customer["id"])
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.go("#/redeem")
+
+    async def lose_the_answer(route):
+        await route.fetch()  # the server redeems it ...
+        await route.abort("connectionreset")  # ... and the tablet never hears
+
+    await page.route("**/api/v1/coupons/redeem", lose_the_answer)
+    await page.fill("[data-input=code]", coupon["code"])
+    await page.click("[data-action=redeem]")
+    answer = page.locator("[data-answer]")
+    await expect(answer).to_have_attribute("data-answer", "uncertain")
+    await page.unroute("**/api/v1/coupons/redeem")
+    await page.click("[data-action=retry]")
+    await expect(answer).to_have_attribute("data-answer", "redeemed")  # the same key: the first answer, not "already redeemed"
+    timeline = (await world.clerk_a.get(f"/api/v1/customers/{customer['id']}/timeline")).json()
+    assert [item["kind"] for item in timeline].count("coupon_redeemed") == 1
+
+
 async def test_camera_reads_the_coupon_qr_and_redeems_it(world, template, tmp_path):
     customer = await make_customer(world.clerk_a, "扫码客户")
     coupon = await issue(world.clerk_a, template["id"], customer["id"])

@@ -48,6 +48,7 @@ export default {
     const issueButton = h("button", { class: "btn btn-primary", type: "button", dataset: { action: "issue-coupon" } },
       svg(icons.coupon), t("coupon.issue"));
     let offset = 0;
+    let unanswered = null; // { templateId, key } of an issue whose answer was lost
 
     const load = async (reset) => {
       if (ctx.local) {
@@ -94,15 +95,18 @@ export default {
         ok: t("coupon.issue"),
       });
       if (!ok) return;
-      const key = newKey(); // made at the tap: a retry after a lost answer is the same issue
+      // Made at the tap; issuing the same template again after an unanswered request is that same issue.
+      const key = unanswered?.templateId === chosen.id ? unanswered.key : newKey();
       issueButton.disabled = true;
       try {
         const coupon = await api.post("/api/v1/coupons", { template_id: chosen.id, customer_id: Number(customer.id) },
                                       { headers: { "Idempotency-Key": key } });
+        unanswered = null;
         toast(t("coupon.issued", { name: text.name(coupon), code: text.groupCode(coupon.code) }), "success", 5000);
         ctx.refreshAll();
       } catch (error) {
-        toast(error instanceof api.Unreachable ? t("coupon.issue_unreachable") : error.problem?.detail, "error", 6000);
+        unanswered = error instanceof api.Unreachable ? { templateId: chosen.id, key } : null;
+        toast(unanswered ? t("coupon.issue_unreachable") : error.problem?.detail, "error", 6000);
       } finally {
         issueButton.disabled = false;
       }

@@ -48,6 +48,7 @@ export default {
       ? h("button", { class: "btn", type: "button", dataset: { action: "adjust-points" } }, svg(icons.edit), t("points.adjust")) : null;
     let current = null;
     let offset = 0;
+    let unanswered = null; // { templateId, key } of an exchange whose answer was lost
 
     const load = async (reset) => {
       if (ctx.local) {
@@ -102,14 +103,17 @@ export default {
         ok: t("points.exchange"),
       });
       if (!ok) return;
-      const key = newKey();
+      // Made at the tap; the same exchange tapped again after an unanswered request is that same exchange.
+      const key = unanswered?.templateId === chosen.id ? unanswered.key : newKey();
       exchangeButton.disabled = true;
       try {
         const done = await api.post(`/api/v1/customers/${customer.id}/points/exchange`, { template_id: chosen.id },
                                     { headers: { "Idempotency-Key": key } });
+        unanswered = null;
         toast(t("points.exchanged", { coupon: text.name(done.coupon), code: text.groupCode(done.coupon.code) }), "success", 5000);
         ctx.refreshAll();
       } catch (error) {
+        unanswered = error instanceof api.Unreachable ? { templateId: chosen.id, key } : null;
         await failed(error);
       } finally {
         exchangeButton.disabled = false;

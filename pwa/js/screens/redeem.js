@@ -67,7 +67,7 @@ function recentList() {
 async function storePicker() {
   const stores = await api.get("/api/v1/stores");
   return h("select", { name: "store_id", dataset: { input: "store_id" } },
-    h("option", { value: "" }, t("capture.pick_store")),
+    h("option", { value: "" }, t("redeem.pick_store")),
     stores.map((s) => h("option", { value: String(s.id) }, s.name)));
 }
 
@@ -148,14 +148,20 @@ export default {
         svg(icons.undo), t("reversal.action"));
     };
 
+    const retryButton = () => h("button", { class: "btn btn-primary btn-large", type: "button", dataset: { action: "retry" },
+                                            onclick: () => send(last.code, true) }, t("redeem.retry"));
+
     const send = async (code, again = false) => {
       const spendFen = spend.value();
       if (spendFen === undefined) return;
       const storeId = storePick ? Number(storePick.value) || null : null;
-      if (storePick && !storeId) return (message.textContent = t("capture.pick_store"));
+      if (storePick && !storeId) return (message.textContent = t("redeem.pick_store"));
       message.textContent = "";
       if (!again) last = { code, spendFen, key: newKey() }; // made at the tap: a retry is the same redemption
-      if (!network.isOnline() && !navigator.onLine) return show("offline", { code });
+      if (!network.isOnline() && !navigator.onLine) {
+        // Never sent: nothing was redeemed. A retry of an unanswered redemption stays unanswered until online.
+        return again ? show("uncertain", { code: last.code }, [retryButton()]) : show("offline", { code });
+      }
       const body = { code: last.code, device: deviceName() };
       if (last.spendFen !== null) body.spend_fen = last.spendFen;
       if (storeId) body.store_id = storeId;
@@ -174,9 +180,7 @@ export default {
       } catch (error) {
         if (!alive()) return;
         if (error instanceof api.Unreachable) {
-          const retry = h("button", { class: "btn btn-primary btn-large", type: "button", dataset: { action: "retry" },
-                                      onclick: () => send(last.code, true) }, t("redeem.retry"));
-          show(navigator.onLine ? "uncertain" : "offline", { code }, navigator.onLine ? [retry] : []);
+          show("uncertain", { code: last.code }, [retryButton()]);
         } else {
           const answer = answerOf(error.status, error.problem);
           show(answer, { problem: error.problem || {}, code }, [nextButton(true), reverseLink(answer, error.problem || {}, code)].filter(Boolean));
@@ -196,7 +200,7 @@ export default {
         send(code);
       },
     },
-      storePick ? field(t("field.home_store"), storePick, { name: "store_id" }) : null,
+      storePick ? field(t("redeem.store"), storePick, { name: "store_id" }) : null,
       field(t("redeem.code"), codeInput, { name: "code" }),
       field(t("redeem.spend"), spend.node, { name: "spend_fen", hint: t("redeem.spend_hint") }),
       message,
@@ -206,8 +210,14 @@ export default {
     const offlineNote = h("p", { class: "notice notice-warn", hidden: network.isOnline(), dataset: { notice: "offline" } },
       svg(icons.offline), t("redeem.offline_notice"));
     const onNet = () => { offlineNote.hidden = network.isOnline(); };
+    const onHidden = () => { if (document.hidden) stopCamera(); }; // no camera running behind another app
     window.addEventListener("network:changed", onNet);
-    onLeave(() => { stopCamera(); window.removeEventListener("network:changed", onNet); });
+    document.addEventListener("visibilitychange", onHidden);
+    onLeave(() => {
+      stopCamera();
+      window.removeEventListener("network:changed", onNet);
+      document.removeEventListener("visibilitychange", onHidden);
+    });
 
     if (await scanner.cameraAllowed()) startCamera();
     else setTimeout(() => { if (!codeInput.value) codeInput.focus(); }, 0);
