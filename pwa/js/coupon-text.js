@@ -3,11 +3,7 @@
 import * as format from "./format.js";
 import { lang, t } from "./i18n.js";
 
-/** ABCD-EFGH-JKM: the code in groups of four, as people read it aloud. */
-export function groupCode(code) {
-  const plain = String(code || "").replace(/[^0-9A-Za-z]/g, "").toUpperCase();
-  return plain.match(/.{1,4}/g)?.join("-") || "";
-}
+export { groupCode } from "./redemption.js";
 
 export function name(item) {
   return lang() === "en" && item.name_en ? item.name_en : item.name_zh;

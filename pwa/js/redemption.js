@@ -1,4 +1,5 @@
-// What the server's answer to a redemption means at the counter. Pure: no DOM, no network.
+// Coupon codes as clerks read them, and what the server's answer to a redemption means at the counter.
+// Pure: no DOM, no network.
 
 export const ANSWERS = ["redeemed", "already_redeemed", "expired", "void", "wrong_store", "unknown", "not_yet_valid",
                         "min_spend", "error"];
@@ -14,4 +15,13 @@ export function answerOf(status, problem = {}) {
   if (status === 422 && reason === "not_yet_valid") return "not_yet_valid";
   if (status === 422 && reason === "min_spend") return "min_spend";
   return "error";
+}
+
+/**
+ * ABCD-EFGH-JKM*: the code in groups of four, as people read it aloud. Only separators are dropped, as the
+ * server does: the last character is a check symbol, which may be one of * ~ $ = U.
+ */
+export function groupCode(code) {
+  const plain = String(code ?? "").trim().toUpperCase().replace(/[\s-]/g, "");
+  return plain.match(/.{1,4}/g)?.join("-") || "";
 }

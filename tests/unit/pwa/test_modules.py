@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from regulars.core.security import normalise_crockford
 from regulars.customers import rules
 from regulars.pwa import PWA_DIR
 
@@ -83,3 +84,13 @@ def test_redemption_answers_follow_the_server_refusals():
     """)
     assert got == ["redeemed", "already_redeemed", "expired", "void", "wrong_store", "unknown", "not_yet_valid", "min_spend",
                    "error", "error"]
+
+
+def test_codes_are_grouped_without_losing_the_check_symbol():
+    codes = ["ABCDEFGHJK" + symbol for symbol in "*~$=U"] + ["abcd-efgh-jk*", " 9t9k ka3p s7x "]
+    got = run_node(f"""
+        import {{ groupCode }} from "./redemption.js";
+        console.log(JSON.stringify({json.dumps(codes)}.map(groupCode)));
+    """)
+    assert [normalise_crockford(g) for g in got] == [normalise_crockford(c) for c in codes]
+    assert got[0] == "ABCD-EFGH-JK*" and got[-1] == "9T9K-KA3P-S7X"
