@@ -48,6 +48,19 @@ async def import_job_of_b(world: World) -> int:
     return await importer.start(principal_b(world), "b.csv", True)
 
 
+async def channel_of_b(world: World) -> int:
+    from regulars.acquisition import channels
+    from regulars.acquisition.schemas import ChannelCreate
+
+    return (await channels.create(principal_b(world), ChannelCreate(kind="store", name="乙店海报"))).id
+
+
+async def message_of_b(world: World) -> int:
+    from regulars.messaging import inbox
+
+    return await inbox.deliver_staff_inbox(world.staff["clerk_b"].id, "乙店消息", "", store_id=world.store_b.id)
+
+
 async def coupon_template_of_b(world: World) -> int:
     from tests.support.coupons import make_template
 
@@ -77,6 +90,8 @@ FACTORIES: dict[str, Factory] = {
     "store_id": store_b,
     "staff_id": staff_of_b,
     "job_id": import_job_of_b,
+    "channel_id": channel_of_b,
+    "message_id": message_of_b,
     "template_id": coupon_template_of_b,
     "coupon_id": coupon_of_b,
     "grant_id": grant_of_b,
@@ -87,6 +102,7 @@ FACTORIES: dict[str, Factory] = {
 EXAMPLE_BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/customers/{customer_id:int}/notes"): {"text": "备注"},
     ("POST", "/api/v1/customers/{customer_id:int}/consents"): {"purpose": "marketing", "granted": True, "notice_version": "v1"},
+    ("POST", "/api/v1/customers/{customer_id:int}/messages"): {"title": "您好"},
     ("PATCH", "/api/v1/coupon-templates/{template_id:int}"): {"name_zh": "改名"},
     ("POST", "/api/v1/coupons/{coupon_id:int}/reverse"): {"reason": "顾客退货"},
     ("POST", "/api/v1/customers/{customer_id:int}/points/adjust"): {"points": 10, "reason": "补录"},

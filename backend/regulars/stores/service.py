@@ -166,6 +166,12 @@ async def active_clerk_in_store(staff_id: int, store_id: int) -> bool:
     return await Staff.exists().where((Staff.id == staff_id) & (Staff.store == store_id) & (Staff.active == True))  # noqa: E712
 
 
+async def staff_name(staff_id: int) -> str | None:
+    """The display name of a staff member (for public pages that credit a clerk), or None."""
+    row = await Staff.select(Staff.display_name).where(Staff.id == staff_id).first()
+    return row["display_name"] if row else None
+
+
 async def staff_ids_by_employee_no() -> dict[str, int]:
     rows = await Staff.select(Staff.id, Staff.employee_no).where(Staff.employee_no.is_not_null())
     return {r["employee_no"]: r["id"] for r in rows}
