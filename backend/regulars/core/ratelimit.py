@@ -59,9 +59,11 @@ async def attempt(key: str, *, window: dt.timedelta, per_window: int, message: s
     )
     if taken:
         return
-    rows = await raw("SELECT window_start, blocked_until FROM rate_counter WHERE key = {}", key)
-    ends = [clock.aware(rows[0]["window_start"]) + window] if rows else []
-    if rows and rows[0]["blocked_until"] is not None and clock.aware(rows[0]["blocked_until"]) > now:
+    rows = await raw("SELECT window_start, count, blocked_until FROM rate_counter WHERE key = {}", key)
+    ends = []
+    if rows and rows[0]["count"] >= per_window:
+        ends.append(clock.aware(rows[0]["window_start"]) + window)
+    if rows and rows[0]["blocked_until"] is not None:
         ends.append(clock.aware(rows[0]["blocked_until"]))
     raise TooManyRequests(message, retry_after=_retry_after(max(ends, default=now), now))
 

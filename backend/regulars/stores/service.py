@@ -291,6 +291,10 @@ async def resolve_session(token: str, ip: str | None) -> Principal | None:
     row = rows[0]
     last_seen = clock.aware(row["last_seen_at"])
     if now - last_seen > dt.timedelta(minutes=get_settings().session_idle_minutes):
+        async with writing():  # ended for good, whatever the idle limit becomes later
+            await StaffSession.update({StaffSession.revoked_at: now}).where(
+                (StaffSession.id == row["session_id"]) & StaffSession.revoked_at.is_null()
+            )
         return None
     if now - last_seen > SESSION_TOUCH:
         await StaffSession.update({StaffSession.last_seen_at: now}).where(StaffSession.id == row["session_id"])
