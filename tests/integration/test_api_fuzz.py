@@ -176,16 +176,19 @@ def test_stateful_workflows(live_schema, callers, role):
     class Workflow(live_schema.as_state_machine()):
         def before_call(self, case):
             # Realistic phones let a workflow create customers and go on from there.
-            if isinstance(case.body, dict) and "phone" in case.body and not case.body.get("phone", "").startswith("1"):
+            if isinstance(case.body, dict) and isinstance(case.body.get("phone"), str):
                 case.body["phone"] = new_phone()
 
         def get_call_kwargs(self, case):
             return {"base_url": caller.url, "session": caller.session, "headers": caller.headers, "timeout": 30}
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
-            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+            # A realistic phone may turn an invalid body valid: invalid input is the per-operation tests' part.
+            checks = [c for c in CHECKS if c is not negative_data_rejection]
+            case.validate_response(response, checks=checks, transport_kwargs=kwargs)
 
+    # Without shrinking: a workflow's replay meets a server whose data has moved on.
     Workflow.run(settings=settings(
         max_examples=STATEFUL_EXAMPLES, stateful_step_count=8, derandomize=True, deadline=None, database=None,
-        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
     ))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from regulars.core import audit, clock, idempotency
+from regulars.core import audit, clock, idempotency, observability
 from regulars.core.auth import Principal
 from regulars.core.db import raw, writing
 from regulars.core.errors import BadInput, Conflict, Forbidden, Gone, NotFound
@@ -73,9 +73,14 @@ async def redeem(
                 args.append(spend_fen)
             changed = await raw(sql + " RETURNING " + COUPON_RETURNING, *args)
             if changed:
-                return await _record(actor, dict(changed[0]), store_id, staff_id, channel, device, purchase_id, spend_fen, now)
+                done = await _record(actor, dict(changed[0]), store_id, staff_id, channel, device, purchase_id,
+                                     spend_fen, now)
+                break
             await _refuse(actor, parsed, shown, store_id, spend_fen, now)
-    raise Conflict()
+        else:
+            raise Conflict()
+    observability.EVENTS.labels("coupon_redeemed").inc()
+    return done
 
 
 async def _record(actor: Actor, row: dict, store_id: int, staff_id: int | None, channel: str, device: str | None,

@@ -39,3 +39,13 @@ async def test_text_with_nul_character_never_a_server_error(world):
     response = await world.clerk_a.post("/api/v1/customers", json={"phone": "13900001111", "name": "a\u0000b"},
                                         headers={"Idempotency-Key": "nul-in-name-1"})
     assert response.status_code in (201, 422), response.text
+
+
+@pytest.mark.parametrize("url,body", [
+    ("/api/v1/points/grants", {"customer_ids": [BEYOND_INT32], "points": 5, "reason": "活动"}),
+    ("/api/v1/coupons/bulk", {"template_id": 1, "customer_ids": [BEYOND_INT32]}),
+])
+async def test_background_job_never_queued_with_an_impossible_id(world, url, body):
+    response = await world.manager_a.post(url, json=body, headers={"Idempotency-Key": f"job-{url[-5:]}-range"})
+    assert response.status_code == 400, response.text
+    assert response.json()["field"] == "customer_ids[0]"
