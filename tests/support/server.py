@@ -76,7 +76,14 @@ async def truncate_all() -> None:
 
     names = [t._meta.tablename for t in Finder().get_table_classes()]
     if is_postgres():
-        await raw(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+        for attempt in range(5):  # the server's background jobs may hold a table TRUNCATE needs: a deadlock, retried
+            try:
+                await raw(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+                break
+            except Exception as exc:
+                if type(exc).__name__ != "DeadlockDetectedError" or attempt == 4:
+                    raise
+                await asyncio.sleep(0.2)
     else:
         from regulars.core.db import engine
 
