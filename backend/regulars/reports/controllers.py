@@ -43,7 +43,8 @@ class ReportController(Controller):
         return await service.grade_stores(principal_of(request), data)
 
     @post("/churn-risk/assign", guards=[manager_guard], status_code=201,
-          responses={200: ResponseSpec(schemas.ChurnAssigned, description="Idempotency-Key replayed")})
+          responses={200: ResponseSpec(data_container=schemas.ChurnAssigned, generate_examples=False,
+                                       description="The stored answer to a replayed Idempotency-Key")})
     async def assign_churn_risk(self, request: Request, data: JSONBody[schemas.ChurnAssign],
                                 idempotency_key_: IdempotencyHeader = None) -> Response[bytes]:
         """The chosen at-risk customers become clerk tasks with their suggested action (care's task list)."""
