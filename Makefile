@@ -75,6 +75,17 @@ test-e2e: $(STAMP) $(PWA_VENDOR)
 		REGULARS_TEST_ENGINE=sqlite $(BIN)/pytest -m e2e -p no:cacheprovider tests/e2e; \
 	else echo "no browser tests yet"; fi
 
+# The long versions: the crash test over several rounds (1 and 2 workers, killed early, midway and late) and
+# the API fuzzer with many more examples as clerk, manager and admin, on both engines (about 25 minutes).
+SOAK_TESTS := tests/integration/core/test_crash.py tests/integration/test_api_fuzz.py
+
+soak: $(STAMP) pg-start
+	@rc=0; \
+	REGULARS_SOAK=1 REGULARS_TEST_ENGINE=sqlite $(BIN)/pytest -p no:cacheprovider $(SOAK_TESTS) || rc=1; \
+	REGULARS_SOAK=1 REGULARS_TEST_ENGINE=postgres REGULARS_TEST_PG="postgresql://postgres@127.0.0.1:$(PG_PORT)" \
+		$(BIN)/pytest -p no:cacheprovider $(SOAK_TESTS) || rc=1; \
+	tests/pg.sh stop $(PG_DIR) $(PG_PORT); exit $$rc
+
 bench: $(STAMP) system-deps
 	$(BIN)/python -m tests.perf.bench
 

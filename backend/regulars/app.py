@@ -21,12 +21,14 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.template.config import TemplateConfig
 
 from regulars import pwa, worker
 from regulars.care.controllers import routers as care_routers
 from regulars.core import db, observability
+from regulars.core.openapi import ClosedStructSchemaPlugin, describe_problems
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
@@ -119,12 +121,38 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
     return problem(request, exc.status_code, "error.bad_request")
 
 
+INT32_MAX = 2_147_483_647
+
+
+def on_data_error(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold (an integer past its column, text it cannot store): the input's fault.
+
+    An id in the path that no row can have answers 404 like any unknown id; anything else 422.
+    """
+    log.warning("value refused by the database on %s %s: %s", request.method,
+                observability.route_template(request.scope), type(exc).__name__)
+    if any(isinstance(v, int) and not -INT32_MAX - 1 <= v <= INT32_MAX for v in request.path_params.values()):
+        return problem(request, 404, "error.not_found")
+    return problem(request, 422, "error.out_of_range")
+
+
+def _data_errors() -> dict[type[Exception], Any]:
+    handlers: dict[type[Exception], Any] = {OverflowError: on_data_error}
+    try:
+        from asyncpg.exceptions import DataError
+    except ImportError:  # pragma: no cover  (PostgreSQL support not installed)
+        return handlers
+    handlers[DataError] = on_data_error
+    return handlers
+
+
 def on_unexpected(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.exception("unhandled error on %s %s", request.method, observability.route_template(request.scope))
     return problem(request, 500, "error.internal")
 
 
-@get("/healthz", exclude_from_csrf=True, include_in_schema=True, tags=["operations"])
+@get("/healthz", exclude_from_csrf=True, include_in_schema=True, tags=["operations"],
+     responses={503: ResponseSpec(dict[str, str], description="The database is unreachable", generate_examples=False)})
 async def healthz() -> Response[dict[str, str]]:
     try:
         await db.raw("SELECT 1 AS ok")
@@ -177,11 +205,12 @@ def create_app() -> Litestar:
         *messaging_routers, *acquisition_routers, *follow_pages, *wallet_pages, *redeem_pages,
         *counter_pages,
     ]
-    return Litestar(
+    app = Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
         on_shutdown=[close_push_sessions],
         middleware=[session_middleware],
+        plugins=[ClosedStructSchemaPlugin()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
             cookie_name="csrftoken",
@@ -195,6 +224,7 @@ def create_app() -> Litestar:
             DomainError: on_domain_error,
             ValidationException: on_validation_error,
             HTTPException: on_http_error,
+            **_data_errors(),
             Exception: on_unexpected,
         },
         openapi_config=OpenAPIConfig(
@@ -206,6 +236,8 @@ def create_app() -> Litestar:
         logging_config=None,
         debug=False,
     )
+    describe_problems(app.openapi_schema)
+    return app
 
 
 def asgi() -> observability.ObservabilityMiddleware:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 from litestar import Request, Response
@@ -27,6 +28,18 @@ def client_ip(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
         if hops:
             return hops[-1]
     return peer
+
+
+def cross_site(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """Whether the browser says the request comes from another site: `Sec-Fetch-Site: cross-site`, or an
+    `Origin` that is neither this host nor the public base URL (requests without Origin are not browsers')."""
+    if connection.headers.get("sec-fetch-site", "") == "cross-site":
+        return True
+    origin = connection.headers.get("origin")
+    if origin is None:
+        return False
+    ours = {connection.headers.get("host", ""), urlsplit(get_settings().public_base_url).netloc}
+    return urlsplit(origin).netloc not in ours - {""}
 
 
 def _in(address: str, networks: tuple[str, ...]) -> bool:

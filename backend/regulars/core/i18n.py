@@ -94,5 +94,9 @@ register(
             "en": "Idempotency-Key must be 8-200 visible characters",
         },
         "error.page": {"zh-CN": "分页参数有误", "en": "Invalid paging parameters"},
+        "error.out_of_range": {
+            "zh-CN": "请求中的数字或文字超出允许范围",
+            "en": "A number or text in the request is outside what can be stored",
+        },
     }
 )

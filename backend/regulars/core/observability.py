@@ -100,7 +100,7 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = _template(scope)
+            route = route_template(scope)
             method = scope.get("method", "-")
             REQUESTS.labels(method, route, str(status)).inc()
             LATENCY.labels(method, route).observe(elapsed)
@@ -110,7 +110,8 @@ class ObservabilityMiddleware:
             request_id_var.reset(token)
 
 
-def _template(scope: Scope) -> str:
+def route_template(scope: Scope) -> str:
+    """The matched route's template (`/w/{token}`), never the raw path with its tokens and codes."""
     template = scope.get("path_template")
     if template:
         return template

@@ -11,7 +11,7 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, Quer
 
 from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response
-from regulars.coupons import bulk, jobs, privacy, redemption, schemas, service, templates  # noqa: F401  (jobs, privacy register hooks)
+from regulars.coupons import bulk, invariants, jobs, privacy, redemption, schemas, service, templates  # noqa: F401  (invariants, jobs, privacy register hooks)
 
 _running: set[asyncio.Task] = set()
 IdempotencyHeader = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]

@@ -52,6 +52,10 @@ register(
             "en": "Managers create templates for their own store; admins for the chain or a named store",
         },
         "coupon.not_found": {"zh-CN": "券 {code} 不存在", "en": "Coupon {code} does not exist"},
+        "coupon.code_throttled": {
+            "zh-CN": "查找不存在的券码次数过多，请 {retry_after} 秒后再试",
+            "en": "Too many unknown coupon codes; try again in {retry_after} s",
+        },
         "coupon.id_not_found": {"zh-CN": "券 {id} 不存在", "en": "Coupon {id} does not exist"},
         "coupon.already_redeemed": {
             "zh-CN": "券 {code} 已于 {at} 在 {store} 核销",

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from regulars.core import audit, clock, idempotency
+from regulars.core import audit, clock, idempotency, observability
 from regulars.core.auth import Principal
 from regulars.core.db import raw, writing
 from regulars.core.errors import BadInput, Conflict, Forbidden, Gone, NotFound
 from regulars.core.idempotency import Outcome
-from regulars.coupons import codes, rules, schemas, service, templates
+from regulars.coupons import codes, guessing, rules, schemas, service, templates
 from regulars.customers import timeline
 
 Actor = Principal | schemas.Holder | None
@@ -73,9 +73,14 @@ async def redeem(
                 args.append(spend_fen)
             changed = await raw(sql + " RETURNING " + COUPON_RETURNING, *args)
             if changed:
-                return await _record(actor, dict(changed[0]), store_id, staff_id, channel, device, purchase_id, spend_fen, now)
+                done = await _record(actor, dict(changed[0]), store_id, staff_id, channel, device, purchase_id,
+                                     spend_fen, now)
+                break
             await _refuse(actor, parsed, shown, store_id, spend_fen, now)
-    raise Conflict()
+        else:
+            raise Conflict()
+    observability.EVENTS.labels("coupon_redeemed").inc()
+    return done
 
 
 async def _record(actor: Actor, row: dict, store_id: int, staff_id: int | None, channel: str, device: str | None,
@@ -151,7 +156,8 @@ async def _valid_store_names(row: dict) -> str:
 
 
 async def redeem_by_staff(actor: Principal, data: schemas.RedeemRequest, key: str | None) -> Outcome:
-    """The counter's redemption (scan or typed code); Idempotency-Key replays the first answer."""
+    """The counter's redemption (scan or typed code); Idempotency-Key replays the first answer; unknown codes count
+    towards the caller's limit."""
     store_id = actor.store_id
     if data.store_id is not None and data.store_id != actor.store_id:
         if not actor.is_admin:
@@ -164,7 +170,7 @@ async def redeem_by_staff(actor: Principal, data: schemas.RedeemRequest, key: st
         return 200, await redeem(actor, data.code, store_id=store_id, staff_id=actor.staff_id, channel="store",
                                  device=data.device, purchase_id=data.purchase_id, spend_fen=data.spend_fen)
 
-    return await idempotency.run(f"coupons.redeem:{actor.staff_id}", key, data, action)
+    return await guessing.guarded(actor, lambda: idempotency.run(f"coupons.redeem:{actor.staff_id}", key, data, action))
 
 
 # reversal -------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ Positive = Annotated[int, msgspec.Meta(ge=1, le=100_000_000)]
 StoreIds = Annotated[list[int], msgspec.Meta(max_length=500)]
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
 Device = Annotated[str, msgspec.Meta(max_length=64)]
+RowId = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]  # what a serial id can be: a job never meets another
 
 
 class TemplateCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -165,7 +166,7 @@ class Holder(msgspec.Struct, frozen=True):
 
 class BulkRequest(msgspec.Struct, forbid_unknown_fields=True):
     template_id: int
-    customer_ids: Annotated[list[int], msgspec.Meta(max_length=50_000)] | None = None
+    customer_ids: Annotated[list[RowId], msgspec.Meta(max_length=50_000)] | None = None
     query: Annotated[str, msgspec.Meta(max_length=60)] | None = None
 
 

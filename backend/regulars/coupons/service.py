@@ -17,7 +17,7 @@ from regulars.core.auth import Principal
 from regulars.core.db import raw, writing
 from regulars.core.errors import Conflict, NotFound
 from regulars.core.idempotency import Outcome
-from regulars.coupons import codes, rules, schemas, templates
+from regulars.coupons import codes, guessing, rules, schemas, templates
 from regulars.customers import service as customers
 from regulars.customers import timeline
 
@@ -248,12 +248,16 @@ async def get(actor: Principal, coupon_id: int) -> schemas.Coupon:
 
 
 async def lookup(actor: Principal, typed_code: str) -> schemas.Coupon:
-    """The coupon a clerk typed or scanned: unknown, malformed and out-of-reach codes all answer 404 alike."""
-    code = codes.parse(typed_code)
-    row = await row_by_code(code) if code else None
-    if row is None or not (await valid_in_store(row, actor.store_id) or await in_reach(actor, row)):
-        raise NotFound("coupon.not_found", code=typed_code.strip()[:20])
-    return to_schema(row)
+    """The coupon a clerk typed or scanned: unknown, malformed and out-of-reach codes all answer 404 alike,
+    and count towards the caller's limit on unknown codes."""
+    async def find() -> schemas.Coupon:
+        code = codes.parse(typed_code)
+        row = await row_by_code(code) if code else None
+        if row is None or not (await valid_in_store(row, actor.store_id) or await in_reach(actor, row)):
+            raise NotFound("coupon.not_found", code=typed_code.strip()[:20])
+        return to_schema(row)
+
+    return await guessing.guarded(actor, find)
 
 
 async def qr_of(actor: Principal, coupon_id: int) -> bytes:

@@ -13,6 +13,7 @@ EntryKind = Literal["earn", "redeem", "expire", "adjust", "reverse"]
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Rate = Annotated[int, msgspec.Meta(ge=0, le=100)]
 BonusPoints = Annotated[int, msgspec.Meta(ge=0, le=100_000)]
+RowId = Annotated[int, msgspec.Meta(ge=1, le=2_147_483_647)]  # what a serial id can be: a job never meets another
 
 
 class Rule(msgspec.Struct):
@@ -76,7 +77,7 @@ class AdjustCreate(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class GrantCreate(msgspec.Struct, forbid_unknown_fields=True):
-    customer_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=10_000)]
+    customer_ids: Annotated[list[RowId], msgspec.Meta(min_length=1, max_length=10_000)]
     points: Annotated[int, msgspec.Meta(ge=1, le=1_000_000)]
     reason: Reason
 

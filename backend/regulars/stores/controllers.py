@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import Cookie
-from litestar.middleware.csrf import generate_csrf_token
 from litestar.params import FromPath, JSONBody
 
 from regulars.core import clock
@@ -12,7 +11,7 @@ from regulars.core.auth import admin_guard, manager_guard, principal_of, staff_g
 from regulars.core.http import client_ip
 from regulars.settings import get_settings
 from regulars.stores import schemas, service
-from regulars.stores.auth import SESSION_COOKIE
+from regulars.stores.auth import SESSION_COOKIE, session_csrf_token
 
 
 class AuthController(Controller):
@@ -25,7 +24,7 @@ class AuthController(Controller):
         token, principal = await service.login(
             data.username, data.password, client_ip(request), request.headers.get("user-agent")
         )
-        csrf = request.cookies.get("csrftoken") or generate_csrf_token(secret=settings.secret_key)
+        csrf = session_csrf_token(token)
         result = schemas.LoginResult(
             me=await service.me(principal),
             csrf_token=csrf,

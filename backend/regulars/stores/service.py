@@ -216,18 +216,37 @@ async def ensure_admin(password: str | None) -> str | None:
 # login and sessions ---------------------------------------------------------------------
 
 
+LOGIN_LIMITS = {  # per hour: failures before the wait starts doubling, and password checks at most
+    "account": {"free": 5, "per_window": 100},
+    "client": {"free": 20, "per_window": 1000},
+}
+
+
 def _throttle_keys(username: str, ip: str | None) -> tuple[str, str]:
     return f"login:account:{username.lower()}", f"login:client:{ip or '-'}"
 
 
+async def _take_login_attempt(account_key: str, client_key: str) -> None:
+    """Takes one password check of the account's and the client's hourly allowance (in one transaction: both or
+    neither), or refuses with 429."""
+    async with writing():
+        for key, limits in ((account_key, LOGIN_LIMITS["account"]), (client_key, LOGIN_LIMITS["client"])):
+            await ratelimit.attempt(key, window=LOGIN_WINDOW, per_window=limits["per_window"], message="auth.throttled")
+
+
 async def login(username: str, password: str, ip: str | None, user_agent: str | None) -> tuple[str, Principal]:
-    """Checks the password under per-account and per-client back-off; returns a new session token."""
+    """Checks the password under per-account and per-client limits; returns a new session token.
+
+    Each check takes one attempt of the hour's allowance atomically before the password is verified, so that
+    concurrent guesses cannot pass the limit together; failures past the free ones back off exponentially.
+    """
     account_key, client_key = _throttle_keys(username, ip)
     try:
-        await ratelimit.check(account_key, message="auth.throttled")
-        await ratelimit.check(client_key, message="auth.throttled")
+        await _take_login_attempt(account_key, client_key)
     except TooManyRequests:
-        await audit.record(None, "auth.login_throttled", "staff", username, actor_kind="anonymous", detail={"ip": ip})
+        async with writing():
+            await audit.record(None, "auth.login_throttled", "staff", username[:60], actor_kind="anonymous",
+                               detail={"ip": ip})
         raise
     row = await Staff.select().where(Staff.username == username).first()
     ok = row is not None and row["active"] and security.verify_password(row["password_hash"], password)
@@ -235,8 +254,8 @@ async def login(username: str, password: str, ip: str | None, user_agent: str | 
         security.burn_password_check(password)
     if not ok:
         async with writing():
-            await ratelimit.fail(account_key, free=5, window=LOGIN_WINDOW, per_window=100)
-            await ratelimit.fail(client_key, free=20, window=LOGIN_WINDOW, per_window=1000)
+            for key, limits in ((account_key, LOGIN_LIMITS["account"]), (client_key, LOGIN_LIMITS["client"])):
+                await ratelimit.fail(key, free=limits["free"], window=LOGIN_WINDOW, counted=True)
             await audit.record(
                 None, "auth.login_failed", "staff", row["id"] if row else None,
                 actor_kind="anonymous", detail={"username": username[:60], "ip": ip},
@@ -245,7 +264,8 @@ async def login(username: str, password: str, ip: str | None, user_agent: str | 
     token = security.new_token()
     now = clock.now()
     async with writing():
-        await ratelimit.succeed(account_key)
+        await ratelimit.succeed(account_key, counted=True)
+        await ratelimit.release(client_key)
         session = (
             await StaffSession.insert(
                 StaffSession(
@@ -292,6 +312,10 @@ async def resolve_session(token: str, ip: str | None) -> Principal | None:
     row = rows[0]
     last_seen = clock.aware(row["last_seen_at"])
     if now - last_seen > dt.timedelta(minutes=get_settings().session_idle_minutes):
+        async with writing():  # ended for good, whatever the idle limit becomes later
+            await StaffSession.update({StaffSession.revoked_at: now}).where(
+                (StaffSession.id == row["session_id"]) & StaffSession.revoked_at.is_null()
+            )
         return None
     if now - last_seen > SESSION_TOUCH:
         await StaffSession.update({StaffSession.last_seen_at: now}).where(StaffSession.id == row["session_id"])

@@ -56,3 +56,15 @@ async def test_health_reports_database(world):
     async with httpx.AsyncClient(base_url=world.url) as client:
         response = await client.get("/healthz")
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_redemptions_counted_in_metrics(world, loud_server):
+    from tests.support.coupons import make_coupon, make_customer, make_template
+
+    coupon = await make_coupon(world, (await make_template(world)).id, await make_customer(world))
+    client = await StaffClient(loud_server.url, "clerk_a").login()
+    assert (await client.post("/api/v1/coupons/redeem", json={"code": coupon.code})).status_code == 200
+    await client.close()
+    async with httpx.AsyncClient(base_url=loud_server.url) as scraper:
+        text = (await scraper.get("/metrics")).text
+    assert 'regulars_events_total{event="coupon_redeemed"} 1.0' in text

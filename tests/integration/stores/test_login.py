@@ -135,3 +135,88 @@ async def test_login_and_failure_are_audited(world):
     rows = await raw("SELECT action FROM audit_log WHERE action IN ('auth.login', 'auth.login_failed')")
     actions = {r["action"] for r in rows}
     assert actions == {"auth.login", "auth.login_failed"}
+
+
+async def test_password_change_ends_sessions_at_once(world):
+    staff = await make_staff("rekeyed", "clerk", world.store_a.id)
+    client = await StaffClient(world.url, "rekeyed").login()
+    response = await world.admin.patch(f"/api/v1/staff/{staff.id}", json={"password": "a-new-password-1"})
+    assert response.status_code == 200
+    assert (await client.get("/api/v1/me")).status_code == 401
+    await client.close()
+
+
+async def test_role_change_ends_sessions_at_once(world):
+    staff = await make_staff("promoted", "clerk", world.store_a.id)
+    client = await StaffClient(world.url, "promoted").login()
+    response = await world.admin.patch(f"/api/v1/staff/{staff.id}", json={"role": "manager"})
+    assert response.status_code == 200
+    assert (await client.get("/api/v1/me")).status_code == 401
+    again = await StaffClient(world.url, "promoted").login()
+    assert (await again.get("/api/v1/me")).json()["role"] == "manager"
+    await client.close()
+    await again.close()
+
+
+async def test_reactivated_staff_old_session_stays_ended(world):
+    staff = await make_staff("returner", "clerk", world.store_a.id)
+    client = await StaffClient(world.url, "returner").login()
+    assert (await world.admin.patch(f"/api/v1/staff/{staff.id}", json={"active": False})).status_code == 200
+    assert (await world.admin.patch(f"/api/v1/staff/{staff.id}", json={"active": True})).status_code == 200
+    assert (await client.get("/api/v1/me")).status_code == 401
+    await client.close()
+
+
+async def test_deactivated_staff_cannot_log_in(world):
+    staff = await make_staff("gone_clerk", "clerk", world.store_a.id)
+    assert (await world.admin.patch(f"/api/v1/staff/{staff.id}", json={"active": False})).status_code == 200
+    async with httpx.AsyncClient(base_url=world.url) as http:
+        response = await http.post("/api/v1/auth/login", json={"username": "gone_clerk", "password": STAFF_PASSWORD})
+    assert response.status_code == 401 and response.json()["code"] == "auth.bad_credentials"
+
+
+async def test_logged_out_cookie_replayed_from_elsewhere_unauthorized(world):
+    await make_staff("replayer", "clerk", world.store_a.id)
+    client = await StaffClient(world.url, "replayer").login()
+    stolen = client.http.cookies.get("regulars_session")
+    assert (await client.post("/api/v1/auth/logout")).status_code == 204
+    async with httpx.AsyncClient(base_url=world.url, cookies={"regulars_session": stolen}) as thief:
+        assert (await thief.get("/api/v1/me")).status_code == 401
+    await client.close()
+
+
+async def test_logout_ends_only_that_device(world):
+    await make_staff("two_pads", "clerk", world.store_a.id)
+    pad1 = await StaffClient(world.url, "two_pads").login()
+    pad2 = await StaffClient(world.url, "two_pads").login()
+    assert (await pad1.post("/api/v1/auth/logout")).status_code == 204
+    assert (await pad1.get("/api/v1/me")).status_code == 401
+    assert (await pad2.get("/api/v1/me")).status_code == 200
+    await pad1.close()
+    await pad2.close()
+
+
+async def test_idle_timeout_ends_session_on_the_minute(world):
+    import datetime as dt
+
+    from regulars.core.db import raw
+
+    await make_staff("boundary", "clerk", world.store_a.id)
+    client = await StaffClient(world.url, "boundary").login()
+    now = dt.datetime.now(dt.timezone.utc)
+    sql = "UPDATE staff_session SET last_seen_at = {} WHERE staff = (SELECT id FROM staff WHERE username = 'boundary')"
+    await raw(sql, now - dt.timedelta(minutes=479))
+    assert (await client.get("/api/v1/me")).status_code == 200, "active within the idle limit"
+    await raw(sql, now - dt.timedelta(minutes=481))
+    assert (await client.get("/api/v1/me")).status_code == 401
+    await raw(sql, dt.datetime.now(dt.timezone.utc))
+    assert (await client.get("/api/v1/me")).status_code == 401, "an idle session does not come back"
+    await client.close()
+
+
+async def test_session_cookie_http_only_and_same_site(world):
+    async with httpx.AsyncClient(base_url=world.url) as http:
+        response = await http.post("/api/v1/auth/login", json={"username": "clerk_a", "password": STAFF_PASSWORD})
+    cookies = {c.split("=", 1)[0]: c.lower() for c in response.headers.get_list("set-cookie")}
+    assert "httponly" in cookies["regulars_session"] and "samesite=lax" in cookies["regulars_session"]
+    assert "httponly" not in cookies["csrftoken"], "the app reads the CSRF token"
