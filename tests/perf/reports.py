@@ -199,7 +199,7 @@ async def measure(engine, db: Database, repeat: int, work_dir: Path) -> list[dic
     server = BenchServer.start({**engine.env, "REGULARS_DATABASE_URL": db.url, "REGULARS_VAR_DIR": str(work_dir / "var")},
                                1, cpus.as_list(cpus.server_cpus(1)), work_dir)
     results = []
-    direct = await Direct.open(db)
+    conn = await Direct.open(db)
     try:
         store = (await db.fetch("SELECT id FROM store ORDER BY id LIMIT 1"))[0][0]
         manager = (await db.fetch("SELECT username FROM staff WHERE role = 'manager' AND store = {}", store))[0][0]
@@ -216,7 +216,7 @@ async def measure(engine, db: Database, repeat: int, work_dir: Path) -> list[dic
 
                     async def hand() -> None:
                         for sql, args in statements:
-                            await direct.fetch(sql, *args)
+                            await conn.fetch(sql, *args)
 
                     served, direct = await _time(ask, repeat), await _time(hand, repeat)
                     results.append({"engine": engine.name, "caller": who, "report": name, "report_s": round(served, 4),
@@ -224,7 +224,7 @@ async def measure(engine, db: Database, repeat: int, work_dir: Path) -> list[dic
                     print(f"  {engine.name:13} {who:7} {name:11} report {served * 1000:8.1f} ms   "
                           f"hand-written SQL {direct * 1000:8.1f} ms   ratio {served / direct:5.2f}", flush=True)
     finally:
-        await direct.close()
+        await conn.close()
         server.stop()
     return results
 
