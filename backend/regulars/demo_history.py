@@ -4,17 +4,20 @@ million rows, the size the reports are measured at.
 
 Rows are made in the demo's write units, straight to the driver like the customers, and keep every
 invariant `regulars reconcile` checks: purchases numbered 1..n with the counter at n, points ledger =
-cached balance = remaining lots, template and per-customer coupon counters equal to the coupons.
+cached balance = remaining lots, template and per-customer coupon counters equal to the coupons, a
+timeline event for every redemption.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from typing import Any, Callable, Awaitable
 from zoneinfo import ZoneInfo
 
 from regulars.core import security
+from regulars.coupons.rules import format_code
 from regulars.core.db import is_postgres, raw
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -44,6 +47,7 @@ ENTRY_COLUMNS = ("id", "customer", "kind", "points", "balance_after", "source_ki
 LOT_COLUMNS = ("id", "customer", "entry", "points", "remaining", "earned_at", "expires_at")
 TABLES = ("purchase", "purchase_counter", "coupon", "coupon_redemption", "coupon_customer_count", "points_entry",
           "points_lot", "points_balance")
+EVENT_COLUMNS = ("customer", "at", "kind", "channel", "store_id", "staff_id", "data", "ref_type", "ref_id")
 
 CopyRows = Callable[[str, tuple[str, ...], list[tuple]], Awaitable[None]]
 
@@ -62,7 +66,9 @@ class History:
         self.templates = template_ids
         self.next = dict(ids)
         self.issued = {t: 0 for t in template_ids}
-        self.rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
+        self.rows: dict[str, list[tuple]] = {t: [] for t in (*TABLES, "timeline_event")}
+        self.template_names: dict[int, str] = {}
+        self.store_names: dict[int, str] = {}
         self.written = 0
 
     def _id(self, table: str) -> int:
@@ -119,12 +125,17 @@ class History:
                 state, expired_at = "expired", until
             coupon_id = self._id("coupon")
             redeemer = rng.choice(clerks) if redeemed_at else None
-            self.rows["coupon"].append((coupon_id, security.crockford_code(10), template, customer, state, "chain",
+            code = security.crockford_code(10)
+            self.rows["coupon"].append((coupon_id, code, template, customer, state, "chain",
                                         issued_at, issued_at, until, store, clerk, "staff", redeemed_at,
                                         store if redeemed_at else None, redeemer, "store" if redeemed_at else None,
                                         expired_at, seen))
             if redeemed_at:
                 self.rows["coupon_redemption"].append((coupon_id, customer, store, redeemer, "store", redeemed_at, ""))
+                data = json.dumps({"name": self.template_names.get(template, ""), "code": format_code(code),
+                                   "store": self.store_names.get(store, "")}, ensure_ascii=False)
+                self.rows["timeline_event"].append((customer, redeemed_at, "coupon_redeemed", "store", store, redeemer,
+                                                    data, "coupon", str(coupon_id)))
         for template, issued in counts.items():
             self.rows["coupon_customer_count"].append((template, customer, issued))
 
@@ -169,8 +180,8 @@ class History:
         columns = {"purchase": PURCHASE_COLUMNS, "purchase_counter": ("customer", "purchases"), "coupon": COUPON_COLUMNS,
                    "coupon_redemption": REDEMPTION_COLUMNS, "coupon_customer_count": ("template", "customer", "issued"),
                    "points_entry": ENTRY_COLUMNS, "points_lot": LOT_COLUMNS,
-                   "points_balance": ("customer", "balance", "updated_at")}
-        for table in TABLES:
+                   "points_balance": ("customer", "balance", "updated_at"), "timeline_event": EVENT_COLUMNS}
+        for table in (*TABLES, "timeline_event"):
             rows = self.rows[table]
             await copy_rows(table, columns[table], rows)
             written += len(rows)
@@ -200,7 +211,11 @@ async def start(seed: int, now: dt.datetime) -> History:
             name, kind, amount, percent, cap, item, category, purpose, VALID_DAYS, True, now, now,
         )
         template_ids.append(rows[0]["id"])
+    names = {template_id: spec[0] for template_id, spec in zip(template_ids, TEMPLATES)}
     ids = {}
     for table in ("purchase", "coupon", "points_entry", "points_lot"):
         ids[table] = (await raw(f"SELECT COALESCE(MAX(id), 0) AS m FROM {table}"))[0]["m"]
-    return History(seed, now, template_ids, ids)
+    history = History(seed, now, template_ids, ids)
+    history.template_names = names
+    history.store_names = {r["id"]: r["name"] for r in await raw("SELECT id, name FROM store")}
+    return history
