@@ -31,3 +31,26 @@ async def test_report_drills_store_to_clerk_to_customers(world, tablet):
     await page.click("[data-action=leave-store]")
     await expect(table.locator("[data-drill-store]")).to_have_count(1)
     assert not tablet.errors
+
+
+async def test_churn_risk_list_assigned_as_clerk_tasks(world, tablet):
+    import datetime as dt
+
+    from regulars.core import clock
+    from tests.support.reports import move
+
+    gone = await customer(world.clerk_a, name="久未到店丙")
+    await buy(world.clerk_a, gone, local(120))
+    await move("customer", gone, created_at=clock.now() - dt.timedelta(days=200))
+    page = tablet.page
+    await tablet.login("manager_a")
+    await tablet.go("/reports?name=churn-risk")
+    await page.select_option("[data-input=report]", "churn-risk")
+    table = page.locator("[data-report-table=churn-risk]")
+    await expect(table.locator(f"[data-customer-link='{gone}']")).to_be_visible()
+    await page.click("[data-action=assign-churn]")
+    await page.locator("[data-dialog=confirm] [data-action=confirm]").click()
+    await expect(page.locator(".toast-success")).to_be_visible()
+    tasks = (await world.clerk_a.get("/api/v1/care/tasks")).json()
+    assert gone in [task["customer_id"] for task in tasks]
+    assert not tablet.errors

@@ -64,6 +64,10 @@ def hand_written(kind: str, w: dict[str, Any], store: int | None) -> dict[str, l
     month = ("to_char(({} AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM')" if kind == "postgres"
              else "strftime('%Y-%m', {}, '+480 minutes')")
     rec = _days(kind, "MAX(p.occurred_at)", "{}")
+    cutoff = w["now"] - dt.timedelta(days=90)
+    risk = ("((c.contract_end_on >= {} AND c.contract_end_on <= {}) OR (c.created_at < {} AND NOT EXISTS (SELECT 1 "
+            "FROM purchase p WHERE p.customer = c.id AND p.occurred_at >= {} AND p.kind IN ('purchase', 'visit'))))")
+    risk_args = [w["today"], w["today"] + dt.timedelta(days=30), cutoff, cutoff]
     return {
         "profiles": [(f"SELECT c.home_store, COUNT(*), AVG(c.completeness), SUM(CASE WHEN c.birth_month IS NOT NULL THEN 1 ELSE 0 END), "
                       f"SUM(CASE WHEN c.plan <> '' THEN 1 ELSE 0 END), SUM(CASE WHEN c.device_model <> '' THEN 1 ELSE 0 END), "
@@ -135,12 +139,47 @@ def hand_written(kind: str, w: dict[str, Any], store: int | None) -> dict[str, l
                         ("SELECT f.last_channel, COUNT(*) FROM follow f WHERE f.last_at >= {} AND f.last_at < {}"
                          + (" AND f.store = {}" if store else "") + " GROUP BY 1",
                          [w["start"], w["end"], *([store] if store else [])])],
-        "churn-risk": [(f"SELECT c.home_store, COUNT(*) FROM customer c WHERE c.erased_at IS NULL{cs} AND ((c.contract_end_on >= {{}} "
-                        f"AND c.contract_end_on <= {{}}) OR (c.created_at < {{}} AND NOT EXISTS (SELECT 1 FROM purchase p WHERE "
-                        f"p.customer = c.id AND p.occurred_at >= {{}} AND p.kind IN ('purchase', 'visit')))) GROUP BY 1",
-                        [*ca, w["today"], w["today"] + dt.timedelta(days=30), w["now"] - dt.timedelta(days=90),
-                         w["now"] - dt.timedelta(days=90)])],
+        "churn-risk": [(f"SELECT c.home_store, CASE WHEN c.contract_end_on >= {{}} AND c.contract_end_on <= {{}} THEN 'renew' "
+                        f"WHEN x.m >= 4 THEN 'call' ELSE 'care' END, COUNT(*) FROM customer c "
+                        f"LEFT JOIN customer_rfm x ON x.customer = c.id WHERE c.erased_at IS NULL{cs} AND {risk} GROUP BY 1, 2",
+                        [w["today"], w["today"] + dt.timedelta(days=30), *ca, *risk_args]),
+                       (f"SELECT c.id FROM customer c LEFT JOIN customer_rfm x ON x.customer = c.id WHERE c.erased_at IS NULL{cs} "
+                        f"AND {risk} ORDER BY CASE WHEN c.contract_end_on >= {{}} AND c.contract_end_on <= {{}} THEN 0 ELSE 1 END, "
+                        f"c.contract_end_on, COALESCE(x.m, 0) DESC, c.id LIMIT 200",
+                        [*ca, *risk_args, w["today"], w["today"] + dt.timedelta(days=30)]),
+                       ("SELECT p.customer, MAX(p.occurred_at) FROM purchase p WHERE p.customer IN (SELECT c.id FROM customer c "
+                        f"WHERE c.erased_at IS NULL{cs} ORDER BY c.id LIMIT 200) AND p.kind IN ('purchase', 'visit') GROUP BY 1", ca)],
     }
+
+
+class Direct:
+    """One long-lived connection for the hand-written queries (as the server keeps its own)."""
+
+    def __init__(self, kind: str, connection: Any) -> None:
+        self.kind, self.connection = kind, connection
+
+    @classmethod
+    async def open(cls, db: Database) -> "Direct":
+        if db.kind == "sqlite":
+            import sqlite3
+
+            return cls("sqlite", sqlite3.connect(db.url.removeprefix("sqlite:///")))
+        import asyncpg
+
+        return cls("postgres", await asyncpg.connect(db.url))
+
+    async def fetch(self, sql: str, *args: Any) -> list:
+        if self.kind == "sqlite":
+            return self.connection.execute(sql.replace("{}", "?"), args).fetchall()
+        parts = sql.split("{}")
+        numbered = "".join(f"{part}${i}" for i, part in enumerate(parts[:-1], start=1)) + parts[-1]
+        return await self.connection.fetch(numbered, *args)
+
+    async def close(self) -> None:
+        if self.kind == "sqlite":
+            self.connection.close()
+        else:
+            await self.connection.close()
 
 
 async def _time(action, repeat: int) -> float:
@@ -160,6 +199,7 @@ async def measure(engine, db: Database, repeat: int, work_dir: Path) -> list[dic
     server = BenchServer.start({**engine.env, "REGULARS_DATABASE_URL": db.url, "REGULARS_VAR_DIR": str(work_dir / "var")},
                                1, cpus.as_list(cpus.server_cpus(1)), work_dir)
     results = []
+    conn = await Direct.open(db)
     try:
         store = (await db.fetch("SELECT id FROM store ORDER BY id LIMIT 1"))[0][0]
         manager = (await db.fetch("SELECT username FROM staff WHERE role = 'manager' AND store = {}", store))[0][0]
@@ -176,7 +216,7 @@ async def measure(engine, db: Database, repeat: int, work_dir: Path) -> list[dic
 
                     async def hand() -> None:
                         for sql, args in statements:
-                            await db.fetch(sql, *args)
+                            await conn.fetch(sql, *args)
 
                     served, direct = await _time(ask, repeat), await _time(hand, repeat)
                     results.append({"engine": engine.name, "caller": who, "report": name, "report_s": round(served, 4),
@@ -184,6 +224,7 @@ async def measure(engine, db: Database, repeat: int, work_dir: Path) -> list[dic
                     print(f"  {engine.name:13} {who:7} {name:11} report {served * 1000:8.1f} ms   "
                           f"hand-written SQL {direct * 1000:8.1f} ms   ratio {served / direct:5.2f}", flush=True)
     finally:
+        await conn.close()
         server.stop()
     return results
 

@@ -96,7 +96,8 @@ async def setup_lookup(ctx: Context) -> Plan:
 
 # reports ---------------------------------------------------------------------------------
 
-REPORTS = ("acquisition", "profiles", "repurchase", "retention", "coupons", "points", "clerks", "stores", "rfm", "churn-risk")
+REPORTS = ("acquisition", "profiles", "repurchase", "retention", "coupons", "points", "care", "clerks", "stores", "rfm",
+           "churn-risk")
 REPORT_MANAGERS = 4
 
 

@@ -141,3 +141,24 @@ async def last_outcome_by_staff() -> dict[int, dt.datetime]:
     rows = await raw("SELECT outcome_by, max(outcome_at) AS at FROM care_task WHERE outcome_by IS NOT NULL GROUP BY outcome_by")
     return {r["outcome_by"]: clock.aware(r["at"]) for r in rows}
 
+
+
+async def assign(actor: Principal, items: list[tuple[int, int, int | None]], script: str, due_on: dt.date) -> list[int]:
+    """Clerk tasks outside any campaign (a manager's selection, e.g. from the churn-risk report): one per
+    (customer, store, clerk or None for the store's pool); a customer who still has such a task open gets no
+    second one. Returns the customers given a task."""
+    now = clock.now()
+    given = []
+    async with writing():
+        for customer_id, store_id, clerk_id in items:
+            rows = await raw(
+                "INSERT INTO care_task (customer, store_id, clerk_id, script, due_on, status, note, created_at) "
+                "SELECT {}, {}, {}, {}, {}, 'open', '', {} WHERE NOT EXISTS (SELECT 1 FROM care_task "
+                "WHERE customer = {} AND campaign IS NULL AND status = 'open') RETURNING id",
+                customer_id, store_id, clerk_id, script[:2000], due_on, now, customer_id,
+            )
+            if rows:
+                given.append(customer_id)
+                await audit.record(actor, "care.task_assign", "care_task", rows[0]["id"], store_id=store_id,
+                                   detail={"customer_id": customer_id, "clerk_id": clerk_id})
+    return given

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from regulars.core import clock
-from regulars.core.db import raw
+from regulars.core.db import is_postgres, raw
 from regulars.core.i18n import t
 from regulars.customers import rules as customer_rules
 from regulars.reports import common, dialect, registry
@@ -30,19 +30,29 @@ def at_risk(filters: Filters, ids: list[int] | None = None) -> tuple[str, list[A
     where, args = common.scope(filters, "c.home_store", "c.responsible_clerk")
     if ids is not None:
         where, args = where + f" AND c.id IN ({dialect.marks(ids)})", args + list(ids)
-    # the flags once per customer (a materialized step), then the value tier of those at risk only
+    # the flags once per customer (a materialized step), then the value tier of those at risk only. SQLite looks
+    # each customer's recent visits up by index; PostgreSQL anti-joins the recent visitors as one hashed set.
+    if is_postgres():
+        recent = ("LEFT JOIN (SELECT DISTINCT p.customer FROM purchase p WHERE p.occurred_at >= {} "
+                  "AND p.kind IN ('purchase', 'visit')) r ON r.customer = c.id")
+        lapsed = "CASE WHEN c.created_at < {} AND r.customer IS NULL THEN 1 ELSE 0 END"
+    else:
+        recent = ""
+        lapsed = ("CASE WHEN c.created_at < {} AND NOT EXISTS (SELECT 1 FROM purchase p WHERE p.customer = c.id "
+                  "AND p.occurred_at >= {} AND p.kind IN ('purchase', 'visit')) THEN 1 ELSE 0 END")
+    select = ("SELECT c.id AS id, c.home_store AS store_id, c.responsible_clerk AS clerk_id, "
+              "c.contract_end_on AS contract_end_on, "
+              "CASE WHEN c.contract_end_on >= {} AND c.contract_end_on <= {} THEN 1 ELSE 0 END AS contract, "
+              f"{lapsed} AS lapsed FROM customer c {recent} WHERE c.erased_at IS NULL AND {where}")
+    # either way the parameters read: contract from and to, then the cutoff twice
+    order = [today, today + dt.timedelta(days=contract_days), cutoff, cutoff]
     sql = (
-        "WITH f AS MATERIALIZED (SELECT c.id AS id, c.home_store AS store_id, c.responsible_clerk AS clerk_id, "
-        "c.contract_end_on AS contract_end_on, "
-        "CASE WHEN c.contract_end_on >= {} AND c.contract_end_on <= {} THEN 1 ELSE 0 END AS contract, "
-        "CASE WHEN c.created_at < {} AND NOT EXISTS (SELECT 1 FROM purchase p WHERE p.customer = c.id "
-        "AND p.occurred_at >= {} AND p.kind IN ('purchase', 'visit')) THEN 1 ELSE 0 END AS lapsed "
-        f"FROM customer c WHERE c.erased_at IS NULL AND {where}) "
+        f"WITH f AS MATERIALIZED ({select}) "
         "SELECT f.id AS id, f.store_id AS store_id, f.clerk_id AS clerk_id, f.contract_end_on AS contract_end_on, "
         "f.contract AS contract, f.lapsed AS lapsed, COALESCE(x.m, 0) AS m "
         "FROM f LEFT JOIN customer_rfm x ON x.customer = f.id WHERE f.contract = 1 OR f.lapsed = 1"
     )
-    return sql, [today, today + dt.timedelta(days=contract_days), cutoff, cutoff, *args]
+    return sql, [*order, *args]
 
 
 async def compute(filters: Filters, lang: str) -> registry.Table:

@@ -1,6 +1,6 @@
 """Clerks: per staff member, the customers they brought and look after, follows through their codes, profiles
 completed, coupons issued and redeemed, purchases and repurchases they recorded in the range (from the daily
-roll-up)."""
+roll-up), and care tasks due in the range and done."""
 
 from __future__ import annotations
 
@@ -30,8 +30,14 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
         f"FROM customer c WHERE c.erased_at IS NULL AND {mine} GROUP BY 1",
         *mine_args,
     )
+    tasks_where, tasks_args = common.scope(filters, "t.store_id", "t.clerk_id")
+    care_tasks = await raw(
+        f"SELECT COALESCE(t.clerk_id, 0) AS clerk, COUNT(*) AS tasks, SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END) "
+        f"AS tasks_done FROM care_task t WHERE t.due_on >= {{}} AND t.due_on <= {{}} AND {tasks_where} GROUP BY 1",
+        filters.date_from, filters.date_to, *tasks_args,
+    )
     staff = await common.staff_of(filters)
-    empty = {f: 0 for f in (*FLOWS, "customers", "profiles_completed")}
+    empty = {f: 0 for f in (*FLOWS, "customers", "profiles_completed", "tasks", "tasks_done")}
     groups: dict[int, dict[str, Any]] = {
         staff_id: dict(empty) for staff_id, person in staff.items()
         if filters.clerk_id in (None, staff_id) and person["role"] in ("clerk", "manager")
@@ -41,8 +47,12 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     for row in looked_after:
         groups.setdefault(common.num(row["clerk"]), dict(empty)).update(
             customers=common.num(row["customers"]), profiles_completed=common.num(row["profiles_completed"]))
+    for row in care_tasks:
+        groups.setdefault(common.num(row["clerk"]), dict(empty)).update(
+            tasks=common.num(row["tasks"]), tasks_done=common.num(row["tasks_done"]))
     for figures in groups.values():
         figures["profiles_completed_share"] = common.share(figures["profiles_completed"], figures["customers"])
+        figures["tasks_done_share"] = common.share(figures["tasks_done"], figures["tasks"])
     by_clerk = Filters(**{**_fields(filters), "group": "clerk"})
     table_rows = await common.label(by_clerk, groups, lang)
     columns = common.key_columns(by_clerk, lang) + [
@@ -51,10 +61,12 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
         common.column("profiles_completed", lang), common.column("profiles_completed_share", lang, "percent"),
         common.column("coupons_issued", lang), common.column("coupons_redeemed", lang),
         common.column("purchases", lang), common.column("repurchases", lang), common.column("visits", lang),
-        common.column("sales_fen", lang, "fen"),
+        common.column("sales_fen", lang, "fen"), common.column("tasks", lang), common.column("tasks_done", lang),
+        common.column("tasks_done_share", lang, "percent"),
     ]
-    totals = common.totals(table_rows, (*FLOWS, "customers", "profiles_completed"))
+    totals = common.totals(table_rows, (*FLOWS, "customers", "profiles_completed", "tasks", "tasks_done"))
     totals["profiles_completed_share"] = common.share(totals["profiles_completed"], totals["customers"])
+    totals["tasks_done_share"] = common.share(totals["tasks_done"], totals["tasks"])
     named = [r for r in table_rows if r["clerk_id"]]
     return registry.Table(name="clerks", title=t("report.title.clerks", lang), columns=columns, rows=table_rows,
                           totals=totals, breakdowns={

@@ -3,13 +3,18 @@ report; the store ranking's settings and grading (admin)."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get, post, put
-from litestar.params import FromPath, FromQuery, JSONBody
+from typing import Annotated
 
-from regulars.core.auth import admin_guard, principal_of, staff_guard
-from regulars.core.http import language
+from litestar import Controller, Request, Response, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
+
+from regulars.core.auth import admin_guard, manager_guard, principal_of, staff_guard
+from regulars.core.http import idempotency_key, language, outcome_response
 from regulars.reports import schemas, service
 from regulars.reports.registry import Table
+
+IdempotencyHeader = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,6 +41,15 @@ class ReportController(Controller):
     async def grade_stores(self, request: Request, data: JSONBody[schemas.GradeRequest]) -> schemas.Graded:
         """Ranks the stores over a month (the previous one by default) and writes their A/B/C grades."""
         return await service.grade_stores(principal_of(request), data)
+
+    @post("/churn-risk/assign", guards=[manager_guard], status_code=201,
+          responses={200: ResponseSpec(data_container=schemas.ChurnAssigned, generate_examples=False,
+                                       description="The stored answer to a replayed Idempotency-Key")})
+    async def assign_churn_risk(self, request: Request, data: JSONBody[schemas.ChurnAssign],
+                                idempotency_key_: IdempotencyHeader = None) -> Response[bytes]:
+        """The chosen at-risk customers become clerk tasks with their suggested action (care's task list)."""
+        return outcome_response(await service.assign_churn(principal_of(request), data, idempotency_key(request),
+                                                           language(request)))
 
     @get("/{name:str}")
     async def report(self, request: Request, name: FromPath[str]) -> Response[Table]:

@@ -54,6 +54,13 @@ def local_day(column: str, zone: str, offset_minutes: int) -> str:
     return f"date({column}, '{int(offset_minutes):+d} minutes')"
 
 
+def local_midnight(date_column: str, zone: str, offset_minutes: int, plus_days: int = 0) -> str:
+    """The UTC instant a store-local calendar day (a date column) starts, `plus_days` later."""
+    if is_postgres():
+        return f"(({date_column})::timestamp + INTERVAL '{int(plus_days)} days') AT TIME ZONE {_zone_literal(zone)}"
+    return f"datetime({date_column}, '{int(plus_days):+d} days', '{-int(offset_minutes):+d} minutes')"
+
+
 def days_between(earlier: str, later: str) -> str:
     """Fractional days from one timestamp to another."""
     if is_postgres():

@@ -125,3 +125,34 @@ register(
         "report.kind.referral": {"zh-CN": "推荐码", "en": "Referral code"},
     }
 )
+
+register(
+    {
+        "report.assign_clerk": {"zh-CN": "店员 {id} 不在客户所属门店", "en": "Clerk {id} does not work in the customer's store"},
+    }
+)
+
+register(
+    {
+        "report.title.care": {"zh-CN": "关怀效果（对照组）", "en": "Care effect against the holdout"},
+        "report.col.campaign": {"zh-CN": "活动", "en": "Campaign"},
+        "report.col.audience": {"zh-CN": "计划触达", "en": "Audience"},
+        "report.col.treated": {"zh-CN": "已触达", "en": "Reached"},
+        "report.col.holdout": {"zh-CN": "对照组", "en": "Holdout"},
+        "report.col.sent_push": {"zh-CN": "推送", "en": "Push"},
+        "report.col.sent_inbox": {"zh-CN": "站内信", "en": "Inbox"},
+        "report.col.sent_sms": {"zh-CN": "短信", "en": "SMS"},
+        "report.col.tasks": {"zh-CN": "店员任务", "en": "Clerk tasks"},
+        "report.col.tasks_done": {"zh-CN": "已完成任务", "en": "Tasks done"},
+        "report.col.tasks_done_share": {"zh-CN": "任务完成率", "en": "Tasks done %"},
+        "report.col.treated_rate": {"zh-CN": "触达组回店率", "en": "Came back (reached)"},
+        "report.col.holdout_rate": {"zh-CN": "对照组回店率", "en": "Came back (holdout)"},
+        "report.col.uplift": {"zh-CN": "提升", "en": "Uplift"},
+        "report.col.uplift_low": {"zh-CN": "提升 95% 下限", "en": "Uplift, 95% low"},
+        "report.col.uplift_high": {"zh-CN": "提升 95% 上限", "en": "Uplift, 95% high"},
+        "report.channel.push": {"zh-CN": "推送", "en": "Push"},
+        "report.channel.inbox": {"zh-CN": "站内信", "en": "Inbox"},
+        "report.channel.sms": {"zh-CN": "短信", "en": "SMS"},
+        "report.channel.task": {"zh-CN": "店员任务", "en": "Clerk task"},
+    }
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -49,3 +49,19 @@ class DrillPage(msgspec.Struct):
     total: int
     limit: int
     offset: int
+
+
+class ChurnAssign(msgspec.Struct, forbid_unknown_fields=True):
+    """Customers chosen from the churn-risk list, to become clerk tasks with their suggested action."""
+
+    customer_ids: Annotated[list[int], msgspec.Meta(min_length=1, max_length=500)]
+    clerk_id: int | None = None  # None: each customer's responsible clerk, else the store's pool
+    due_in_days: Annotated[int, msgspec.Meta(ge=0, le=30)] = 3
+    lapsed_days: Annotated[int, msgspec.Meta(ge=7, le=730)] = 90
+    contract_days: Annotated[int, msgspec.Meta(ge=1, le=180)] = 30
+
+
+class ChurnAssigned(msgspec.Struct):
+    assigned: list[int]  # customers given a task
+    already_open: list[int]  # at risk, but a task of theirs is still open
+    not_at_risk: list[int]  # outside the caller's reach or not at risk (any more)

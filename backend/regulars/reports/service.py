@@ -11,7 +11,7 @@ from regulars.core.http import page
 from regulars.customers import rules as customer_rules
 from regulars.customers import service as customers_service
 from regulars.reports import messages  # noqa: F401  (registers the room's messages)
-from regulars.reports import churn, clerks, coupons, follows, points, profiles, repurchase, retention, rfm, stores  # noqa: F401
+from regulars.reports import churn, clerks, coupons, follows, points, profiles, repurchase, retention, rfm, stores, uplift  # noqa: F401
 from regulars.reports import filters as report_filters
 from regulars.reports import jobs  # noqa: F401  (registers the roll-up jobs)
 from regulars.reports import ranking, registry, schemas
@@ -71,6 +71,12 @@ async def drill(actor: Principal, name: str, query: dict[str, Any], lang: str, l
 
 def _plain(detail: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in detail.items() if k not in ("customer_id", "customer", "phone")}
+
+
+async def assign_churn(actor: Principal, data: schemas.ChurnAssign, key: str | None, lang: str):
+    from regulars.reports import assign
+
+    return await assign.assign(actor, data, key, lang)
 
 
 async def ranking_settings() -> schemas.RankingSettings:

@@ -5,10 +5,11 @@
 // store's clerk KPIs); a clerk row lists the customers behind the figures (GET .../{name}/customers).
 
 import * as api from "../api.js";
-import { append, clear, field, h, svg } from "../dom.js";
+import { append, clear, confirmDialog, field, h, svg, toast } from "../dom.js";
 import * as format from "../format.js";
 import { lang, t, tOr } from "../i18n.js";
 import { icons } from "../icons.js";
+import { newKey } from "../outbox.js";
 
 function cell(value, kind) {
   if (value === null || value === undefined || value === "") return "—";
@@ -105,6 +106,29 @@ function customerList(path, params, title) {
     h("div", { class: "row-actions" }, more));
 }
 
+/** Churn risk: the customers listed become clerk tasks with their suggested action (one key per click). */
+function assignButton(report) {
+  const ids = report.rows.map((row) => row.customer_id).filter(Boolean);
+  if (!ids.length) return null;
+  const button = h("button", { class: "btn btn-primary", type: "button", dataset: { action: "assign-churn" } },
+    t("reports.assign", { count: ids.length }));
+  button.addEventListener("click", async () => {
+    const ok = await confirmDialog({ title: t("reports.assign_title", { count: ids.length }), body: t("reports.assign_body") });
+    if (!ok) return;
+    button.disabled = true;
+    try {
+      const done = await api.post("/api/v1/reports/churn-risk/assign", {
+        customer_ids: ids, lapsed_days: report.filters?.lapsed_days ?? 90, contract_days: report.filters?.contract_days ?? 30,
+      }, { headers: { "Idempotency-Key": newKey() } });
+      toast(t("reports.assigned", { assigned: done.assigned.length, open: done.already_open.length }), "success");
+    } catch (error) {
+      toast(error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail, "error");
+    }
+    button.disabled = false;
+  });
+  return h("div", { class: "row-actions" }, button);
+}
+
 function isoDaysAgo(days) {
   return format.dayKey(new Date(Date.now() - days * 86400000));
 }
@@ -179,6 +203,7 @@ export default {
           h("h2", { class: "report-title" }, report.title,
             h("small", { class: "muted" }, ` ${report.filters?.from || ""} – ${report.filters?.to || ""}`)),
           h("div", { class: "charts" }, Object.entries(report.breakdowns || {}).map(([name, items]) => chart(name, items))),
+          report.name === "churn-risk" ? assignButton(report) : null,
           table(report, drill)]);
       } catch (error) {
         clear(output).append(h("p", { class: "notice notice-error" },

@@ -94,3 +94,35 @@ async def test_churn_risk_customers_page_with_actions(chain):
 async def test_churn_risk_downloads_parse_back(chain):
     table = await report(chain.admin, "churn-risk")
     await assert_downloads_match(chain.admin, "churn-risk", table)
+
+
+async def test_churn_risk_assign_makes_clerk_tasks(chain):
+    ids = chain.ids
+    chosen = [ids["k1"], ids["k2"], ids["k3"], ids["k10"]]  # k3 is not at risk, k10 is another store's
+    body = {"customer_ids": chosen, "due_in_days": 0}
+    first = await chain.manager_a.post("/api/v1/reports/churn-risk/assign", json=body, headers={"Idempotency-Key": "churn-assign-1"})
+    assert first.status_code == 201, first.text
+    assert first.json() == {"assigned": sorted([ids["k1"], ids["k2"]]), "already_open": [],
+                            "not_at_risk": sorted([ids["k3"], ids["k10"]])}
+    replay = await chain.manager_a.post("/api/v1/reports/churn-risk/assign", json=body, headers={"Idempotency-Key": "churn-assign-1"})
+    assert replay.status_code == 200 and replay.json() == first.json()
+    again = await chain.manager_a.post("/api/v1/reports/churn-risk/assign", json={"customer_ids": [ids["k1"], ids["k5"]]},
+                                       headers={"Idempotency-Key": "churn-assign-2"})
+    assert again.json()["assigned"] == [ids["k5"]] and again.json()["already_open"] == [ids["k1"]]
+    tasks = (await chain.clerk_a.get("/api/v1/care/tasks")).json()
+    mine = {t["customer_id"]: t for t in tasks}
+    assert set(mine) >= {ids["k1"], ids["k2"], ids["k5"]}
+    assert mine[ids["k1"]]["script"] == "电话回访，送券挽回（久未到店）" and mine[ids["k1"]]["clerk_id"] == chain.staff["clerk_a"].id
+    clerks = {r["clerk_id"]: r for r in (await report(chain.manager_a, "clerks"))["rows"]}
+    assert (clerks[chain.staff["clerk_a"].id]["tasks"], clerks[chain.staff["clerk_a"].id]["tasks_done"]) == (2, 0)
+
+
+async def test_churn_risk_assign_checked(chain):
+    ids = chain.ids
+    other = await chain.manager_a.post("/api/v1/reports/churn-risk/assign",
+                                       json={"customer_ids": [ids["k8"]], "clerk_id": chain.staff["clerk_b"].id})
+    assert other.status_code == 422 and other.json()["field"] == "clerk_id"
+    clerk = await chain.clerk_a.post("/api/v1/reports/churn-risk/assign", json={"customer_ids": [ids["k8"]]})
+    assert clerk.status_code == 403
+    empty = await chain.manager_a.post("/api/v1/reports/churn-risk/assign", json={"customer_ids": []})
+    assert empty.status_code == 400  # the body fails validation

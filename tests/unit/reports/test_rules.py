@@ -56,3 +56,13 @@ def test_ranking_weights_checked():
             ranking.check(schemas.RankingSettings(weights=bad))
     with pytest.raises(BadInput):
         ranking.check(schemas.RankingSettings(weights={"sales_fen": 1}, a_share=0.6, b_share=0.5))
+
+
+def test_uplift_difference_and_interval():
+    from regulars.reports.uplift import difference
+
+    uplift, low, high = difference(3, 6, 1, 4)
+    assert uplift == 0.25
+    assert (low, high) == (pytest.approx(-0.3332, abs=1e-4), pytest.approx(0.8332, abs=1e-4))
+    assert difference(1, 1, 0, 1) == (1.0, 1.0, 1.0)
+    assert difference(1, 2, 0, 0) == (None, None, None)
