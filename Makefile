@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_PORT ?= 55432
 PG_DIR ?= /tmp/regulars-pg-$(PG_PORT)
 
-.PHONY: run test test-sqlite test-postgres test-e2e bench soak openapi clean venv system-deps pg-start pg-stop lint
+.PHONY: run test test-sqlite test-postgres test-e2e bench soak openapi clean venv system-deps pg-start pg-stop lint pwa-vendor
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,22 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+# The staff app's browser packages (package.json, pinned with integrity hashes in package-lock.json), copied
+# as plain files into pwa/vendor/ (git-ignored). Without npm the app still runs: codes are typed, and the
+# camera scans only where the browser has BarcodeDetector.
+PWA_VENDOR := pwa/vendor/jsQR.js
+
+$(PWA_VENDOR): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && \
+		mkdir -p pwa/vendor && \
+		cp node_modules/jsqr/dist/jsQR.js pwa/vendor/jsQR.js && \
+		cp node_modules/jsqr/LICENSE pwa/vendor/jsQR.LICENSE; \
+	else echo "npm not found: the staff app's QR decoder (jsQR) is not vendored; see README"; fi
+
+pwa-vendor: $(PWA_VENDOR)
+
+run: $(STAMP) $(PWA_VENDOR)
 	$(BIN)/regulars setup --demo
 	$(BIN)/regulars serve --host 127.0.0.1 --port 8000
 
@@ -28,6 +43,7 @@ system-deps:
 	command -v chromium >/dev/null || need="$$need chromium"; \
 	fc-list 2>/dev/null | grep -qi wqy || need="$$need fonts-wqy-microhei"; \
 	command -v wrk >/dev/null || need="$$need wrk"; \
+	command -v npm >/dev/null || need="$$need npm"; \
 	if [ -n "$$need" ]; then \
 		echo "installing:$$need"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
@@ -54,7 +70,7 @@ test-postgres: $(STAMP) pg-start
 		$(BIN)/pytest -m "not e2e and not nodb" -p no:cacheprovider || rc=$$?; \
 	tests/pg.sh stop $(PG_DIR) $(PG_PORT); exit $$rc
 
-test-e2e: $(STAMP)
+test-e2e: $(STAMP) $(PWA_VENDOR)
 	@if ls tests/e2e/test_*.py >/dev/null 2>&1; then \
 		REGULARS_TEST_ENGINE=sqlite $(BIN)/pytest -m e2e -p no:cacheprovider tests/e2e; \
 	else echo "no browser tests yet"; fi
@@ -77,4 +93,4 @@ openapi: $(STAMP)
 	$(BIN)/regulars openapi
 
 clean:
-	rm -rf $(VENV) var/test* var/pgtest
+	rm -rf $(VENV) var/test* var/pgtest node_modules pwa/vendor

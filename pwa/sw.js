@@ -16,10 +16,15 @@ const SHELL = [
   "icons/icon-512.png",
   "icons/icon-maskable-512.png",
   "index.html",
+  "js/amount-field.js",
+  "js/amounts.js",
   "js/api.js",
   "js/completeness.js",
   "js/config.js",
+  "js/coupon-text.js",
   "js/db.js",
+  "js/device.js",
+  "js/dialog.js",
   "js/dom.js",
   "js/existing.js",
   "js/format.js",
@@ -29,11 +34,18 @@ const SHELL = [
   "js/network.js",
   "js/outbox.js",
   "js/profile-form.js",
+  "js/purchase-text.js",
+  "js/qr-worker.js",
   "js/recent.js",
+  "js/redeemed.js",
+  "js/redemption.js",
   "js/replay.js",
   "js/router.js",
   "js/routes.js",
+  "js/scanner.js",
   "js/screens/capture.js",
+  "js/screens/coupon-template.js",
+  "js/screens/coupon-templates.js",
   "js/screens/customer-edit.js",
   "js/screens/customer-privacy.js",
   "js/screens/customer.js",
@@ -41,14 +53,21 @@ const SHELL = [
   "js/screens/import.js",
   "js/screens/login.js",
   "js/screens/outbox.js",
+  "js/screens/panel-coupons.js",
+  "js/screens/panel-points.js",
+  "js/screens/panel-purchases.js",
   "js/screens/panels.js",
+  "js/screens/redeem.js",
   "js/screens/reports.js",
+  "js/screens/reversal.js",
   "js/screens/search.js",
   "js/screens/staff.js",
   "js/session.js",
   "js/shell.js",
   "manifest.webmanifest",
 ];
+// Browser packages copied in by `make pwa-vendor` (git-ignored): cached when present; the shell works without them.
+const OPTIONAL = ["vendor/jsQR.js"];
 
 let replaying = null;
 let again = false;
@@ -80,6 +99,7 @@ self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(CACHE);
     await cache.addAll(SHELL.map((path) => new Request(path, { cache: "reload" })));
+    await Promise.all(OPTIONAL.map((path) => cache.add(new Request(path, { cache: "reload" })).catch(() => null)));
   })());
 });
 

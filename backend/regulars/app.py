@@ -26,13 +26,21 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.template.config import TemplateConfig
 
 from regulars import pwa, worker
+from regulars.care.controllers import routers as care_routers
 from regulars.core import db, observability
 from regulars.core.openapi import ClosedStructSchemaPlugin, describe_problems
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
 from regulars.core.i18n import t
+from regulars.acquisition.controllers import routers as acquisition_routers
 from regulars.coupons.controllers import routers as coupon_routers
 from regulars.customers.controllers import routers as customer_routers
+from regulars.messaging.controllers import routers as messaging_routers
+from regulars.messaging.push import close_sessions as close_push_sessions
+from regulars.pages.counter import routers as counter_pages
+from regulars.pages.follow import routers as follow_pages
+from regulars.pages.redeem import routers as redeem_pages
+from regulars.pages.wallet import routers as wallet_pages
 from regulars.points.controllers import routers as points_routers
 from regulars.purchases.controllers import routers as purchase_routers
 from regulars.reports.controllers import routers as report_routers
@@ -193,11 +201,14 @@ def create_app() -> Litestar:
     observability.configure_logging(settings.log_level)
     route_handlers: list[Any] = [
         healthz, metrics, ping, *store_routers, *customer_routers, *coupon_routers, *points_routers,
-        *purchase_routers, *report_routers, *pwa.routers(),
+        *purchase_routers, *report_routers, *care_routers, *pwa.routers(),
+        *messaging_routers, *acquisition_routers, *follow_pages, *wallet_pages, *redeem_pages,
+        *counter_pages,
     ]
     app = Litestar(
         route_handlers=route_handlers,
         lifespan=[lifespan],
+        on_shutdown=[close_push_sessions],
         middleware=[session_middleware],
         plugins=[ClosedStructSchemaPlugin()],
         csrf_config=CSRFConfig(

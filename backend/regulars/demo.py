@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable
 
 from regulars.core import clock, security
 from regulars.core.db import engine, is_postgres, raw, writing
+from regulars import demo_history
 from regulars.customers import rules
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -71,7 +72,7 @@ async def _copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) ->
         await connection.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
-LOADED_TABLES = ("customer", "customer_store", "customer_tag", "timeline_event", "consent")
+LOADED_TABLES = ("customer", "customer_store", "customer_tag", "timeline_event", "consent", *demo_history.TABLES)
 
 
 async def _secondary_indexes() -> list[tuple[str, str]]:
@@ -127,15 +128,27 @@ async def fill(stores: int = 30, customers: int = 100_000, seed: int = 20261123,
     deferred = await _secondary_indexes() if first_id == 1 else []
     for name, _ in deferred:
         await raw(f"DROP INDEX {name}")
+    async with writing():
+        history = await demo_history.start(seed, now)
     try:
-        await _fill_customers(rng, now, customers, first_id, store_ids, clerks, progress)
+        await _fill_customers(rng, now, customers, first_id, store_ids, clerks, progress, history)
     finally:
         for _, create in deferred:
             await raw(create)
+    async with writing():
+        await history.finish()
+    from regulars.care import demo as care_demo
+
+    await care_demo.fill(store_ids)
     if is_postgres():
         await raw("SELECT setval(pg_get_serial_sequence('customer', 'id'), (SELECT MAX(id) FROM customer))")
         await raw("ANALYZE")  # planner statistics now, not whenever autovacuum gets to the bulk load
-    return f"demo chain: {stores} stores, {len(staff_rows)} staff, {customers} customers"
+    from regulars.reports import daily, rfm_rollup
+
+    await daily.refresh(full=True)  # the reports' roll-ups, so that a new demo chain reports at once
+    await rfm_rollup.refresh()
+    return (f"demo chain: {stores} stores, {len(staff_rows)} staff, {customers} customers, "
+            f"{history.written} rows of purchases, coupons and points")
 
 
 CUSTOMER_COLUMNS = (
@@ -192,7 +205,8 @@ def _profile(rng: random.Random, now: dt.datetime) -> dict[str, Any]:
 
 
 async def _fill_customers(rng: random.Random, now: dt.datetime, customers: int, first_id: int, store_ids: list[int],
-                          clerks: dict[int, list[int]], progress: Callable[[int], None] | None) -> None:
+                          clerks: dict[int, list[int]], progress: Callable[[int], None] | None,
+                          history: demo_history.History) -> None:
     phones: set[str] = set()
     for start in range(0, customers, BATCH):
         customer_rows: list[tuple] = []
@@ -220,6 +234,7 @@ async def _fill_customers(rng: random.Random, now: dt.datetime, customers: int, 
             for tag in rng.sample(TAGS, rng.choice((0, 0, 1, 1, 2))):
                 tag_rows.append((customer_id, tag))
             event_rows.append((customer_id, created, "created", "store", store_id, clerk, "{}"))
+            history.add(customer_id, store_id, clerks[store_id], created)
             consent_rows.append((customer_id, "service", True, NOTICE_VERSION, "store", clerk, store_id, created))
             if marketing:
                 consent_rows.append((customer_id, "marketing", True, NOTICE_VERSION, "store", clerk, store_id, created))
@@ -231,5 +246,6 @@ async def _fill_customers(rng: random.Random, now: dt.datetime, customers: int, 
             await _copy_rows("customer_tag", ("customer", "tag"), tag_rows)
             await _copy_rows("timeline_event", ("customer", "at", "kind", "channel", "store_id", "staff_id", "data"), event_rows)
             await _copy_rows("consent", CONSENT_COLUMNS, consent_rows)
+            await history.flush(_copy_rows)
         if progress is not None:
             progress(start + len(customer_rows))

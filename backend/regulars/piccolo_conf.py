@@ -15,5 +15,9 @@ APP_REGISTRY = AppRegistry(
         "regulars.coupons.piccolo_app",
         "regulars.points.piccolo_app",
         "regulars.purchases.piccolo_app",
+        "regulars.messaging.piccolo_app",
+        "regulars.acquisition.piccolo_app",
+        "regulars.reports.piccolo_app",
+        "regulars.care.piccolo_app",
     ]
 )

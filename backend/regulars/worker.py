@@ -30,17 +30,23 @@ class Registered:
     every: dt.timedelta
     job: Job
     lease: dt.timedelta
+    exclusive: bool = True
 
 
 _jobs: dict[str, Registered] = {}
 _next_try: dict[str, dt.datetime] = {}  # this process's own guess, to spare the database needless claims
 
 
-def register(name: str, every_seconds: float, job: Job, *, lease_seconds: float | None = None) -> None:
-    """Adds a job; `lease_seconds` bounds how long a crashed runner keeps others from retrying."""
+def register(name: str, every_seconds: float, job: Job, *, lease_seconds: float | None = None,
+             exclusive: bool = True) -> None:
+    """Adds a job; `lease_seconds` bounds how long a crashed runner keeps others from retrying.
+
+    A job that is not `exclusive` runs in every process on that process's own schedule: for work
+    that coordinates row by row (the care dispatcher's row leases), where more runners mean more
+    throughput rather than a repeated round."""
     every = dt.timedelta(seconds=every_seconds)
     lease = dt.timedelta(seconds=lease_seconds) if lease_seconds else max(every, dt.timedelta(seconds=60))
-    _jobs[name] = Registered(name, every, job, lease)
+    _jobs[name] = Registered(name, every, job, lease, exclusive)
 
 
 def registered() -> list[str]:
@@ -81,6 +87,14 @@ async def run_round(names: list[str] | None = None) -> list[str]:
         if names is not None and entry.name not in names:
             continue
         if names is None and _next_try.get(entry.name, clock.now()) > clock.now():
+            continue
+        if not entry.exclusive:
+            _next_try[entry.name] = clock.now() + entry.every
+            try:
+                await entry.job()
+                ran.append(entry.name)
+            except Exception:
+                log.exception("job %s failed; it runs again next round", entry.name)
             continue
         try:
             started = await claim(entry)

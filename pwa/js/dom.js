@@ -69,7 +69,9 @@ export function confirmDialog({ title, body, ok = t("common.confirm"), cancel = 
 }
 
 export function field(label, control, { hint, name, wide } = {}) {
-  return h("label", { class: wide ? "field field-wide" : "field", dataset: name ? { field: name } : {} },
+  // A label wrapping a group of buttons would press the first of them when its text is tapped.
+  const group = control instanceof Element && control.matches(".segmented, .birthday-row, .chip-editor");
+  return h(group ? "div" : "label", { class: wide ? "field field-wide" : "field", dataset: name ? { field: name } : {} },
     h("span", { class: "field-label" }, label),
     control,
     hint ? h("span", { class: "field-hint" }, hint) : null,

@@ -5,6 +5,7 @@ import * as i18n from "./i18n.js";
 import * as network from "./network.js";
 import * as outbox from "./outbox.js";
 import * as recent from "./recent.js";
+import * as redeemed from "./redeemed.js";
 import * as router from "./router.js";
 import login from "./screens/login.js";
 import * as session from "./session.js";
@@ -60,6 +61,7 @@ function showApp() {
         return;
       }
       recent.forgetAll();
+      redeemed.forgetAll();
       history.replaceState(null, "", "#/");
       showLogin();
     },

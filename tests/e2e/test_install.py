@@ -89,5 +89,7 @@ async def test_changed_shell_reaches_the_tablet_as_an_update(world, tablet):
     await banner.locator("[data-action=update]").click()
     await expect(page.locator("[data-user=clerk_a]")).to_be_attached()
     await page.wait_for_function("navigator.serviceWorker.controller !== null")
+    # the new worker deletes the old shell cache when it activates, which can trail the reload a little
+    await page.wait_for_function("caches.keys().then(keys => keys.length === 1)")
     after = await page.evaluate("caches.keys()")
-    assert len(after) == 1 and after != before
+    assert after != before

@@ -77,6 +77,9 @@ def _method(options: Options) -> dict[str, str]:
         "cpus": "; ".join(f"{w} worker(s): server and database on cores {cpus.as_list(cpus.server_cpus(w))}, "
                           f"load generator on core {load}" for w in options.workers),
         "ratio": "workload throughput / baseline (GET /api/v1/ping) throughput of the same engine and worker count",
+        "cpu_ratio": "baseline CPU per request / workload CPU per request, CPU of the server processes and the "
+                     "database cluster during the peak run: the same ratio, much less disturbed by other load "
+                     "on the machine (it assumes the server side is CPU-bound at peak)",
         "postgres": "throwaway cluster from tests/pg.sh (fsync=off, synchronous_commit=off, other settings default)",
         "others": "share of the machine's CPU used by processes outside the benchmark during a measurement "
                   f"(each measurement first waits up to {options.quiet_wait:g}s for it to fall under {options.quiet:g})",
@@ -94,58 +97,71 @@ def _payloads(plan: Plan, host: str, seed: int) -> Callable[[int], bytes]:
 
 async def measure(options: Options, engine: EngineSpec, db: Database, workers: int, work_dir: Path,
                   cluster: PostgresCluster | None) -> list[dict[str, Any]]:
-    server_cpus, load_cpus = cpus.as_list(cpus.server_cpus(workers)), cpus.as_list(cpus.load_cpus())
+    """Every workload against one server: this engine, this many workers."""
+    server_cpus = cpus.as_list(cpus.server_cpus(workers))
     if cluster is not None:
         cluster.pin(server_cpus)
     env = {**engine.env, "REGULARS_DATABASE_URL": db.url, "REGULARS_VAR_DIR": str(work_dir / "var")}
     server = BenchServer.start(env, workers, server_cpus, work_dir)
     runs: list[dict[str, Any]] = []
     baseline_rps: float | None = None
+    baseline_cpu = 0.0
     try:
         ctx = Context(db=db, url=server.url)
-        host, port = server.host_port
         roots = [cluster.postmaster()] if cluster is not None else []
-
-        async def quietly(measurement):
-            await cpus.wait_quiet(roots, options.quiet, options.quiet_wait)
-            probe = cpus.Interference(roots).start()
-            result = await measurement
-            return result, probe.stop()
-
         for workload in options.workloads:
-            plan = await workload.setup(ctx)
-            plan_file = work_dir / f"{workload.name}.plan"
-            plan_file.write_text("\n".join(r.plan_line() for r in plan.requests) + "\n")
-            run = lambda seconds: wrk.run(server.url, workload.script, plan_file, cpus=load_cpus,  # noqa: E731
-                                          connections=options.connections, seconds=seconds, extra_args=plan.wrk_args)
-            print(f"  {engine.name} x{workers} {workload.name}: peak…", end="", flush=True)
-            await run(options.warmup)
-            peak, others_peak = await quietly(run(options.duration))
+            print(f"  {engine.name} x{workers} {workload.name}:", end="", flush=True)
+            run = await measure_workload(options, workload, ctx, server, work_dir, roots)
             if workload.baseline:
-                baseline_rps = peak.rps
-            ratio = peak.rps / baseline_rps if baseline_rps else None
-            print(f" {peak.rps:,.0f} req/s, p99 {peak.p99_ms:.1f} ms", end="", flush=True)
-            half, others_half = None, None
-            if workload.half_load:
-                half, others_half = await quietly(paced.run(
-                    host, port, _payloads(plan, f"{host}:{port}", ctx.seed), rate=peak.rps / 2,
-                    seconds=options.duration, connections=options.connections))
-                print(f"; at {half.target_rps:,.0f} req/s p99 {half.p99_ms:.1f} ms", end="", flush=True)
-            print(flush=True)
-            runs.append({
-                "engine": engine.name, "workers": workers, "workload": workload.name,
-                "method": workload.method, "path": workload.path, "description": workload.description,
-                "notes": plan.notes, "server_cpus": server_cpus, "load_cpus": load_cpus,
-                "peak": vars(peak), "ratio": ratio, "half_load": vars(half) if half else None,
-                "goals": {"ratio": workload.goal_ratio, "half_load_p99_ms": workload.goal_half_load_p99_ms},
-                "others": {"peak": round(others_peak, 3), "half_load": None if others_half is None else round(others_half, 3)},
-            })
+                baseline_rps, baseline_cpu = run["peak"]["rps"], run["peak"]["server_cpu_us_per_request"]
+            runs.append({"engine": engine.name, "workers": workers, "server_cpus": server_cpus, **run,
+                         "ratio": run["peak"]["rps"] / baseline_rps if baseline_rps else None,
+                         "cpu_ratio": baseline_cpu / run["peak"]["server_cpu_us_per_request"] if baseline_rps else None})
     except Exception:
         print(f"\nserver log:\n{server.log()}", file=sys.stderr)
         raise
     finally:
         server.stop()
     return runs
+
+
+async def measure_workload(options: Options, workload: Workload, ctx: Context, server: BenchServer, work_dir: Path,
+                           roots: list[int]) -> dict[str, Any]:
+    """Peak throughput with wrk after a warm-up, then latency at half that rate with the paced client."""
+    load_cpus = cpus.as_list(cpus.load_cpus())
+    plan = await workload.setup(ctx)
+    plan_file = work_dir / f"{workload.name}.plan"
+    plan_file.write_text("\n".join(r.plan_line() for r in plan.requests) + "\n")
+
+    async def peak_run(seconds: int) -> wrk.WrkResult:
+        return await wrk.run(server.url, workload.script, plan_file, cpus=load_cpus, connections=options.connections,
+                             seconds=seconds, extra_args=plan.wrk_args)
+
+    await cpus.wait_quiet(roots, options.quiet, options.quiet_wait)
+    await peak_run(options.warmup)
+    server_side = [server.process.pid, *roots]
+    probe, cpu_before = cpus.Interference(roots).start(), cpus.tree_cpu(server_side)
+    peak = await peak_run(options.duration)
+    cpu_us = (cpus.tree_cpu(server_side) - cpu_before) / max(1, peak.requests) * 1e6
+    others = {"peak": round(probe.stop(), 3), "half_load": None}
+    print(f" {peak.rps:,.0f} req/s, p99 {peak.p99_ms:.1f} ms", end="", flush=True)
+    half = None
+    if workload.half_load:
+        host, port = server.host_port
+        await cpus.wait_quiet(roots, options.quiet, options.quiet_wait)
+        probe = cpus.Interference(roots).start()
+        half = await paced.run(host, port, _payloads(plan, f"{host}:{port}", ctx.seed), rate=peak.rps / 2,
+                               seconds=options.duration, connections=options.connections)
+        others["half_load"] = round(probe.stop(), 3)
+        print(f"; at {half.target_rps:,.0f} req/s p99 {half.p99_ms:.1f} ms", end="", flush=True)
+    print(f" (others {max(v for v in others.values() if v is not None):.0%})", flush=True)
+    return {
+        "workload": workload.name, "method": workload.method, "path": workload.path,
+        "description": workload.description, "notes": plan.notes, "load_cpus": load_cpus,
+        "peak": vars(peak) | {"server_cpu_us_per_request": round(cpu_us, 1)},
+        "half_load": vars(half) if half else None, "others": others,
+        "goals": {"ratio": workload.goal_ratio, "half_load_p99_ms": workload.goal_half_load_p99_ms},
+    }
 
 
 async def bench(options: Options) -> int:

@@ -69,7 +69,8 @@ def _machine_busy() -> float:
     return (user + nice + system + irq + softirq + steal) / _TICK
 
 
-def _tree_cpu(roots: list[int]) -> float:
+def tree_cpu(roots: list[int]) -> float:
+    """CPU seconds used so far by these processes and all their descendants."""
     parents: dict[int, int] = {}
     cpu: dict[int, float] = {}
     for entry in Path("/proc").iterdir():
@@ -101,7 +102,7 @@ class Interference:
 
     def _ours(self) -> float:
         children = os.times()
-        return _tree_cpu(self.roots) + children.children_user + children.children_system
+        return tree_cpu(self.roots) + children.children_user + children.children_system
 
     def start(self) -> "Interference":
         self.wall, self.busy, self.own = time.monotonic(), _machine_busy(), self._ours()

@@ -94,6 +94,34 @@ async def setup_lookup(ctx: Context) -> Plan:
     return Plan(requests, notes=f"{len(requests)} phones of {len(chosen)} stores, one logged-in clerk per store")
 
 
+# reports ---------------------------------------------------------------------------------
+
+REPORTS = ("acquisition", "profiles", "repurchase", "retention", "coupons", "points", "clerks", "stores", "rfm", "churn-risk")
+REPORT_MANAGERS = 4
+
+
+def setup_report(name: str) -> Callable[[Context], Awaitable[Plan]]:
+    """Store managers of several stores opening one report for their store (the default last 30 days)."""
+
+    async def setup(ctx: Context) -> Plan:
+        managers = await ctx.db.fetch("SELECT username FROM staff WHERE role = 'manager' AND active = {} ORDER BY id", True)
+        requests = []
+        for (username,) in managers[:REPORT_MANAGERS]:
+            requests.append(Request("GET", f"/api/v1/reports/{name}", {"Cookie": await ctx.login(username)}))
+        found = await ctx.check(requests[0])
+        if found.get("name") != name:
+            raise RuntimeError(f"report {name} answered {str(found)[:200]}")
+        return Plan(requests, notes=f"{len(requests)} store managers, their own store, the last 30 days")
+
+    return setup
+
+
+def report_workloads() -> list[Workload]:
+    return [Workload(name=f"report_{name.replace('-', '_')}", method="GET", path=f"/api/v1/reports/{name}",
+                     setup=setup_report(name), description=f"a store manager opens the {name} report of the store")
+            for name in REPORTS]
+
+
 WORKLOADS: list[Workload] = [
     Workload(
         name="baseline",
@@ -113,6 +141,7 @@ WORKLOADS: list[Workload] = [
         goal_ratio=0.5,
         goal_half_load_p99_ms=50.0,
     ),
+    *report_workloads(),
 ]
 
 

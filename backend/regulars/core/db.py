@@ -52,8 +52,23 @@ async def raw(sql: str, *args: Any) -> list[dict]:
     return await engine().run_querystring(QueryString(sql, *args))
 
 
+async def _keep_session(connection: Any) -> None:
+    """Hands a PostgreSQL connection back to the pool without asyncpg's reset query.
+
+    The default reset (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL) is one more round
+    trip on every release, that is, on every query outside a transaction. The app keeps no
+    session state: use `SET LOCAL` and transaction-level advisory locks
+    (`pg_advisory_xact_lock`), never `SET`, `LISTEN` or session locks. The pool still rolls
+    back a transaction left open.
+    """
+
+
 async def start() -> None:
-    await engine().start_connection_pool()
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await db.start_connection_pool(reset=_keep_session)
+    else:
+        await db.start_connection_pool()
 
 
 async def stop() -> None:

@@ -277,3 +277,17 @@ async def of_customer(actor: Principal | None, customer_id: int, limit: int, off
                      *args, limit + 1, offset)
     return schemas.CouponPage(items=[to_schema(r) for r in rows[:limit]], limit=limit, offset=offset,
                               has_more=len(rows) > limit)
+
+
+async def mark_seen(coupon_ids: list[int]) -> int:
+    """Notes that the customer has seen these coupons in the wallet (the first time only); returns how many were new."""
+    ids = sorted({int(i) for i in coupon_ids})
+    if not ids:
+        return 0
+    marks = ", ".join("{}" for _ in ids)
+    if not await raw(f"SELECT id FROM coupon WHERE id IN ({marks}) AND seen_at IS NULL LIMIT 1", *ids):
+        return 0  # a wallet opened again writes nothing
+    async with writing():
+        rows = await raw(f"UPDATE coupon SET seen_at = {{}} WHERE id IN ({marks}) AND seen_at IS NULL RETURNING id",
+                         clock.now(), *ids)
+    return len(rows)

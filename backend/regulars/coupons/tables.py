@@ -67,6 +67,7 @@ class Coupon(Table, tablename="coupon"):
     purchase_id = BigInt(null=True, default=None)
     expired_at = Timestamptz(null=True, default=None)
     voided_at = Timestamptz(null=True, default=None)
+    seen_at = Timestamptz(null=True, default=None, help_text="first shown to the customer in the wallet")
 
 
 class CouponRedemption(Table, tablename="coupon_redemption"):

@@ -50,6 +50,14 @@ async def request_erasure(customer_id: int, channel: str, actor: Principal | Non
     return _out(pending, now)
 
 
+async def pending_request(customer_id: int) -> ErasureRequestOut | None:
+    """The customer's erasure request still waiting for the job, if any."""
+    row = await ErasureRequest.select().where(
+        (ErasureRequest.customer == customer_id) & (ErasureRequest.status == "pending")
+    ).first()
+    return _out(row, clock.now()) if row else None
+
+
 def _out(row: dict, now: dt.datetime) -> ErasureRequestOut:
     due = clock.aware(row["due_at"])
     return ErasureRequestOut(

@@ -50,6 +50,16 @@ async def store_ids(customer_id: int) -> list[int]:
     return sorted(r["store"] for r in rows)
 
 
+async def phones_of(customer_ids: list[int]) -> dict[int, str]:
+    """The phone numbers of those of these customers who have one (erased customers have none)."""
+    if not customer_ids:
+        return {}
+    marks = ", ".join("{}" for _ in customer_ids)
+    rows = await raw(f"SELECT id, phone FROM customer WHERE id IN ({marks}) AND phone IS NOT NULL AND erased_at IS NULL",
+                     *customer_ids)
+    return {r["id"]: r["phone"] for r in rows}
+
+
 async def find_by_phone(phone: str) -> dict | None:
     return await Customer.select().where(Customer.phone == phone).first()
 
@@ -204,9 +214,10 @@ async def search(actor: Principal, q: str, limit: int, offset: int) -> schemas.C
     condition, args = reach_sql(actor)
     q = q.strip()
     phone = rules.looks_like_phone(q) if q else None
-    if phone:
-        match, match_args = "c.phone = {}", [phone]
-    elif q.isdigit() and len(q) == 4:
+    if phone:  # the counter's lookup: one customer at most (phones are unique), tags in the same round trip
+        rows, tags = await _by_phone(phone, condition, args) if offset == 0 else ([], {})
+        return _page(rows, tags, limit, offset, has_more=False)
+    if q.isdigit() and len(q) == 4:
         match, match_args = "c.phone_tail = {}", [q]
     elif q:
         prefix = q.replace("%", "").replace("_", "")
@@ -219,13 +230,15 @@ async def search(actor: Principal, q: str, limit: int, offset: int) -> schemas.C
     else:
         match, match_args = "1 = 1", []
     rows = await raw(
-        "SELECT c.id, c.name, c.phone, c.home_store, c.responsible_clerk, c.completeness, c.created_at "
-        f"FROM customer c WHERE {match} AND {condition} ORDER BY c.id DESC LIMIT {{}} OFFSET {{}}",
+        f"SELECT {SUMMARY_COLUMNS} FROM customer c WHERE {match} AND {condition} "
+        "ORDER BY c.id DESC LIMIT {} OFFSET {}",
         *match_args, *args, limit + 1, offset,
     )
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    tags = await tags_of([r["id"] for r in rows])
+    tags = await tags_of([r["id"] for r in rows[:limit]])
+    return _page(rows[:limit], tags, limit, offset, has_more=len(rows) > limit)
+
+
+def _page(rows: list[dict], tags: dict[int, list[str]], limit: int, offset: int, has_more: bool) -> schemas.CustomerPage:
     items = [
         schemas.CustomerSummary(
             id=r["id"], name=r["name"], phone_masked=rules.mask_phone(r["phone"]), home_store_id=r["home_store"],
@@ -235,6 +248,20 @@ async def search(actor: Principal, q: str, limit: int, offset: int) -> schemas.C
         for r in rows
     ]
     return schemas.CustomerPage(items=items, limit=limit, offset=offset, has_more=has_more)
+
+
+SUMMARY_COLUMNS = "c.id, c.name, c.phone, c.home_store, c.responsible_clerk, c.completeness, c.created_at"
+
+
+async def _by_phone(phone: str, condition: str, args: list[Any]) -> tuple[list[dict], dict[int, list[str]]]:
+    joined = await raw(
+        f"SELECT {SUMMARY_COLUMNS}, t.tag FROM customer c LEFT JOIN customer_tag t ON t.customer = c.id "
+        f"WHERE c.phone = {{}} AND {condition} ORDER BY t.id",
+        phone, *args,
+    )
+    if not joined:
+        return [], {}
+    return joined[:1], {joined[0]["id"]: [r["tag"] for r in joined if r["tag"] is not None]}
 
 
 async def tags_of(customer_ids: list[int]) -> dict[int, list[str]]:
@@ -392,3 +419,10 @@ async def handover(actor: Principal, request: schemas.HandoverRequest) -> schema
         await audit.record(actor, "customer.handover", "staff", request.from_clerk_id, store_id=store_id,
                            detail={"to_clerk_id": request.to_clerk_id, "count": len(ids)})
     return schemas.HandoverResult(moved=len(ids), from_clerk_id=request.from_clerk_id, to_clerk_id=request.to_clerk_id)
+
+
+async def follows_between(store_id: int, start: Any, end: Any) -> int:
+    """How many customers joined the store (created there or followed it) in [start, end)."""
+    rows = await raw("SELECT count(*) AS n FROM customer_store WHERE store = {} AND since >= {} AND since < {}",
+                     store_id, start, end)
+    return rows[0]["n"]

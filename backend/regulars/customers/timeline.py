@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from regulars.core import clock
+from regulars.core.db import raw
 from regulars.core.i18n import t
 from regulars.customers.schemas import TimelineItem
 from regulars.customers.tables import TimelineEvent
@@ -62,3 +63,13 @@ async def page(customer_id: int, lang: str, limit: int, offset: int) -> list[Tim
         )
         for r in rows
     ]
+
+
+async def last_activity_by_staff(staff_ids: list[int]) -> dict[int, Any]:
+    """The latest timeline event each staff member recorded (their last customer activity)."""
+    if not staff_ids:
+        return {}
+    marks = ", ".join("{}" for _ in staff_ids)
+    rows = await raw(f"SELECT staff_id, max(at) AS at FROM timeline_event WHERE staff_id IN ({marks}) GROUP BY staff_id",
+                     *staff_ids)
+    return {r["staff_id"]: clock.aware(r["at"]) for r in rows if r["at"] is not None}

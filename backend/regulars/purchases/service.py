@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from regulars.core import audit, clock, idempotency
 from regulars.core.auth import Principal
@@ -125,6 +125,15 @@ async def _store_of(actor: Principal, requested: int | None) -> int:
     return actor.store_id
 
 
+PurchaseHook = Callable[[schemas.Purchase], Awaitable[None]]
+_after_purchase: list[PurchaseHook] = []
+
+
+def register_after_purchase(hook: PurchaseHook) -> None:
+    """Another room acts on each recorded purchase, refund or visit, inside its transaction (e.g. a referral reward)."""
+    _after_purchase.append(hook)
+
+
 async def insert(*, customer: dict, store_id: int, clerk_id: int | None, clerk_no: str, kind: str, category: str | None,
                  visit_kind: str | None, amount_fen: int, items: list[dict], coupon_code: str | None,
                  refund_of: int | None, external_id: str | None, source: str, note: str, occurred_at: dt.datetime,
@@ -164,7 +173,9 @@ async def insert(*, customer: dict, store_id: int, clerk_id: int | None, clerk_n
         await audit.record(actor, f"purchase.{kind}", "customer", customer_id, store_id=store_id,
                            detail={"purchase_id": purchase_id, "amount_fen": amount_fen, "external_id": external_id})
         found = await by_id(purchase_id)
-    assert found is not None
+        assert found is not None
+        for hook in _after_purchase:
+            await hook(found)
     return found
 
 

@@ -1,13 +1,14 @@
-"""GET /api/v1/reports/{name}: JSON, CSV (Accept: text/csv) or XLSX (?format=xlsx)."""
+"""GET /api/v1/reports/{name}: JSON, CSV (Accept: text/csv) or XLSX (?format=xlsx); the customers behind a
+report; the store ranking's settings and grading (admin)."""
 
 from __future__ import annotations
 
-from litestar import Controller, Request, Response, get
-from litestar.params import FromPath
+from litestar import Controller, Request, Response, get, post, put
+from litestar.params import FromPath, FromQuery, JSONBody
 
-from regulars.core.auth import principal_of, staff_guard
+from regulars.core.auth import admin_guard, principal_of, staff_guard
 from regulars.core.http import language
-from regulars.reports import service
+from regulars.reports import schemas, service
 from regulars.reports.registry import Table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -22,9 +23,24 @@ class ReportController(Controller):
     async def list_reports(self) -> list[str]:
         return service.available()
 
+    @get("/settings/weights", guards=[admin_guard])
+    async def ranking_settings(self) -> schemas.RankingSettings:
+        """The store ranking's weight per measure and the shares graded A and B."""
+        return await service.ranking_settings()
+
+    @put("/settings/weights", guards=[admin_guard])
+    async def save_ranking_settings(self, request: Request, data: JSONBody[schemas.RankingSettings]) -> schemas.RankingSettings:
+        return await service.save_ranking_settings(principal_of(request), data)
+
+    @post("/stores/grades", guards=[admin_guard], status_code=200)
+    async def grade_stores(self, request: Request, data: JSONBody[schemas.GradeRequest]) -> schemas.Graded:
+        """Ranks the stores over a month (the previous one by default) and writes their A/B/C grades."""
+        return await service.grade_stores(principal_of(request), data)
+
     @get("/{name:str}")
     async def report(self, request: Request, name: FromPath[str]) -> Response[Table]:
-        """Filters: from, to (store-local dates), store, clerk, channel, campaign; format=xlsx for a download."""
+        """Filters: from, to (store-local dates) or month, store, clerk, channel, campaign, group (store, clerk,
+        template), the report's own (window, lapsed_days, ...); format=xlsx or csv for a download."""
         query = {k: v for k, v in request.query_params.items()}
         table = await service.run(principal_of(request), name, query, language(request))
         accept = request.headers.get("accept", "")
@@ -39,6 +55,13 @@ class ReportController(Controller):
             return Response(to_csv(table), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
         return Response(table)
+
+    @get("/{name:str}/customers")
+    async def report_customers(self, request: Request, name: FromPath[str], limit: FromQuery[int] = 50,
+                               offset: FromQuery[int] = 0) -> schemas.DrillPage:
+        """The customers behind the report's figures (same filters), masked phones, within reach."""
+        query = {k: v for k, v in request.query_params.items()}
+        return await service.drill(principal_of(request), name, query, language(request), limit, offset)
 
 
 routers = [ReportController]

@@ -12,6 +12,8 @@ from regulars.core.auth import Principal
 from regulars.core.errors import BadInput, NotFound
 
 MAX_DAYS = 731
+GROUPS = ("store", "clerk", "template", "channel", "day")
+COMMON = {"from", "to", "store", "clerk", "channel", "group", "format", "limit", "offset", "month"}
 
 
 class Filters(msgspec.Struct, frozen=True):
@@ -22,6 +24,8 @@ class Filters(msgspec.Struct, frozen=True):
     channel_id: int | None
     campaign_id: int | None
     timezone: str
+    group: str = ""  # "": the report's own default; store, clerk, template, channel or day
+    params: dict[str, str] = {}
 
     def utc_bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """[start, end) in UTC of the local dates, in the store's (or the chain's) time zone."""
@@ -44,6 +48,7 @@ def _date(value: str | None, field: str) -> dt.date | None:
 
 def parse(actor: Principal, query: dict[str, Any], timezone: str) -> Filters:
     """Defaults to the last 30 days; a manager's or clerk's store is always their own."""
+    query = month_range(query)
     today = clock.today_in(timezone)
     date_to = _date(query.get("to"), "to") or today
     date_from = _date(query.get("from"), "from") or date_to - dt.timedelta(days=29)
@@ -66,5 +71,43 @@ def parse(actor: Principal, query: dict[str, Any], timezone: str) -> Filters:
         if store_id not in (None, actor.store_id):
             raise NotFound("report.store")
         store_id = actor.store_id
+    group = query.get("group") or ""
+    if group and group not in GROUPS:
+        raise BadInput("report.bad_group", field="group", value=str(group)[:20])
+    params = {k: str(v) for k, v in query.items() if k not in COMMON}
     return Filters(date_from=date_from, date_to=date_to, store_id=store_id, clerk_id=integer("clerk"),
-                   channel_id=integer("channel"), campaign_id=integer("campaign"), timezone=timezone)
+                   channel_id=integer("channel"), campaign_id=_campaign_id(query.get("campaign")), timezone=timezone,
+                   group=group, params=params)
+
+
+def _campaign_id(raw: Any) -> int | None:
+    """A care campaign's id; other campaign values (an acquisition code's campaign label) stay in `params`."""
+    text = str(raw or "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def month_range(query: dict[str, Any]) -> dict[str, Any]:
+    """`month=YYYY-MM` as the from/to of that calendar month (other filters kept)."""
+    month = query.get("month")
+    if not month:
+        return query
+    try:
+        first = dt.date.fromisoformat(f"{month}-01")
+    except ValueError:
+        raise BadInput("report.bad_month", field="month", value=str(month)[:20])
+    following = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return {**query, "from": first.isoformat(), "to": (following - dt.timedelta(days=1)).isoformat()}
+
+
+def number(filters: Filters, name: str, default: int, low: int, high: int) -> int:
+    """A report's own whole-number parameter, within its bounds."""
+    raw = filters.params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadInput("error.validation", field=name, problem=str(raw)[:20])
+    if not low <= value <= high:
+        raise BadInput("report.out_of_bounds", field=name, low=low, high=high)
+    return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from regulars.core.db import raw
 from regulars.core.i18n import t
-from regulars.reports import registry
+from regulars.reports import common, registry
 from regulars.reports.filters import Filters
 
 FLAGS = ("with_birthday", "with_plan", "with_device", "service_consent", "marketing_consent")
@@ -23,52 +23,58 @@ def scope(filters: Filters, alias: str = "c") -> tuple[str, list]:
     return sql, args
 
 
+BANDS = ("0-19", "20-39", "40-59", "60-79", "80-100")
+
+
 async def compute(filters: Filters, lang: str) -> registry.Table:
     where, args = scope(filters)
+    # one pass over the customers: per home store and completeness band, summed up per store below
     rows = await raw(
         f"""
-        SELECT s.id AS store_id, s.name AS store, COUNT(c.id) AS customers,
-               AVG(c.completeness) AS avg_completeness,
+        SELECT c.home_store AS store_id,
+               CASE WHEN c.completeness >= 80 THEN 4 WHEN c.completeness >= 60 THEN 3 WHEN c.completeness >= 40 THEN 2
+                    WHEN c.completeness >= 20 THEN 1 ELSE 0 END AS band,
+               COUNT(*) AS customers, SUM(c.completeness) AS completeness,
                SUM(CASE WHEN c.birth_month IS NOT NULL THEN 1 ELSE 0 END) AS with_birthday,
                SUM(CASE WHEN c.plan <> '' THEN 1 ELSE 0 END) AS with_plan,
                SUM(CASE WHEN c.device_model <> '' THEN 1 ELSE 0 END) AS with_device,
                SUM(CASE WHEN c.consent_service THEN 1 ELSE 0 END) AS service_consent,
                SUM(CASE WHEN c.consent_marketing THEN 1 ELSE 0 END) AS marketing_consent
-        FROM customer c JOIN store s ON s.id = c.home_store
-        WHERE {where}
-        GROUP BY s.id, s.name ORDER BY s.id
+        FROM customer c WHERE {where} GROUP BY 1, 2
         """,
         *args,
     )
-    buckets = await raw(
-        f"""
-        SELECT CASE WHEN c.completeness >= 80 THEN '80-100' WHEN c.completeness >= 60 THEN '60-79'
-                    WHEN c.completeness >= 40 THEN '40-59' WHEN c.completeness >= 20 THEN '20-39' ELSE '0-19' END AS bucket,
-               COUNT(*) AS customers
-        FROM customer c WHERE {where} GROUP BY 1 ORDER BY 1
-        """,
-        *args,
-    )
+    names = await common.store_names()
+    stores: dict[int, dict] = {}
+    bands = [0] * len(BANDS)
+    for row in rows:
+        entry = stores.setdefault(row["store_id"], {"customers": 0, "completeness": 0, **{f: 0 for f in FLAGS}})
+        customers = common.num(row["customers"])
+        bands[common.num(row["band"])] += customers
+        entry["customers"] += customers
+        entry["completeness"] += common.num(row["completeness"])
+        for flag in FLAGS:
+            entry[flag] += common.num(row[flag])
     out = []
     totals = {"customers": 0, **{flag: 0 for flag in FLAGS}}
-    weighted = 0.0
-    for row in rows:
-        customers = int(row["customers"])
-        entry = {"store_id": row["store_id"], "store": row["store"], "customers": customers,
-                 "avg_completeness": round(float(row["avg_completeness"] or 0), 1)}
-        weighted += float(row["avg_completeness"] or 0) * customers
+    weighted = 0
+    for store_id in sorted(stores):
+        found = stores[store_id]
+        customers = found["customers"]
+        entry = {"store_id": store_id, "store": names.get(store_id, str(store_id)), "customers": customers,
+                 "avg_completeness": round(found["completeness"] / customers, 1) if customers else 0.0}
+        weighted += found["completeness"]
         for flag in FLAGS:
-            entry[flag] = int(row[flag] or 0)
-            entry[f"{flag}_share"] = round(entry[flag] / customers, 4) if customers else 0.0
-            totals[flag] += entry[flag]
+            entry[flag] = found[flag]
+            entry[f"{flag}_share"] = round(found[flag] / customers, 4) if customers else 0.0
+            totals[flag] += found[flag]
         totals["customers"] += customers
         out.append(entry)
     if totals["customers"]:
         totals["avg_completeness"] = round(weighted / totals["customers"], 1)
         for flag in FLAGS:
             totals[f"{flag}_share"] = round(totals[flag] / totals["customers"], 4)
-    present = {b["bucket"]: int(b["customers"]) for b in buckets}
-    distribution = [{"bucket": band, "customers": present.get(band, 0)} for band in ("0-19", "20-39", "40-59", "60-79", "80-100")]
+    distribution = [{"bucket": band, "customers": count} for band, count in zip(BANDS, bands)]
     columns = [registry.Column("store", t("report.col.store", lang), "text"),
                registry.Column("customers", t("report.col.customers", lang)),
                registry.Column("avg_completeness", t("report.col.avg_completeness", lang))]
@@ -79,4 +85,14 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
                           totals=totals, breakdowns={"completeness": distribution})
 
 
-registry.register("profiles", compute)
+async def customers(filters: Filters) -> tuple[str, list]:
+    """Customers in reach of the report; `band=0-19|...|80-100` keeps one completeness band."""
+    where, args = scope(filters)
+    band = filters.params.get("band")
+    if band in BANDS:
+        low, high = (int(x) for x in band.split("-"))
+        where, args = where + " AND c.completeness >= {} AND c.completeness <= {}", args + [low, high]
+    return f"SELECT c.id FROM customer c WHERE {where}", args
+
+
+registry.register("profiles", compute, customers)

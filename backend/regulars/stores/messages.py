@@ -10,6 +10,7 @@ register(
         "store.not_found": {"zh-CN": "门店 {id} 不存在", "en": "Store {id} does not exist"},
         "store.code_taken": {"zh-CN": "门店编码 {code} 已被使用", "en": "Store code {code} is already in use"},
         "store.timezone": {"zh-CN": "未知时区：{value}", "en": "Unknown time zone: {value}"},
+        "store.grade": {"zh-CN": "门店等级只能是 A、B 或 C，不能是 {value}", "en": "A store grade is A, B or C, not {value}"},
         "staff.not_found": {"zh-CN": "员工 {id} 不存在", "en": "Staff member {id} does not exist"},
         "staff.username_taken": {"zh-CN": "用户名 {username} 已被使用", "en": "Username {username} is already in use"},
         "staff.employee_no_taken": {"zh-CN": "工号 {value} 已被使用", "en": "Employee number {value} is already in use"},

@@ -66,6 +66,21 @@ async def get_store(store_id: int) -> schemas.Store:
     return _store_out(row)
 
 
+async def set_grades(actor: Principal | None, grades: dict[int, str], reason: str) -> int:
+    """Writes the A/B/C grades of stores (from the store ranking); returns how many changed."""
+    changed = 0
+    async with writing():
+        for store_id, grade in sorted(grades.items()):
+            if grade not in ("A", "B", "C"):
+                raise BadInput("store.grade", field="grade", value=grade)
+            rows = await raw("UPDATE store SET grade = {} WHERE id = {} AND grade <> {} RETURNING id", grade, store_id, grade)
+            if rows:
+                changed += 1
+                await audit.record(actor, "store.grade", "store", store_id, store_id=store_id,
+                                   detail={"grade": grade, "reason": reason})
+    return changed
+
+
 async def store_ids_by_code() -> dict[str, int]:
     return {r["code"]: r["id"] for r in await Store.select(Store.id, Store.code)}
 
@@ -164,6 +179,12 @@ async def update_staff(actor: Principal, staff_id: int, data: schemas.StaffUpdat
 
 async def active_clerk_in_store(staff_id: int, store_id: int) -> bool:
     return await Staff.exists().where((Staff.id == staff_id) & (Staff.store == store_id) & (Staff.active == True))  # noqa: E712
+
+
+async def staff_name(staff_id: int) -> str | None:
+    """The display name of a staff member (for public pages that credit a clerk), or None."""
+    row = await Staff.select(Staff.display_name).where(Staff.id == staff_id).first()
+    return row["display_name"] if row else None
 
 
 async def staff_ids_by_employee_no() -> dict[str, int]:
@@ -315,3 +336,11 @@ async def me(principal: Principal) -> schemas.Me:
         store_name=store["name"] if store else None,
         timezone=store["timezone"] if store else get_settings().timezone,
     )
+
+
+async def active_clerks(store_id: int) -> list[dict]:
+    """The store's active clerks with when their account was made (id, display_name, created_at)."""
+    rows = await Staff.select(Staff.id, Staff.display_name, Staff.created_at).where(
+        (Staff.store == store_id) & (Staff.role == "clerk") & (Staff.active == True)  # noqa: E712
+    )
+    return [{"id": r["id"], "display_name": r["display_name"], "created_at": clock.aware(r["created_at"])} for r in rows]

@@ -11,12 +11,15 @@ import * as network from "../network.js";
 import * as outbox from "../outbox.js";
 import * as recent from "../recent.js";
 import { privacyCard } from "./customer-privacy.js";
+import { purchaseLine } from "../purchase-text.js";
 import { panels } from "./panels.js";
 
 const WAIT_FOR_SERVER_MS = 8000;
 const TIMELINE_PAGE = 50;
 const KIND_ICONS = { created: "capture", updated: "edit", note: "note", consent: "shield", handover: "swap",
-                     imported: "import", coupon: "coupon", points: "points", purchase: "purchase" };
+                     imported: "import", coupon: "coupon", points: "points", purchase: "purchase", refund: "purchase",
+                     visit: "home" };
+let lastTab = { id: null, tab: "timeline" };
 
 function row(label, value, name) {
   const empty = value === undefined || value === null || value === "";
@@ -29,6 +32,7 @@ function yesNo(value) {
 }
 
 function pendingLabel(entry) {
+  if (entry.kind === "purchase.record") return purchaseLine(entry.body);
   if (entry.kind === "customer.note") return t("outbox.kind_note_text", { text: entry.body.text });
   if (entry.kind === "customer.update") return t("outbox.kind_update_fields", { fields: Object.keys(entry.body).map((f) => t(`field.${f}`)).join(t("common.list_separator")) });
   return t(`outbox.kind.${entry.kind}`);
@@ -36,7 +40,7 @@ function pendingLabel(entry) {
 
 function timelineItem(item) {
   return h("li", { class: "tl-item", dataset: { kind: item.kind, event: String(item.id) } },
-    h("span", { class: "tl-icon" }, svg(icons[KIND_ICONS[item.kind]] || icons.clock)),
+    h("span", { class: "tl-icon" }, svg(icons[KIND_ICONS[item.kind] || KIND_ICONS[item.kind.split("_")[0]]] || icons.clock)),
     h("div", { class: "tl-body" },
       h("p", { class: "tl-summary" }, item.summary),
       h("p", { class: "tl-meta muted small" }, format.dateTime(item.at), " · ", tOr(`channel.${item.channel}`, item.channel))));
@@ -108,7 +112,7 @@ function consentCard(c, local, onChange) {
 
 export default {
   title: "customer.title",
-  async render({ params, navigate, alive, onLeave }) {
+  async render({ params, query, navigate, alive, onLeave }) {
     let id = params.id;
     const local = id.startsWith("local:");
     if (local) {
@@ -181,10 +185,11 @@ export default {
     }
     if (!alive()) return h("div");
 
-    const noteText = h("textarea", { name: "note", rows: 3, maxLength: 2000, placeholder: t("note.placeholder"), dataset: { input: "note" } });
+    const noteText = h("textarea", { name: "note", rows: 2, maxLength: 2000, placeholder: t("note.placeholder"), "aria-label": t("note.title"),
+                                     dataset: { input: "note" } });
     const noteButton = h("button", { class: "btn btn-primary", type: "submit", dataset: { action: "add-note" } }, svg(icons.note), t("note.add"));
     const noteForm = h("form", {
-      class: "card note-form",
+      class: "note-form",
       onsubmit: async (event) => {
         event.preventDefault();
         const text = noteText.value.trim();
@@ -208,7 +213,7 @@ export default {
         }
         await loadPending();
       },
-    }, h("h2", { class: "card-title" }, t("note.title")), noteText, h("div", { class: "form-actions" }, noteButton));
+    }, noteText, h("div", { class: "form-actions" }, noteButton));
 
     const changeConsent = async (purpose, granted) => {
       const ok = await confirmDialog({
@@ -224,6 +229,37 @@ export default {
         toast(error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail, "error");
       }
     };
+
+    // The timeline and each module's panel are tabs; the tab last open on this customer opens again.
+    const refreshers = [];
+    const outboxWatchers = [];
+    const refreshAll = () => {
+      for (const fn of refreshers) fn();
+      loadTimeline(true);
+    };
+    const tabs = [{ id: "timeline", title: "timeline.title", icon: "clock" }, ...panels];
+    const tabBar = h("div", { class: "tabs", role: "tablist", "aria-label": t("customer.sections"), dataset: { tabs: "" } });
+    const tabPanels = h("div", { class: "tab-panels" });
+    const select = (tabId) => {
+      lastTab = { id, tab: tabId };
+      for (const button of tabBar.children) button.setAttribute("aria-selected", String(button.dataset.tab === tabId));
+      for (const panel of tabPanels.children) panel.hidden = panel.dataset.tabPanel !== tabId;
+    };
+    const timelineBody = h("div", { class: "panel-body" }, noteForm, pendingList, timelineList, more);
+    for (const tab of tabs) {
+      const badge = h("span", { class: "tab-badge", dataset: { tabBadge: tab.id } });
+      tabBar.append(h("button", { class: "tab", type: "button", role: "tab", dataset: { tab: tab.id }, onclick: () => select(tab.id) },
+        h("span", { class: "tab-top" }, svg(icons[tab.icon]), badge), h("span", { class: "tab-label" }, t(tab.title))));
+      const body = tab.id === "timeline" ? timelineBody : tab.render(customer, {
+        alive, local, stale: Boolean(staleSince), refreshAll,
+        setBadge: (text) => { badge.textContent = text; },
+        onRefresh: (fn) => refreshers.push(fn),
+        onOutbox: (fn) => outboxWatchers.push(fn),
+      });
+      tabPanels.append(h("section", { class: "card tab-panel", role: "tabpanel", dataset: { tabPanel: tab.id } }, body));
+    }
+    const wanted = query.get("tab") || (lastTab.id === id ? lastTab.tab : "timeline");
+    select(tabs.some((tab) => tab.id === wanted) ? wanted : "timeline");
 
     const header = h("header", { class: "screen-head row" },
       h("a", { class: "btn btn-quiet", href: "#/customers", dataset: { action: "back" } }, svg(icons.back), t("nav.search")),
@@ -244,21 +280,20 @@ export default {
           consentCard(customer, local, changeConsent),
           productCard(customer),
           local || staleSince ? null : privacyCard(id)),
-        h("div", { class: "customer-main" },
-          noteForm,
-          h("section", { class: "card" },
-            h("h2", { class: "card-title" }, svg(icons.clock), t("timeline.title")),
-            pendingList, timelineList, more),
-          h("div", { class: "panels" }, panels.map((panel) => panel.render(customer)))))]);
+        h("div", { class: "customer-main" }, tabBar, tabPanels))]);
     await Promise.all([loadPending(), loadTimeline(true)]);
-    const refresh = () => { if (alive()) loadPending(); };
+    const refresh = () => {
+      if (!alive()) return;
+      loadPending();
+      for (const fn of outboxWatchers) fn();
+    };
     const onMessage = (event) => {
       const message = event.detail;
       if (message.type !== "outbox:sent" || !alive()) return;
       if (local && message.kind === "customer.create" && message.local === id) {
         navigate(`/customers/${message.body.id}`, { replace: true });
       } else if (!local && message.ref === Number(id)) {
-        loadTimeline(true);
+        refreshAll();
       }
     };
     window.addEventListener("outbox:changed", refresh);

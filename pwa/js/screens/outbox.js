@@ -8,6 +8,7 @@ import { t } from "../i18n.js";
 import { icons } from "../icons.js";
 import * as network from "../network.js";
 import * as outbox from "../outbox.js";
+import { purchaseLine } from "../purchase-text.js";
 
 function describe(entry) {
   const who = [entry.label?.name, format.maskPhone(entry.label?.phone || entry.body?.phone)].filter(Boolean).join(" · ");
@@ -15,6 +16,7 @@ function describe(entry) {
   if (entry.kind === "customer.update") {
     return [t("outbox.kind.customer.update"), who, Object.keys(entry.body).map((f) => t(`field.${f}`)).join(t("common.list_separator"))];
   }
+  if (entry.kind === "purchase.record") return [t("outbox.kind.purchase.record"), who, purchaseLine(entry.body)];
   return [t(`outbox.kind.${entry.kind}`), who, ""];
 }
 

@@ -1,24 +1,10 @@
-// What other modules show on a customer's page. Each panel: { id, title, icon, render(customer) }.
-// Coupons, points and purchases come from their own modules; until their API is part of this
-// installation, their panel says so instead of showing anything made up.
+// What other modules show on a customer's page, each as a tab beside the timeline.
+// A panel: { id, title, icon, render(customer, ctx) -> Node }, where ctx has alive(), local (captured offline,
+// not yet on the server), stale (shown from memory while offline), setBadge(text) for its tab,
+// onRefresh(fn) (the customer changed: reload), onOutbox(fn) (the outbox changed), refreshAll().
 
-import { h, svg } from "../dom.js";
-import { t } from "../i18n.js";
-import { icons } from "../icons.js";
+import coupons from "./panel-coupons.js";
+import points from "./panel-points.js";
+import purchases from "./panel-purchases.js";
 
-function pending(id, icon) {
-  return {
-    id,
-    render() {
-      return h("section", { class: "card panel panel-pending", dataset: { panel: id } },
-        h("h2", { class: "card-title" }, svg(icons[icon]), t(`panel.${id}.title`)),
-        h("p", { class: "muted" }, t(`panel.${id}.pending`)));
-    },
-  };
-}
-
-export const panels = [
-  pending("coupons", "coupon"),
-  pending("points", "points"),
-  pending("purchases", "purchase"),
-];
+export const panels = [coupons, points, purchases];

@@ -1,6 +1,8 @@
 // Manager: the reports the server offers (GET /api/v1/reports), each as a table with totals and
 // bar charts of its breakdowns, for a date range and a clerk; CSV and XLSX downloads.
 // Reports added on the server appear here without a change to the app.
+// Drill-down: a store row opens the same report per clerk of that store (the store ranking opens the
+// store's clerk KPIs); a clerk row lists the customers behind the figures (GET .../{name}/customers).
 
 import * as api from "../api.js";
 import { append, clear, field, h, svg } from "../dom.js";
@@ -16,7 +18,24 @@ function cell(value, kind) {
   return String(value);
 }
 
-function table(report) {
+/** The first cell of a row, as a drill-down button or a link to the customer where the row offers one. */
+function labelCell(report, row, column, drill) {
+  const text = cell(row[column.key], column.kind);
+  if (column.key === "customer" && row.customer_id) {
+    return h("a", { href: `#/customers/${row.customer_id}`, dataset: { customerLink: String(row.customer_id) } }, text);
+  }
+  if (column.key === "store" && row.store_id && !("clerk_id" in row) && drill.store) {
+    return h("button", { class: "link", type: "button", dataset: { drillStore: String(row.store_id) },
+      onclick: () => drill.store(row.store_id, row.store) }, text);
+  }
+  if (column.key === "clerk" && row.clerk_id && report.filters?.drill && drill.clerk) {
+    return h("button", { class: "link", type: "button", dataset: { drillClerk: String(row.clerk_id) },
+      onclick: () => drill.clerk(row.clerk_id, row.clerk) }, text);
+  }
+  return text;
+}
+
+function table(report, drill = {}) {
   const numeric = new Set(report.columns.filter((c) => c.kind !== "text" && c.kind !== "date").map((c) => c.key));
   const hasTotals = report.totals && Object.keys(report.totals).length > 0;
   return h("div", { class: "card table-card" },
@@ -24,7 +43,8 @@ function table(report) {
       h("thead", {}, h("tr", {}, report.columns.map((c) => h("th", { class: numeric.has(c.key) ? "num" : "" }, c.label)))),
       h("tbody", {}, report.rows.length
         ? report.rows.map((row) => h("tr", {}, report.columns.map((c) =>
-          h("td", { class: numeric.has(c.key) ? "num" : "" }, cell(row[c.key], c.kind)))))
+          h("td", { class: numeric.has(c.key) ? "num" : "" },
+            c.key === "store" || c.key === "clerk" || c.key === "customer" ? labelCell(report, row, c, drill) : cell(row[c.key], c.kind)))))
         : h("tr", {}, h("td", { colSpan: report.columns.length, class: "muted" }, t("reports.no_rows")))),
       hasTotals ? h("tfoot", {}, h("tr", {}, report.columns.map((c, i) =>
         h("td", { class: numeric.has(c.key) ? "num" : "" },
@@ -45,6 +65,44 @@ function chart(name, items) {
         h("span", { class: "bar-label" }, item[labelKey]),
         h("span", { class: "bar-track" }, h("span", { class: "bar", style: { width: `${(item[valueKey] / max) * 100}%` } })),
         h("span", { class: "bar-value" }, Number(item[valueKey]).toLocaleString(lang()))))));
+}
+
+/** The customers behind a report's figures, a page at a time, with a "more" button. */
+function customerList(path, params, title) {
+  const body = h("tbody");
+  const more = h("button", { class: "btn", type: "button", dataset: { action: "more-customers" } }, t("reports.more"));
+  const count = h("small", { class: "muted" });
+  let offset = 0;
+  const next = async () => {
+    more.disabled = true;
+    const p = new URLSearchParams(params);
+    p.set("limit", "50");
+    p.set("offset", String(offset));
+    try {
+      const page = await api.get(`${path}/customers?${p}`);
+      append(body, page.items.map((c) => h("tr", { dataset: { drillCustomer: String(c.id) } },
+        h("td", {}, h("a", { href: `#/customers/${c.id}` }, c.name || "—")),
+        h("td", {}, c.phone_masked),
+        h("td", { class: "num" }, String(c.completeness)),
+        h("td", {}, c.detail?.action || c.detail?.reason || ""))));
+      offset += page.items.length;
+      count.textContent = ` ${offset} / ${page.total}`;
+      more.hidden = offset >= page.total;
+    } catch (error) {
+      append(body, [h("tr", {}, h("td", { colSpan: 4, class: "notice notice-error" },
+        error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail))]);
+    }
+    more.disabled = false;
+  };
+  more.addEventListener("click", next);
+  next();
+  return h("section", { class: "card table-card", dataset: { drillList: "" } },
+    h("h2", { class: "card-title" }, t("reports.customers_of", { name: title }), count),
+    h("table", { class: "table report-table" },
+      h("thead", {}, h("tr", {}, [t("reports.customer"), t("reports.phone"), t("reports.completeness"), t("reports.note")]
+        .map((label) => h("th", {}, label)))),
+      body),
+    h("div", { class: "row-actions" }, more));
 }
 
 function isoDaysAgo(days) {
@@ -72,14 +130,42 @@ export default {
       team.filter((m) => m.role === "clerk").map((m) => h("option", { value: String(m.id) }, m.display_name)));
     const output = h("div", { class: "report-output", dataset: { reportOutput: "" } });
     const downloads = h("div", { class: "row-actions" });
+    const scope = h("div", { class: "row-actions", dataset: { drillScope: "" } });
+    let store = null; // { id, name } once a store row was opened
 
     const params = () => {
       const p = new URLSearchParams({ from: from.value, to: to.value });
       if (clerk.value) p.set("clerk", clerk.value);
+      if (store) {
+        p.set("store", String(store.id));
+        if (pick.value !== "clerks" && pick.value !== "stores") p.set("group", "clerk");
+      }
       return p;
+    };
+    const showScope = () => {
+      clear(scope);
+      if (store) {
+        scope.append(h("button", { class: "chip", type: "button", dataset: { action: "leave-store" },
+          onclick: () => { store = null; load(); } }, `${store.name} ✕`));
+      }
+    };
+    const drill = {
+      store: (id, name) => {
+        store = { id, name };
+        if (pick.value === "stores") pick.value = "clerks";
+        load();
+      },
+      clerk: (id, name) => {
+        output.querySelector("[data-drill-list]")?.remove();
+        const p = params();
+        p.set("clerk", String(id));
+        p.delete("group");
+        output.append(customerList(`/api/v1/reports/${encodeURIComponent(pick.value)}`, p, name));
+      },
     };
     const load = async () => {
       if (!pick.value) return;
+      showScope();
       clear(output).append(h("p", { class: "muted" }, t("reports.loading")));
       const path = `/api/v1/reports/${encodeURIComponent(pick.value)}`;
       try {
@@ -93,7 +179,7 @@ export default {
           h("h2", { class: "report-title" }, report.title,
             h("small", { class: "muted" }, ` ${report.filters?.from || ""} – ${report.filters?.to || ""}`)),
           h("div", { class: "charts" }, Object.entries(report.breakdowns || {}).map(([name, items]) => chart(name, items))),
-          table(report)]);
+          table(report, drill)]);
       } catch (error) {
         clear(output).append(h("p", { class: "notice notice-error" },
           error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail));
@@ -108,7 +194,7 @@ export default {
         field(t("reports.from"), from, { name: "from" }),
         field(t("reports.to"), to, { name: "to" }),
         field(t("reports.clerk"), clerk, { name: "clerk" }),
-        downloads),
+        downloads, scope),
       output);
   },
 };

@@ -119,6 +119,18 @@ async def test_search_by_full_phone_tail_name_and_tag(world):
     assert phone not in response.text
 
 
+async def test_search_by_full_phone_one_item_with_all_tags(world):
+    tagged = await create(world.clerk_a, tags=["宽带潜客", "商务"])
+    bare = await create(world.clerk_a)
+    response = await world.clerk_a.get("/api/v1/customers", params={"q": f"+86 {tagged['phone']}"})
+    assert [(i["id"], i["tags"]) for i in response.json()["items"]] == [(tagged["id"], ["宽带潜客", "商务"])]
+    assert response.json()["has_more"] is False
+    response = await world.clerk_a.get("/api/v1/customers", params={"q": bare["phone"]})
+    assert [(i["id"], i["tags"]) for i in response.json()["items"]] == [(bare["id"], [])]
+    response = await world.clerk_a.get("/api/v1/customers", params={"q": bare["phone"], "offset": 1})
+    assert response.json()["items"] == []
+
+
 async def test_search_does_not_find_other_store_customers(world):
     customer = await create(world.clerk_b, name="乙店独有")
     for q in (customer["phone"], customer["phone"][-4:], "乙店独有"):

@@ -9,6 +9,7 @@ import subprocess
 
 import pytest
 
+from regulars.core.security import normalise_crockford
 from regulars.customers import rules
 from regulars.pwa import PWA_DIR
 
@@ -61,3 +62,35 @@ def test_changes_carry_only_what_differs():
         console.log(JSON.stringify(changes(before, after)));
     """)
     assert got == {"tags": ["学生", "商务"]}
+
+
+def test_amounts_in_yuan_become_fen_exactly():
+    typed = ["129", "129.5", "129.50", "¥0.01", "￥1,000", "-5", "1.005", "", "abc", " 88 ", "0"]
+    got = run_node(f"""
+        import {{ fenOf, yuanOf }} from "./amounts.js";
+        console.log(JSON.stringify([{json.dumps(typed)}.map(fenOf), [12900, 12950, 1, 0, null].map(yuanOf)]));
+    """)
+    assert got == [[12900, 12950, 12950, 1, None, None, None, None, None, 8800, 0], ["129", "129.5", "0.01", "0", ""]]
+
+
+def test_redemption_answers_follow_the_server_refusals():
+    """Every refusal the server names (coupons/redemption.py) reads as its own answer at the counter."""
+    cases = [(200, {}), (409, {"reason": "already_redeemed"}), (410, {"reason": "expired"}), (410, {"reason": "void"}),
+             (403, {"reason": "wrong_store"}), (404, {"code": "coupon.not_found"}), (422, {"reason": "not_yet_valid"}),
+             (422, {"reason": "min_spend"}), (403, {"code": "coupon.redeem_store"}), (500, {})]
+    got = run_node(f"""
+        import {{ answerOf }} from "./redemption.js";
+        console.log(JSON.stringify({json.dumps(cases)}.map(([status, problem]) => answerOf(status, problem))));
+    """)
+    assert got == ["redeemed", "already_redeemed", "expired", "void", "wrong_store", "unknown", "not_yet_valid", "min_spend",
+                   "error", "error"]
+
+
+def test_codes_are_grouped_without_losing_the_check_symbol():
+    codes = ["ABCDEFGHJK" + symbol for symbol in "*~$=U"] + ["abcd-efgh-jk*", " 9t9k ka3p s7x "]
+    got = run_node(f"""
+        import {{ groupCode }} from "./redemption.js";
+        console.log(JSON.stringify({json.dumps(codes)}.map(groupCode)));
+    """)
+    assert [normalise_crockford(g) for g in got] == [normalise_crockford(c) for c in codes]
+    assert got[0] == "ABCD-EFGH-JK*" and got[-1] == "9T9K-KA3P-S7X"

@@ -19,17 +19,20 @@ DYNAMIC = re.compile(r"""t(?:Or)?\(`([a-z_.]+)\$\{""")
 STATIC = re.compile(r"""\bt(?:Or)?\("([a-zA-Z0-9_.]+)"|(?:label|title): "([a-z_]+\.[a-z_.]+)\"""")
 
 
-def precached() -> list[str]:
+def precached(name: str = "SHELL") -> list[str]:
     source = (PWA_DIR / "sw.js").read_text(encoding="utf-8")
-    block = re.search(r"const SHELL = \[(.*?)\];", source, re.S).group(1)
+    block = re.search(rf"const {name} = \[(.*?)\];", source, re.S).group(1)
     return re.findall(r'"([^"]+)"', block)
 
 
 def test_service_worker_precaches_every_shell_file():
-    files = sorted(str(p.relative_to(PWA_DIR)) for p in PWA_DIR.rglob("*") if p.is_file() and p.name != "sw.js")
+    """Every committed file of the shell; what `make pwa-vendor` copies into vendor/ is cached when present."""
+    files = sorted(str(p.relative_to(PWA_DIR)) for p in PWA_DIR.rglob("*")
+                   if p.is_file() and p.name != "sw.js" and p.relative_to(PWA_DIR).parts[0] != "vendor")
     listed = precached()
     assert listed[0] == "./"
     assert sorted(listed[1:]) == files
+    assert precached("OPTIONAL") == ["vendor/jsQR.js"]
 
 
 def test_service_worker_version_is_stamped_by_the_server():

@@ -1,0 +1,1 @@
+"""Acquisition: channel QR codes, the public follow flow, wallets, attribution and referral."""

@@ -1,0 +1,96 @@
+"""HTTP face of channel codes and attribution (the public pages live in regulars.pages)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+from litestar import Controller, Request, Response, get, patch, post
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.response import ServerSentEvent
+
+from regulars.core.auth import manager_guard, principal_of, staff_guard
+from regulars.acquisition import attribution, channels, counter_view, jobs, qr, schemas  # noqa: F401  (jobs registers itself)
+from regulars.stores import service as stores
+
+
+class ChannelController(Controller):
+    path = "/api/v1/channels"
+    tags = ["acquisition"]
+    guards = [staff_guard]
+
+    @get("/")
+    async def list_channels(
+        self,
+        request: Request,
+        store_id: FromQuery[int | None] = None,
+        kind: FromQuery[schemas.AnyKind | None] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 100,
+        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+    ) -> list[schemas.Channel]:
+        return await channels.list_channels(principal_of(request), store_id, kind, limit, offset)
+
+    @post("/", guards=[manager_guard], status_code=201)
+    async def create_channel(self, request: Request, data: JSONBody[schemas.ChannelCreate]) -> schemas.Channel:
+        return await channels.create(principal_of(request), data)
+
+    @get("/{channel_id:int}")
+    async def get_channel(self, request: Request, channel_id: FromPath[int]) -> schemas.Channel:
+        return await channels.get(principal_of(request), channel_id)
+
+    @patch("/{channel_id:int}", guards=[manager_guard])
+    async def update_channel(
+        self, request: Request, channel_id: FromPath[int], data: JSONBody[schemas.ChannelUpdate]
+    ) -> schemas.Channel:
+        return await channels.update(principal_of(request), channel_id, data)
+
+    @get("/{channel_id:int}/qr.svg", media_type="image/svg+xml")
+    async def channel_qr(self, request: Request, channel_id: FromPath[int]) -> Response[bytes]:
+        channel = await channels.get(principal_of(request), channel_id)
+        return Response(qr.svg(channel.url), media_type="image/svg+xml", headers={"Cache-Control": "private, max-age=300"})
+
+    @get("/{channel_id:int}/poster.png", media_type="image/png")
+    async def channel_poster(self, request: Request, channel_id: FromPath[int]) -> Response[bytes]:
+        channel = await channels.get(principal_of(request), channel_id)
+        store = await stores.get_store(channel.store_id)
+        image = await asyncio.to_thread(qr.poster, channel.url, store.name, channel.name, channel.code,
+                                        welcome=channel.welcome_template_id is not None)
+        return Response(image, media_type="image/png", headers={
+            "Cache-Control": "private, max-age=300",
+            "Content-Disposition": f'inline; filename="poster-{channel.code}.png"',
+        })
+
+
+class AttributionController(Controller):
+    path = "/api/v1/customers"
+    tags = ["acquisition"]
+    guards = [staff_guard]
+
+    @get("/{customer_id:int}/attribution")
+    async def customer_attribution(self, request: Request, customer_id: FromPath[int]) -> schemas.Attribution:
+        return await attribution.of_customer(principal_of(request), customer_id)
+
+
+class CounterController(Controller):
+    """The counter tablet: the rotating redemption QR, and redemptions arriving as server-sent events."""
+
+    path = "/api/v1/counter"
+    tags = ["acquisition"]
+    guards = [staff_guard]
+
+    @get("/qr")
+    async def current_qr(self, request: Request) -> schemas.CounterQr:
+        return counter_view.current(principal_of(request))
+
+    @get("/events", media_type="text/event-stream")
+    async def events(
+        self, request: Request,
+        last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID", required=False)] = None,
+    ) -> ServerSentEvent:
+        actor = principal_of(request)
+        counter_view.check(actor)
+        after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+        return ServerSentEvent(counter_view.messages(actor, after), retry_duration=2000)
+
+
+routers = [ChannelController, AttributionController, CounterController]

@@ -1,0 +1,101 @@
+from regulars.core.i18n import register
+
+register(
+    {
+        "care.campaign_not_found": {"zh-CN": "活动 {id} 不存在", "en": "Campaign {id} does not exist"},
+        "care.segment_not_found": {"zh-CN": "客群 {id} 不存在", "en": "Segment {id} does not exist"},
+        "care.season_not_found": {"zh-CN": "季节活动期 {id} 不存在", "en": "Season {id} does not exist"},
+        "care.task_not_found": {"zh-CN": "任务 {id} 不存在", "en": "Task {id} does not exist"},
+        "care.alert_not_found": {"zh-CN": "预警 {id} 不存在", "en": "Alert {id} does not exist"},
+        "care.store_scope": {
+            "zh-CN": "店长只能为本店设置；全区活动由区域管理员设置",
+            "en": "Managers act for their own store; chain-wide settings belong to region admins",
+        },
+        "care.chain_campaign": {
+            "zh-CN": "全区活动 {id} 只能由区域管理员修改",
+            "en": "Chain-wide campaign {id} can only be changed by a region admin",
+        },
+        "care.no_action": {
+            "zh-CN": "活动至少需要一项动作：消息、券、积分或店员任务",
+            "en": "A campaign needs at least one action: a message, a coupon, points or a clerk task",
+        },
+        "care.occasion_param": {
+            "zh-CN": "关怀时机 {kind} 的参数 {param} 有误：{value}",
+            "en": "Occasion {kind}: parameter {param} is invalid: {value}",
+        },
+        "care.date_range": {
+            "zh-CN": "结束日期 {ends_on} 早于开始日期 {starts_on}",
+            "en": "End date {ends_on} is before start date {starts_on}",
+        },
+        "care.template_invalid": {
+            "zh-CN": "模板 {language} 的 {part} 有误：{problem}",
+            "en": "Template {language} {part} is invalid: {problem}",
+        },
+        "care.template_language": {
+            "zh-CN": "模板需要中文（zh-CN）版本，只支持 zh-CN 与 en",
+            "en": "Templates need a zh-CN version; only zh-CN and en are supported",
+        },
+        "care.time_invalid": {"zh-CN": "时间 {value} 应为 HH:MM", "en": "Time {value} must be HH:MM"},
+        "care.status_change": {
+            "zh-CN": "活动不能从 {from_status} 改为 {to_status}",
+            "en": "A campaign cannot go from {from_status} to {to_status}",
+        },
+        "care.frozen_after_start": {
+            "zh-CN": "活动启动后不能再修改 {field}",
+            "en": "{field} cannot change once the campaign has started",
+        },
+        "care.holiday_year": {"zh-CN": "年份 {value} 超出范围", "en": "Year {value} is out of range"},
+        "care.task_done": {
+            "zh-CN": "任务 {id} 已记录结果：{outcome}",
+            "en": "Task {id} already has an outcome: {outcome}",
+        },
+        "care.task_other_clerk": {
+            "zh-CN": "任务 {id} 已分配给其他店员",
+            "en": "Task {id} belongs to another clerk",
+        },
+        "care.unknown_channel": {"zh-CN": "渠道 {value} 不存在", "en": "Channel {value} does not exist"},
+        "care.greeting_name": {"zh-CN": "尊敬的客户", "en": "valued customer"},
+        "care.unsubscribe_line": {"zh-CN": "退订营销消息：{url}", "en": "Unsubscribe: {url}"},
+        "care.unsubscribe_title": {"zh-CN": "退订营销消息", "en": "Unsubscribe from marketing messages"},
+        "care.unsubscribe_question": {
+            "zh-CN": "{store} 将不再向您发送营销消息（服务通知不受影响）。确认退订？",
+            "en": "{store} will stop sending you marketing messages (service notices continue). Unsubscribe?",
+        },
+        "care.unsubscribe_button": {"zh-CN": "确认退订", "en": "Unsubscribe"},
+        "care.unsubscribe_done": {
+            "zh-CN": "已退订。您可以随时在门店或钱包页重新开启。",
+            "en": "You are unsubscribed. You can opt in again in store or on your wallet page.",
+        },
+        "care.unsubscribe_invalid": {"zh-CN": "链接无效", "en": "This link is not valid"},
+        "care.alert_title.warning": {"zh-CN": "门店预警", "en": "Store warning"},
+        "care.alert_title.critical": {"zh-CN": "门店严重预警", "en": "Critical store warning"},
+        "care.alert.follows_low": {
+            "zh-CN": "{store}：{day} 新增关注 {value} 人，低于下限 {threshold}",
+            "en": "{store}: {value} follows on {day}, below the floor of {threshold}",
+        },
+        "care.alert.redemptions_spike": {
+            "zh-CN": "{store}：今日核销 {value} 张，远高于日常（约 {threshold}）",
+            "en": "{store}: {value} redemptions today, far above the usual {threshold}",
+        },
+        "care.alert.clerk_idle": {
+            "zh-CN": "{store}：店员 {clerk} 已 {value} 天无客户活动（阈值 {threshold} 天）",
+            "en": "{store}: clerk {clerk} has had no customer activity for {value} days (threshold {threshold})",
+        },
+        "care.alert.tasks_overdue": {
+            "zh-CN": "{store}：{value} 个关怀任务逾期（阈值 {threshold}）",
+            "en": "{store}: {value} care tasks overdue (threshold {threshold})",
+        },
+        "timeline.care_contact": {
+            "zh-CN": "关怀触达：{campaign}（{channel}）",
+            "en": "Care contact: {campaign} ({channel})",
+        },
+        "timeline.care_task": {
+            "zh-CN": "关怀任务：{campaign}，结果 {outcome}",
+            "en": "Care task: {campaign}, outcome {outcome}",
+        },
+        "timeline.care_unsubscribed": {
+            "zh-CN": "通过 {campaign} 的退订链接退订营销消息",
+            "en": "Unsubscribed through the link in {campaign}",
+        },
+    }
+)

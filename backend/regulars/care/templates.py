@@ -1,0 +1,125 @@
+"""Message templates (Jinja2, sandboxed: managers write them) and signed unsubscribe links."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+from typing import Any
+
+from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from regulars.care import messages  # noqa: F401  (registers the room's messages)
+from regulars.care.schemas import MessageAction, TaskAction
+from regulars.core.errors import BadInput
+from regulars.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from regulars.settings import get_settings
+
+_env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True)
+
+# The fields a template may use, with the sample values it is checked against when saved.
+SAMPLE: dict[str, Any] = {
+    "name": "张三", "store_name": "示例营业厅", "clerk_name": "李四", "phone_tail": "1234", "plan": "5G 畅享 199",
+    "device_model": "Mate 60", "contract_end_on": "2027-10-15", "device_purchased_on": "2025-09-15",
+    "occasion_date": "2027-09-15", "campaign": "生日关怀", "unsubscribe_url": "https://example.invalid/u/x",
+    "coupon_name": "生日礼券", "coupon_code": "8F3K-Q2ZD-X7", "coupon_last_day": "2027-10-15", "points_added": 100,
+}
+
+
+def action_fields(answer: dict[str, Any], lang: str) -> dict[str, Any]:
+    """What the actions gave, for the message: the coupon's name, code and last day, the points added."""
+    coupon = answer.get("coupon") or {}
+    names = coupon.get("name") or {}
+    return {
+        "coupon_name": names.get(lang) or names.get(DEFAULT_LANGUAGE, "") if isinstance(names, dict) else "",
+        "coupon_code": coupon.get("code", ""),
+        "coupon_last_day": coupon.get("last_day", ""),
+        "points_added": (answer.get("points") or {}).get("points", 0) if "refused" not in (answer.get("points") or {}) else 0,
+    }
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str) -> Template:
+    return _env.from_string(source)
+
+
+def render(source: str, context: dict[str, Any]) -> str:
+    return _compiled(source).render(**context).strip()
+
+
+def check_message(action: MessageAction | None) -> None:
+    if action is None:
+        return
+    _check_languages(action.templates)
+    for lang, text in action.templates.items():
+        _check(text.title, lang, "title")
+        _check(text.body, lang, "body")
+
+
+def check_task(action: TaskAction | None) -> None:
+    if action is None:
+        return
+    _check_languages(action.script)
+    for lang, script in action.script.items():
+        _check(script, lang, "script")
+
+
+def _check_languages(templates: dict[str, Any]) -> None:
+    if DEFAULT_LANGUAGE not in templates or any(lang not in LANGUAGES for lang in templates):
+        raise BadInput("care.template_language", field="templates")
+
+
+def _check(source: str, lang: str, part: str) -> None:
+    try:
+        render(source, SAMPLE)
+    except TemplateError as exc:
+        raise BadInput("care.template_invalid", field=f"templates.{lang}.{part}", language=lang, part=part,
+                       problem=str(exc)[:200])
+
+
+def pick(templates: dict[str, Any], lang: str) -> Any:
+    return templates.get(lang) or templates[DEFAULT_LANGUAGE]
+
+
+def message_text(action: MessageAction, lang: str, context: dict[str, Any], marketing: bool) -> tuple[str, str]:
+    """Title and body for one customer; marketing bodies always end with the unsubscribe link."""
+    chosen = pick(action.templates, lang)
+    body = render(chosen.body, context)
+    if marketing and context["unsubscribe_url"] not in body:
+        body = f"{body}\n{t('care.unsubscribe_line', lang, url=context['unsubscribe_url'])}"
+    return render(chosen.title, context), body
+
+
+def greeting_name(name: str | None, lang: str) -> str:
+    return name or t("care.greeting_name", lang)
+
+
+# unsubscribe links ------------------------------------------------------------------------
+
+
+def _signature(customer_id: int, campaign_id: int) -> str:
+    key = get_settings().secret_key.encode()
+    digest = hmac.new(key, f"care.unsubscribe:{customer_id}:{campaign_id}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(digest[:10]).decode().lower()
+
+
+def unsubscribe_token(customer_id: int, campaign_id: int) -> str:
+    return f"{customer_id:x}-{campaign_id:x}-{_signature(customer_id, campaign_id)}"
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, int] | None:
+    """(customer id, campaign id) from a token this installation signed; None for anything else."""
+    try:
+        customer_hex, campaign_hex, signature = token.split("-")
+        customer_id, campaign_id = int(customer_hex, 16), int(campaign_hex, 16)
+    except ValueError:
+        return None
+    if not hmac.compare_digest(signature, _signature(customer_id, campaign_id)):
+        return None
+    return customer_id, campaign_id
+
+
+def unsubscribe_url(customer_id: int, campaign_id: int) -> str:
+    return f"{get_settings().public_base_url}/u/{unsubscribe_token(customer_id, campaign_id)}"

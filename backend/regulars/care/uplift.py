@@ -1,0 +1,52 @@
+"""What a campaign changed: customers contacted against its holdout, over the same days after each occasion.
+
+Both groups come from the same planned audience (the holdout is a stable hash share of it), so the
+difference in purchase, visit and redemption rates is the campaign's effect, not an attribution.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from regulars.care import calendar, schemas, service
+from regulars.core.auth import Principal
+from regulars.core.db import raw
+from regulars.stores import service as stores
+
+MAX_OCCASIONS = 400
+
+
+async def uplift(actor: Principal, campaign_id: int, days: int) -> schemas.Uplift:
+    campaign = await service.get_campaign(actor, campaign_id)
+    zone = await stores.store_timezone(campaign.store_id)
+    dates = await raw("SELECT DISTINCT occasion_date FROM care_outbox WHERE campaign = {} AND status IN ('sent', 'holdout') "
+                      "ORDER BY occasion_date DESC LIMIT {}", campaign_id, MAX_OCCASIONS)
+    totals = {group: {"customers": 0, "purchased": 0, "visited": 0, "redeemed": 0} for group in ("sent", "holdout")}
+    for found in dates:
+        day = found["occasion_date"]
+        day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
+        start, _ = calendar.local_day_bounds(day, zone)
+        end, _ = calendar.local_day_bounds(day + dt.timedelta(days=days), zone)
+        rows = await raw(
+            "SELECT o.status, count(*) AS customers, "
+            "SUM(CASE WHEN EXISTS (SELECT 1 FROM purchase p WHERE p.customer = o.customer AND p.kind = 'purchase' "
+            "AND p.occurred_at >= {} AND p.occurred_at < {}) THEN 1 ELSE 0 END) AS purchased, "
+            "SUM(CASE WHEN EXISTS (SELECT 1 FROM purchase v WHERE v.customer = o.customer "
+            "AND v.occurred_at >= {} AND v.occurred_at < {}) THEN 1 ELSE 0 END) AS visited, "
+            "SUM(CASE WHEN EXISTS (SELECT 1 FROM coupon r WHERE r.customer = o.customer AND r.redeemed_at >= {} "
+            "AND r.redeemed_at < {}) THEN 1 ELSE 0 END) AS redeemed "
+            "FROM care_outbox o WHERE o.campaign = {} AND o.occasion_date = {} AND o.status IN ('sent', 'holdout') "
+            "GROUP BY o.status",
+            start, end, start, end, start, end, campaign_id, day,
+        )
+        for row in rows:
+            for key in ("customers", "purchased", "visited", "redeemed"):
+                totals[row["status"]][key] += int(row[key] or 0)
+    contacted, holdout = (_group(totals["sent"]), _group(totals["holdout"]))
+    return schemas.Uplift(campaign_id=campaign_id, days=days, occasions=len(dates), contacted=contacted, holdout=holdout,
+                          purchase_uplift_points=round((contacted.purchase_rate - holdout.purchase_rate) * 100, 2))
+
+
+def _group(counts: dict[str, int]) -> schemas.GroupOutcome:
+    rate = counts["purchased"] / counts["customers"] if counts["customers"] else 0.0
+    return schemas.GroupOutcome(purchase_rate=round(rate, 4), **counts)

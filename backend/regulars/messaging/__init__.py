@@ -1,0 +1,1 @@
+"""Messaging: Web Push (VAPID keys, subscriptions, sending), wallet and staff inboxes, SMS providers."""

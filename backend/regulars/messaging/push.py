@@ -1,0 +1,234 @@
+"""Sends one Web Push message (RFC 8030/8291/8292) and reports what the push service answered.
+
+The caller decides what to do with a result (care's dispatcher keeps its own retries);
+this module handles what belongs to the push service itself: 404/410 remove the
+subscription, 429 holds back every send to that service's origin until Retry-After,
+5xx and network errors are retried a few times in line with a doubling wait.
+Every connection goes through a resolver that refuses loopback, private and
+link-local addresses, so a stored endpoint cannot be turned against the inside.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import socket
+import time
+from typing import Any, Literal
+
+import aiohttp
+import msgspec
+from aiohttp.abc import AbstractResolver
+from aiohttp.resolver import ThreadedResolver
+from pywebpush import WebPusher
+
+from regulars.core import clock
+from regulars.core.db import raw
+from regulars.messaging import rules, vapid
+from regulars.messaging.config import messaging_settings
+
+log = logging.getLogger("regulars.push")
+
+Status = Literal["sent", "gone", "retry", "rejected"]
+
+
+class PushTarget(msgspec.Struct, frozen=True):
+    endpoint: str
+    p256dh: str
+    auth: str
+    id: int | None = None
+
+
+class PushResult(msgspec.Struct):
+    """What happened to one message for one subscription; `retry_after` is in seconds."""
+
+    status: Status
+    subscription_id: int | None = None
+    http_status: int | None = None
+    retry_after: int | None = None
+    attempts: int = 0
+    detail: str = ""
+
+
+class InwardAddress(OSError):
+    """A push endpoint's name resolved to an address this server must not call."""
+
+
+class GuardedResolver(AbstractResolver):
+    """Resolves names like the system does, then refuses any answer that points inward."""
+
+    def __init__(self, allow_loopback: bool) -> None:
+        self.allow_loopback = allow_loopback
+        self.inner = ThreadedResolver()
+
+    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[Any]:
+        answers = await self.inner.resolve(host, port, family)
+        refused = [a["host"] for a in answers if not rules.address_allowed(a["host"], allow_loopback=self.allow_loopback)]
+        if refused or not answers:
+            raise InwardAddress(f"{host} resolves to {', '.join(refused) or 'nothing'}")
+        return answers
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+_sessions: dict[int, aiohttp.ClientSession] = {}
+_backoff_cache: dict[str, tuple[dt.datetime | None, float]] = {}
+BACKOFF_RECHECK = 5.0
+
+
+def session() -> aiohttp.ClientSession:
+    """One pooled HTTP session per event loop."""
+    loop = asyncio.get_running_loop()
+    found = _sessions.get(id(loop))
+    if found is None or found.closed:
+        settings = messaging_settings()
+        connector = aiohttp.TCPConnector(
+            resolver=GuardedResolver(settings.push_allow_insecure_local), limit=200, ttl_dns_cache=60
+        )
+        found = aiohttp.ClientSession(
+            connector=connector, timeout=aiohttp.ClientTimeout(total=settings.push_timeout_seconds), trust_env=False
+        )
+        _sessions[id(loop)] = found
+    return found
+
+
+async def close_sessions() -> None:
+    loop_id = id(asyncio.get_running_loop())
+    found = _sessions.pop(loop_id, None)
+    if found is not None:
+        await found.close()
+
+
+async def resolves_outward(host: str, port: int) -> bool:
+    """True if every address of `host` is one a push may go to (checked again at connection time)."""
+    literal = rules.ip_literal(host)
+    allow = messaging_settings().push_allow_insecure_local
+    if literal is not None:
+        return rules.address_allowed(literal, allow_loopback=allow)
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError:
+        return False
+    return bool(infos) and all(rules.address_allowed(info[4][0], allow_loopback=allow) for info in infos)
+
+
+def encode_payload(payload: dict | bytes | str) -> bytes:
+    data = payload if isinstance(payload, bytes) else (
+        payload.encode() if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    )
+    if not data or len(data) > rules.MAX_PAYLOAD:
+        raise ValueError(f"push payload must be 1..{rules.MAX_PAYLOAD} bytes, not {len(data)}")
+    return data
+
+
+def encrypt(target: PushTarget, data: bytes) -> bytes:
+    """The aes128gcm body for this subscription (RFC 8291), made with a fresh ephemeral key."""
+    pusher = WebPusher({"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}})
+    return pusher.encode(data, content_encoding="aes128gcm")["body"]
+
+
+async def _held_back(origin: str, now: dt.datetime) -> int | None:
+    """Seconds still to wait for an origin that answered 429 (any process may have recorded it)."""
+    cached = _backoff_cache.get(origin)
+    if cached is None or cached[1] < time.monotonic() - BACKOFF_RECHECK:
+        rows = await raw("SELECT until FROM push_backoff WHERE origin = {}", origin)
+        cached = (clock.aware(rows[0]["until"]) if rows else None, time.monotonic())
+        _backoff_cache[origin] = cached
+    until = cached[0]
+    if until is not None and until > now:
+        return max(1, int((until - now).total_seconds() + 0.999))
+    return None
+
+
+async def _hold_back(origin: str, seconds: int) -> None:
+    until = clock.now() + dt.timedelta(seconds=seconds)
+    _backoff_cache[origin] = (until, time.monotonic())
+    await raw(
+        "INSERT INTO push_backoff (origin, until) VALUES ({}, {}) "
+        "ON CONFLICT (origin) DO UPDATE SET until = excluded.until",
+        origin, until,
+    )
+
+
+async def _record(target: PushTarget, status: int, gone: bool) -> None:
+    if target.id is None:
+        return
+    if gone:
+        await raw("DELETE FROM push_subscription WHERE id = {}", target.id)
+    else:
+        await raw("UPDATE push_subscription SET last_sent_at = {}, last_status = {} WHERE id = {}",
+                  clock.now(), status, target.id)
+
+
+async def send(
+    target: PushTarget,
+    payload: dict | bytes | str,
+    *,
+    ttl: int,
+    topic: str | None = None,
+    urgency: str = "normal",
+    inline_retries: int = 2,
+) -> PushResult:
+    """Encrypts and posts one message; never raises for what the push service or the network does.
+
+    Call it outside any write transaction: it waits on the network.
+    """
+    rules.check_send_options(ttl, urgency)
+    data = encode_payload(payload)
+    settings = messaging_settings()
+    try:
+        rules.check_endpoint(target.endpoint, allow_insecure_local=settings.push_allow_insecure_local)
+        rules.check_keys(target.p256dh, target.auth)
+    except rules.EndpointRefused as refused:
+        return PushResult("rejected", target.id, detail=f"endpoint refused: {refused.reason}")
+    origin = rules.origin_of(target.endpoint)
+    wait = await _held_back(origin, clock.now())
+    if wait is not None:
+        return PushResult("retry", target.id, retry_after=wait, detail="push service asked to slow down")
+    body = encrypt(target, data)
+    headers = {
+        "TTL": str(ttl),
+        "Urgency": urgency,
+        "Content-Encoding": "aes128gcm",
+        "Content-Type": "application/octet-stream",
+        "Authorization": vapid.authorization(origin),
+    }
+    if topic is not None:
+        headers["Topic"] = rules.topic_header(topic)
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            async with session().post(target.endpoint, data=body, headers=headers, allow_redirects=False) as response:
+                status = response.status
+                retry_header = response.headers.get("Retry-After")
+                text = (await response.text(errors="replace"))[:200]
+        except aiohttp.InvalidURL as exc:
+            return PushResult("rejected", target.id, attempts=attempt, detail=f"invalid endpoint: {exc}"[:200])
+        except aiohttp.ClientConnectorError as exc:
+            if isinstance(exc.__cause__, InwardAddress) or isinstance(getattr(exc, "os_error", None), InwardAddress):
+                return PushResult("rejected", target.id, attempts=attempt, detail="endpoint resolves to a private address")
+            status, retry_header, text = None, None, f"{type(exc).__name__}: {exc}"[:200]
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            status, retry_header, text = None, None, f"{type(exc).__name__}: {exc}"[:200]
+        if status is not None and 200 <= status < 300:
+            await _record(target, status, gone=False)
+            return PushResult("sent", target.id, http_status=status, attempts=attempt)
+        if status in (404, 410):
+            await _record(target, status, gone=True)
+            return PushResult("gone", target.id, http_status=status, attempts=attempt, detail=text)
+        if status == 429:
+            seconds = rules.retry_after_seconds(retry_header, clock.now())
+            await _hold_back(origin, seconds)
+            return PushResult("retry", target.id, http_status=429, retry_after=seconds, attempts=attempt, detail=text)
+        if status is not None and status < 500:
+            await _record(target, status, gone=False)
+            log.warning("push to %s refused with %s: %s", origin, status, text)
+            return PushResult("rejected", target.id, http_status=status, attempts=attempt, detail=text)
+        suggested = rules.retry_after_seconds(retry_header, clock.now(), default=30)
+        if attempt > inline_retries:
+            return PushResult("retry", target.id, http_status=status, retry_after=suggested, attempts=attempt, detail=text)
+        await asyncio.sleep(min(rules.backoff_seconds(attempt), suggested))

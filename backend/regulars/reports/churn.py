@@ -1,0 +1,126 @@
+"""Churn risk: customers who have not visited or bought for N days, or whose contract ends within 30 days,
+most urgent first, each with the suggested next action."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from regulars.core import clock
+from regulars.core.db import raw
+from regulars.core.i18n import t
+from regulars.customers import rules as customer_rules
+from regulars.reports import common, dialect, registry
+from regulars.reports.filters import Filters, number
+
+SHOWN = 200
+ACTIONS = ("renew_offer", "call_win_back", "send_care")
+ACTION_SQL = "CASE WHEN a.contract = 1 THEN 'renew_offer' WHEN a.m >= 4 THEN 'call_win_back' ELSE 'send_care' END"
+ORDER = "a.contract DESC, CASE WHEN a.contract = 1 THEN a.contract_end_on END, a.m DESC, a.id"
+
+
+def at_risk(filters: Filters, ids: list[int] | None = None) -> tuple[str, list[Any]]:
+    """Every customer at risk (of `ids` only, when given): id, home store, clerk, contract end, flags contract
+    and lapsed, value tier m."""
+    lapsed_days = number(filters, "lapsed_days", 90, 7, 730)
+    contract_days = number(filters, "contract_days", 30, 1, 180)
+    now = clock.now()
+    today = clock.today_in(filters.timezone, now)
+    cutoff = now - dt.timedelta(days=lapsed_days)
+    where, args = common.scope(filters, "c.home_store", "c.responsible_clerk")
+    if ids is not None:
+        where, args = where + f" AND c.id IN ({dialect.marks(ids)})", args + list(ids)
+    # the flags once per customer (a materialized step), then the value tier of those at risk only
+    sql = (
+        "WITH f AS MATERIALIZED (SELECT c.id AS id, c.home_store AS store_id, c.responsible_clerk AS clerk_id, "
+        "c.contract_end_on AS contract_end_on, "
+        "CASE WHEN c.contract_end_on >= {} AND c.contract_end_on <= {} THEN 1 ELSE 0 END AS contract, "
+        "CASE WHEN c.created_at < {} AND NOT EXISTS (SELECT 1 FROM purchase p WHERE p.customer = c.id "
+        "AND p.occurred_at >= {} AND p.kind IN ('purchase', 'visit')) THEN 1 ELSE 0 END AS lapsed "
+        f"FROM customer c WHERE c.erased_at IS NULL AND {where}) "
+        "SELECT f.id AS id, f.store_id AS store_id, f.clerk_id AS clerk_id, f.contract_end_on AS contract_end_on, "
+        "f.contract AS contract, f.lapsed AS lapsed, COALESCE(x.m, 0) AS m "
+        "FROM f LEFT JOIN customer_rfm x ON x.customer = f.id WHERE f.contract = 1 OR f.lapsed = 1"
+    )
+    return sql, [today, today + dt.timedelta(days=contract_days), cutoff, cutoff, *args]
+
+
+async def compute(filters: Filters, lang: str) -> registry.Table:
+    risk, args = at_risk(filters)
+    key = "COALESCE(a.clerk_id, 0)" if filters.group == "clerk" else "a.store_id"
+    actions = ", ".join(f"SUM(CASE WHEN {ACTION_SQL} = '{a}' THEN 1 ELSE 0 END) AS {a}" for a in ACTIONS)
+    zeros = ", ".join(f"0 AS {a}" for a in ACTIONS)
+    order = ORDER.replace("a.", "r.")
+    found = await raw(
+        f"WITH a AS MATERIALIZED (SELECT r.*, ROW_NUMBER() OVER (ORDER BY {order}) AS o FROM ({risk}) r) "
+        f"SELECT 'g' AS part, {key} AS g, COUNT(*) AS at_risk, SUM(a.contract) AS contract_ending, "
+        f"SUM(a.lapsed) AS lapsed, {actions}, 0 AS rank FROM a GROUP BY 2 "
+        f"UNION ALL SELECT 't', a.id, 0, 0, 0, {zeros}, a.o FROM a WHERE a.o <= {SHOWN}",
+        *args,
+    )
+    counts = [r for r in found if r["part"] == "g"]
+    top = [{"id": common.num(r["g"])} for r in sorted((r for r in found if r["part"] == "t"), key=lambda r: r["rank"])]
+    figures = ("at_risk", "contract_ending", "lapsed", *ACTIONS)
+    groups = {common.num(r["g"]): {f: common.num(r[f]) for f in figures} for r in counts}
+    summary = await common.label(filters, groups, lang)
+    shown = await details(filters, [r["id"] for r in top], lang)
+    rows = [shown[r["id"]] for r in top if r["id"] in shown]
+    columns = [common.column("customer", lang, "text"), common.column("phone", lang, "text"),
+               common.column("store", lang, "text"), common.column("clerk", lang, "text"),
+               common.column("last_activity_on", lang, "date"), common.column("contract_end_on", lang, "date"),
+               common.column("reason", lang, "text"), common.column("action", lang, "text")]
+    totals = common.totals(summary, figures)
+    breakdowns = {
+        "action": [{"action": t(f"report.action.{a}", lang), "customers": totals[a]} for a in ACTIONS],
+        "reason": [{"reason": t("report.reason.contract", lang), "customers": totals["contract_ending"]},
+                   {"reason": t("report.reason.lapsed", lang), "customers": totals["lapsed"]}],
+        "by_group": [{"group": r.get("clerk") or r["store"], "customers": r["at_risk"]} for r in summary],
+    }
+    return registry.Table(name="churn-risk", title=t("report.title.churn", lang), columns=columns, rows=rows,
+                          totals=totals, breakdowns=breakdowns,
+                          filters={"lapsed_days": number(filters, "lapsed_days", 90, 7, 730),
+                                   "contract_days": number(filters, "contract_days", 30, 1, 180), "shown": len(rows)})
+
+
+async def details(filters: Filters, ids: list[int], lang: str) -> dict[int, dict[str, Any]]:
+    """For these customers (a page at most): who they are, last activity, reason and suggested action."""
+    if not ids:
+        return {}
+    risk, args = at_risk(filters, ids)
+    marks = dialect.marks(ids)
+    rows = await raw(
+        f"SELECT a.id AS id, a.contract AS contract, a.lapsed AS lapsed, {ACTION_SQL} AS action, c.name AS name, "
+        f"c.phone AS phone, c.contract_end_on AS contract_end_on, s.name AS store, st.display_name AS clerk, "
+        f"a.store_id AS store_id, a.clerk_id AS clerk_id "
+        f"FROM ({risk}) a JOIN customer c ON c.id = a.id JOIN store s ON s.id = a.store_id "
+        f"LEFT JOIN staff st ON st.id = a.clerk_id",
+        *args,
+    )
+    last = {r["customer"]: r["at"] for r in await raw(
+        f"SELECT customer, MAX(occurred_at) AS at FROM purchase WHERE customer IN ({marks}) "
+        "AND kind IN ('purchase', 'visit') GROUP BY customer", *ids)}
+    found = {}
+    for row in rows:
+        at = last.get(row["id"])
+        reasons = [t(f"report.reason.{r}", lang) for r in ("contract", "lapsed") if row[r]]
+        found[row["id"]] = {
+            "customer_id": row["id"], "customer": row["name"], "phone": customer_rules.mask_phone(row["phone"]),
+            "store_id": row["store_id"], "store": row["store"], "clerk_id": row["clerk_id"], "clerk": row["clerk"] or "",
+            "last_activity_on": clock.local(clock.aware(at), filters.timezone).date().isoformat() if at else None,
+            "contract_end_on": dialect.day_text(row["contract_end_on"]) if row["contract_end_on"] else None,
+            "reason": "、".join(reasons) if lang == "zh-CN" else ", ".join(reasons),
+            "action_key": row["action"], "action": t(f"report.action.{row['action']}", lang),
+        }
+    return found
+
+
+async def customers(filters: Filters) -> tuple[str, list[Any]]:
+    """Everyone at risk; `action=` keeps one suggested action."""
+    risk, args = at_risk(filters)
+    action = filters.params.get("action")
+    if action in ACTIONS:
+        return f"SELECT a.id FROM ({risk}) a WHERE {ACTION_SQL} = {{}}", [*args, action]
+    return f"SELECT a.id FROM ({risk}) a", args
+
+
+registry.register("churn-risk", compute, customers, reads="customer_rfm (value tier)", detail=details)

@@ -1,0 +1,101 @@
+"""SQL that differs between SQLite and PostgreSQL: local days and months, day differences, time zone pieces.
+
+SQLite knows no time zones, so a local-day expression there adds a fixed offset; a range
+that crosses a daylight-saving change is cut into pieces, each with its own offset.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from regulars.core.db import is_postgres
+
+ZONE_NAME = re.compile(r"^[A-Za-z0-9_/+\-]{1,60}$")
+
+
+def _zone_literal(zone: str) -> str:
+    if not ZONE_NAME.match(zone):
+        raise ValueError(f"not a time zone name: {zone!r}")
+    ZoneInfo(zone)
+    return f"'{zone}'"
+
+
+def pieces(zone: str, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime, int]]:
+    """[start, end) cut where the zone's UTC offset changes: (from, to, offset minutes) each."""
+    info = ZoneInfo(zone)
+
+    def offset(moment: dt.datetime) -> int:
+        return int(moment.astimezone(info).utcoffset().total_seconds() // 60)
+
+    found: list[tuple[dt.datetime, dt.datetime, int]] = []
+    piece_start, current = start, offset(start)
+    step = start
+    while step < end:
+        nxt = min(step + dt.timedelta(hours=1), end)
+        if nxt < end and offset(nxt) != current:
+            # the change lies in (step, nxt]: find the first minute with the new offset
+            low, high = step, nxt
+            while high - low > dt.timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if offset(middle) == current else (low, middle)
+            found.append((piece_start, high, current))
+            piece_start, current = high, offset(high)
+        step = nxt
+    found.append((piece_start, end, current))
+    return found
+
+
+def local_day(column: str, zone: str, offset_minutes: int) -> str:
+    """The store-local calendar day of a UTC timestamp column (as a date on PostgreSQL, text on SQLite)."""
+    if is_postgres():
+        return f"(({column}) AT TIME ZONE {_zone_literal(zone)})::date"
+    return f"date({column}, '{int(offset_minutes):+d} minutes')"
+
+
+def days_between(earlier: str, later: str) -> str:
+    """Fractional days from one timestamp to another."""
+    if is_postgres():
+        return f"(EXTRACT(EPOCH FROM (({later}) - ({earlier}))) / 86400.0)"
+    return f"(julianday({later}) - julianday({earlier}))"
+
+
+def floor_int(expression: str) -> str:
+    """A non-negative number rounded down to an integer."""
+    if is_postgres():
+        return f"CAST(FLOOR({expression}) AS INTEGER)"
+    return f"CAST({expression} AS INTEGER)"
+
+
+def buckets(column: str, bounds: list[dt.datetime]) -> tuple[str, list]:
+    """Index i of the bucket [bounds[i], bounds[i+1]) a timestamp falls in (NULL outside): portable, exact in any zone."""
+    if len(bounds) < 2:
+        return "NULL", []
+    parts = [f"WHEN {column} < {{}} THEN NULL"]
+    args: list = [bounds[0]]
+    for index, bound in enumerate(bounds[1:]):
+        parts.append(f"WHEN {column} < {{}} THEN {index}")
+        args.append(bound)
+    return "CASE " + " ".join(parts) + " ELSE NULL END", args
+
+
+def month_starts(zone: str, first: dt.date, last: dt.date) -> list[dt.datetime]:
+    """UTC instants of the local first days of every month from first's month through the month after last's."""
+    info = ZoneInfo(zone)
+    year, month = first.year, first.month
+    found = []
+    while (year, month) <= (last.year, last.month):
+        found.append(dt.datetime(year, month, 1, tzinfo=info).astimezone(dt.timezone.utc))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    found.append(dt.datetime(year, month, 1, tzinfo=info).astimezone(dt.timezone.utc))
+    return found
+
+
+def day_text(value) -> str:
+    """A day from either engine (date or 'YYYY-MM-DD' text) as ISO text."""
+    return value.isoformat() if isinstance(value, dt.date) else str(value)[:10]
+
+
+def marks(values) -> str:
+    return ", ".join("{}" for _ in values) or "NULL"

@@ -1,0 +1,130 @@
+"""Clerk tasks over HTTP: today's list per clerk (own customers plus the store pool), one-tap outcomes,
+completion per clerk for the manager."""
+
+import datetime as dt
+
+from regulars.care import dispatcher, planner
+from regulars.core import clock
+from tests.support.care import at, create_campaign, customer, give_task
+
+TODAY = clock.today_in("Asia/Shanghai")
+
+
+async def make_tasks(world, name: str, customers: list[int], *, days_ago: int, due_days: int, pool: set[int] = frozenset()) -> dict:
+    """A (draft) campaign and one task per customer, due `due_days` after a day `days_ago` days back.
+
+    The tasks go straight through the task channel: the server's own dispatcher, which works on
+    today's clock, would otherwise race this test for rows planned in the past."""
+    campaign = await create_campaign(world.manager_a, {
+        "name": name, "occasion": {"kind": "festival", "festival": "qixi"}, "status": "draft", "purpose": "service",
+        "task": {"script": {"zh-CN": "致电 {{ name }}：您的合约即将到期"}}})
+    due_on = TODAY - dt.timedelta(days=days_ago) + dt.timedelta(days=due_days)
+    for customer_id in customers:
+        await give_task(customer_id, due_on=due_on, campaign_id=campaign["id"], script="致电：您的合约即将到期",
+                        pool=customer_id in pool)
+    return campaign
+
+
+async def test_clerk_sees_own_and_pool_tasks_not_colleagues(world):
+    mine = await customer(world, "clerk_a", tags=["list"], name="甲客户")
+    colleague = await customer(world, "clerk_a2", tags=["list"])
+    pool = await customer(world, "clerk_a", tags=["list"])
+    await make_tasks(world, "list", [mine, colleague, pool], days_ago=1, due_days=3, pool={pool})
+    tasks = (await world.clerk_a.get("/api/v1/care/tasks")).json()
+    by_customer = {t["customer_id"]: t for t in tasks}
+    assert set(by_customer) == {mine, pool}
+    assert by_customer[pool]["pool"] is True and by_customer[mine]["pool"] is False
+    assert by_customer[mine]["campaign_name"] == "list"
+    assert by_customer[mine]["phone_masked"].count("*") == 4
+    assert by_customer[mine]["overdue"] is False
+    manager_view = {t["customer_id"] for t in (await world.manager_a.get("/api/v1/care/tasks")).json()}
+    assert {mine, colleague, pool} <= manager_view
+    assert not {t["customer_id"] for t in (await world.clerk_b.get("/api/v1/care/tasks")).json()} & {mine, colleague, pool}
+
+
+async def test_overdue_tasks_come_first(world):
+    late = await customer(world, "clerk_a", tags=["late"])
+    await make_tasks(world, "late", [late], days_ago=5, due_days=2)
+    tasks = (await world.clerk_a.get("/api/v1/care/tasks")).json()
+    assert tasks[0]["customer_id"] == late and tasks[0]["overdue"] is True
+
+
+async def test_record_outcome_one_tap(world):
+    someone = await customer(world, "clerk_a", tags=["tap"])
+    await make_tasks(world, "tap", [someone], days_ago=0, due_days=1)
+    task = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == someone)
+    url = f"/api/v1/care/tasks/{task['id']}/outcome"
+    response = await world.clerk_a.post(url, json={"outcome": "interested"})
+    assert response.status_code == 200, response.text
+    assert response.json()["status"] == "done" and response.json()["outcome"] == "interested"
+    assert (await world.clerk_a.post(url, json={"outcome": "interested"})).status_code == 200  # a second tap
+    conflict = await world.clerk_a.post(url, json={"outcome": "declined"})
+    assert conflict.status_code == 409 and conflict.json()["code"] == "care.task_done"
+    events = (await world.clerk_a.get(f"/api/v1/customers/{someone}/timeline")).json()
+    assert any(e["kind"] == "care_task" and "interested" in e["summary"] for e in events)
+
+
+async def test_record_outcome_unknown_value_refused(world):
+    someone = await customer(world, "clerk_a", tags=["bad-outcome"])
+    await make_tasks(world, "bad-outcome", [someone], days_ago=0, due_days=1)
+    task = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == someone)
+    response = await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "maybe"})
+    assert response.status_code == 400
+
+
+async def test_record_outcome_on_colleagues_task_forbidden(world):
+    theirs = await customer(world, "clerk_a2", tags=["theirs"])
+    await make_tasks(world, "theirs", [theirs], days_ago=0, due_days=1)
+    task = next(t for t in (await world.manager_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == theirs)
+    response = await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "reached"})
+    assert response.status_code == 403
+    assert (await world.manager_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "reached"})).status_code == 200
+
+
+async def test_pool_task_becomes_the_clerks_who_took_it(world):
+    pooled = await customer(world, "clerk_a", tags=["take"])
+    await make_tasks(world, "take", [pooled], days_ago=0, due_days=1, pool={pooled})
+    task = next(t for t in (await world.clerk_a2.get("/api/v1/care/tasks")).json() if t["customer_id"] == pooled)
+    done = (await world.clerk_a2.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "no_answer"})).json()
+    assert done["clerk_id"] == world.staff["clerk_a2"].id and done["pool"] is False
+
+
+async def test_manager_sees_completion_per_clerk(world):
+    ids = [await customer(world, "clerk_a", tags=["kpi"]) for _ in range(3)]
+    await make_tasks(world, "kpi", ids, days_ago=0, due_days=0)
+    tasks = [t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["customer_id"] in ids]
+    for task, outcome in zip(tasks[:2], ("reached", "bought")):
+        await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": outcome})
+    response = await world.manager_a.get("/api/v1/care/tasks/completion",
+                                         params={"since": str(TODAY), "until": str(TODAY)})
+    assert response.status_code == 200
+    clerk = next(c for c in response.json() if c["clerk_id"] == world.staff["clerk_a"].id)
+    assert clerk["assigned"] >= 3 and clerk["done"] >= 2
+    assert clerk["outcomes"].get("bought", 0) >= 1
+    assert (await world.clerk_a.get("/api/v1/care/tasks/completion")).status_code == 403
+
+
+async def test_campaign_detail_counts_outcomes(world):
+    someone = await customer(world, "clerk_a", tags=["counts"], name="乙客户")
+    segment = (await world.manager_a.post("/api/v1/care/segments", json={"name": "counts", "filters": {"tags_any": ["counts"]}})).json()
+    campaign = await create_campaign(world.manager_a, {
+        "name": "合约到期回访", "occasion": {"kind": "date_range"}, "starts_on": "2027-08-02", "ends_on": "2027-08-02",
+        "status": "active", "holdout_percent": 0, "segment_id": segment["id"], "purpose": "service",
+        "task": {"script": {"zh-CN": "致电 {{ name }}：您的合约即将到期"}, "due_days": 1}})
+    await planner.plan(now=at(2027, 8, 2, 3, 0), force=True, campaign_ids=[campaign["id"]])
+    while await dispatcher.dispatch(at(2027, 8, 2, 3, 0), owner="tasks-test"):
+        pass
+    task = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == someone)
+    assert task["script"] == "致电 乙客户：您的合约即将到期" and task["due_on"] == "2027-08-03"
+    await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "wrong_number"})
+    detail = (await world.manager_a.get(f"/api/v1/care/campaigns/{campaign['id']}")).json()
+    assert detail["counts"] == {"sent": 1}
+    assert detail["task_outcomes"] == {"wrong_number": 1}
+
+
+async def test_erasure_removes_open_tasks(world):
+    someone = await customer(world, "clerk_a", tags=["erase"])
+    await make_tasks(world, "erase", [someone], days_ago=0, due_days=1)
+    assert (await world.manager_a.delete(f"/api/v1/customers/{someone}")).status_code == 204
+    tasks = (await world.manager_a.get("/api/v1/care/tasks")).json()
+    assert someone not in {t["customer_id"] for t in tasks}

@@ -1,0 +1,96 @@
+"""Churn risk on a hand-built chain: customers not seen for 90 days, contracts ending within 30 days, and
+the suggested next action for each. Figures written down by hand below."""
+
+import datetime as dt
+
+import pytest
+
+from regulars.core import clock
+from tests.support.reports import (assert_downloads_match, buy, customer, day, drill, move, report, roll_up, today,
+                                   visit)
+
+# store A:  k1 bought for 5000 yuan 100 days ago (high value: call) · k2 bought for 10 yuan 95 days ago (care)
+#   k3 bought 100 days ago, visited 20 days ago (not at risk) · k4 became a customer 10 days ago, nothing since
+#   k5 a customer for 150 days, never seen (care) · k6 bought 5 days ago, contract ends in 10 days (renew)
+#   k7 visited 40 days ago (at risk with a 30-day lapse only), contract ends in 40 days
+#   k8 never seen, contract ends in 20 days (renew; both reasons) · k9 bought 3 days ago, contract ended 5 days ago
+# store B:  k10 bought for 100 yuan 200 days ago (care) · k11 bought 2 days ago
+# customers since 200 days ago unless said; buyers in the trailing year k1 k2 k3 k6 k9 k10 k11: monetary boundaries
+#   (positions 2, 3, 5, 6 of seven) 50, 100, 100, 100 yuan: k1 is m 5, k10 m 2, k2 m 1
+
+
+def ago(days: int) -> dt.datetime:
+    return clock.now() - dt.timedelta(days=days, hours=1)
+
+
+@pytest.fixture(scope="module")
+async def chain(world):
+    a, b = world.clerk_a, world.clerk_b
+    ids = {}
+    contracts = {"k6": 10, "k7": 40, "k8": 20, "k9": -5}
+    for n in range(1, 12):
+        name = f"k{n}"
+        fields = {"contract_end_on": (today() + dt.timedelta(days=contracts[name])).isoformat()} if name in contracts else {}
+        ids[name] = await customer(a if n <= 9 else b, name=name, **fields)
+    await buy(a, ids["k1"], ago(100), amount_fen=500000)
+    await buy(a, ids["k2"], ago(95), amount_fen=1000)
+    await buy(a, ids["k3"], ago(100), amount_fen=5000)
+    await visit(a, ids["k3"], ago(20))
+    await buy(a, ids["k6"], ago(5), amount_fen=10000)
+    await visit(a, ids["k7"], ago(40))
+    await buy(a, ids["k9"], ago(3), amount_fen=10000)
+    await buy(b, ids["k10"], ago(200), amount_fen=10000)
+    await buy(b, ids["k11"], ago(2), amount_fen=10000)
+    since = {"k4": 10, "k5": 150, "k10": 300}
+    for name, customer_id in ids.items():
+        await move("customer", customer_id, created_at=ago(since.get(name, 200)))
+    await roll_up()
+    world.ids = ids
+    return world
+
+
+async def test_churn_risk_list_most_urgent_first(chain):
+    table = await report(chain.admin, "churn-risk")
+    names = [r["customer"] for r in table["rows"]]
+    assert names == ["k6", "k8", "k1", "k10", "k2", "k5"]
+    rows = {r["customer"]: r for r in table["rows"]}
+    assert (rows["k6"]["action"], rows["k6"]["reason"]) == ("邀约续约，推荐合适套餐", "合约将到期")
+    assert rows["k8"]["reason"] == "合约将到期、久未到店" and rows["k8"]["last_activity_on"] is None
+    assert (rows["k1"]["action_key"], rows["k1"]["last_activity_on"]) == ("call_win_back", ago(100).astimezone(
+        dt.timezone(dt.timedelta(hours=8))).date().isoformat())
+    assert [rows[n]["action_key"] for n in ("k10", "k2", "k5")] == ["send_care"] * 3
+    assert rows["k6"]["contract_end_on"] == day(-10) and "****" in rows["k6"]["phone"]
+    assert table["totals"] == {"at_risk": 6, "contract_ending": 2, "lapsed": 5, "renew_offer": 2, "call_win_back": 1,
+                               "send_care": 3}
+    assert {x["action"]: x["customers"] for x in table["breakdowns"]["action"]} == {
+        "邀约续约，推荐合适套餐": 2, "电话回访，送券挽回": 1, "发送关怀消息，邀请到店": 3}
+    assert {x["group"]: x["customers"] for x in table["breakdowns"]["by_group"]} == {"测试一厅": 5, "测试二厅": 1}
+
+
+async def test_churn_risk_with_a_30_day_lapse(chain):
+    table = await report(chain.manager_a, "churn-risk", lapsed_days=30)
+    assert [r["customer"] for r in table["rows"]] == ["k6", "k8", "k1", "k2", "k5", "k7"]
+    assert table["totals"]["lapsed"] == 5 and table["filters"]["lapsed_days"] == 30
+    bad = await chain.manager_a.get("/api/v1/reports/churn-risk", params={"lapsed_days": 3})
+    assert bad.status_code == 422 and bad.json()["field"] == "lapsed_days"
+
+
+async def test_churn_risk_by_clerk(chain):
+    table = await report(chain.manager_a, "churn-risk", group="clerk")
+    assert {x["group"]: x["customers"] for x in table["breakdowns"]["by_group"]} == {"clerk_a 名": 5}
+
+
+async def test_churn_risk_customers_page_with_actions(chain):
+    ids = chain.ids
+    page = await drill(chain.manager_a, "churn-risk", limit=3)
+    assert page["total"] == 5
+    assert [c["id"] for c in page["items"]] == sorted(ids[n] for n in ("k1", "k2", "k5", "k6", "k8"))[:3]
+    assert all(c["detail"]["action_key"] in ("renew_offer", "call_win_back", "send_care") for c in page["items"])
+    renew = await drill(chain.admin, "churn-risk", action="renew_offer")
+    assert [c["id"] for c in renew["items"]] == sorted([ids["k6"], ids["k8"]])
+    assert renew["items"][0]["detail"]["reason"] in ("合约将到期", "合约将到期、久未到店")
+
+
+async def test_churn_risk_downloads_parse_back(chain):
+    table = await report(chain.admin, "churn-risk")
+    await assert_downloads_match(chain.admin, "churn-risk", table)

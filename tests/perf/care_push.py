@@ -1,0 +1,146 @@
+"""Care push fan-out: the dispatcher sending a campaign through Web Push to a local push service, against
+encrypting the same payloads alone, measured in the same run.
+
+    python -m tests.perf.care_push                       # SQLite, 3000 subscribed customers
+    CARE_PUSH_CHANNEL=inbox python -m tests.perf.care_push   # the same campaign through the wallet inbox only
+    CARE_PUSH_CUSTOMERS=5000 CARE_BENCH_ENGINE=postgres CARE_BENCH_PG=postgresql://postgres@127.0.0.1:55432 \\
+        python -m tests.perf.care_push
+
+The encryption baseline is the RFC 8291 body of each message (an ephemeral P-256 key, ECDH, HKDF,
+AES-GCM) made one after another in this process; the fan-out is everything a real send does: claim
+under a lease, consent and frequency cap, the wallet inbox, encryption, the POST, recording the answer.
+Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CUSTOMERS = int(os.environ.get("CARE_PUSH_CUSTOMERS", "3000"))
+ENGINE = os.environ.get("CARE_BENCH_ENGINE", "sqlite")
+NOW = dt.datetime(2027, 7, 1, 3, 0, tzinfo=dt.timezone.utc)  # 11:00 in Shanghai
+MESSAGE = {"templates": {"zh-CN": {"title": "夏日驿站", "body": "{{ name }}，炎炎夏日，来店里喝杯凉茶吧，凭此消息领取一瓶。"}}}
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+async def _load(port: int) -> list:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    from regulars.core import db
+    from regulars.core.db import raw
+    from regulars.messaging.push import PushTarget
+
+    key = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    p256dh, auth = _b64(key), _b64(os.urandom(16))
+    now = dt.datetime.now(dt.timezone.utc)
+    await db.start()
+    try:
+        await raw("INSERT INTO store (code, name, kind, region, timezone, grade, address, active, created_at) "
+                  "VALUES ('PB001', '推送测试厅', 'community', '', 'Asia/Shanghai', 'B', '', {}, {})", True, now)
+        store = (await raw("SELECT id FROM store"))[0]["id"]
+        targets = []
+        for n in range(CUSTOMERS):
+            customer = (await raw(
+                "INSERT INTO customer (phone, phone_tail, name, home_store, consent_marketing, consent_service, created_at, "
+                "updated_at) VALUES ({}, {}, {}, {}, {}, {}, {}, {}) RETURNING id",
+                f"13{n:09d}", f"{n % 10000:04d}", f"客户{n}", store, True, True, now, now))[0]["id"]
+            await raw("INSERT INTO customer_store (customer, store, relation, since) VALUES ({}, {}, 'home', {})",
+                      customer, store, now)
+            endpoint = f"http://127.0.0.1:{port}/push/{n}"
+            sub = (await raw("INSERT INTO push_subscription (endpoint, p256dh, auth, customer, user_agent, created_at, "
+                             "updated_at) VALUES ({}, {}, {}, {}, '', {}, {}) RETURNING id",
+                             endpoint, p256dh, auth, customer, now, now))[0]["id"]
+            targets.append(PushTarget(endpoint=endpoint, p256dh=p256dh, auth=auth, id=sub))
+        await raw("INSERT INTO care_campaign (name, store, status, occasion, occasion_params, starts_on, ends_on, purpose, "
+                  "message, channels, quiet_start, quiet_end, priority, holdout_bp, tags, revision, created_at, updated_at) "
+                  "VALUES ('夏日驿站', {}, 'active', 'date_range', '{}', {}, {}, 'marketing', {}, {}, '21:00', '09:00', 50, 0, "
+                  "'[]', 1, {}, {})".replace("'{}'", "{}"),
+                  store, "{}", NOW.date(), NOW.date(), json.dumps(MESSAGE), json.dumps([os.environ.get("CARE_PUSH_CHANNEL", "push")]), now, now)
+        return targets
+    finally:
+        await db.stop()
+
+
+async def _measure(targets: list) -> dict:
+    from regulars.care import dispatcher, planner
+    from regulars.core import db
+    from regulars.core.db import raw
+    from regulars.messaging import push
+
+    payload = json.dumps({"id": 1, "title": "夏日驿站", "body": "客户0，炎炎夏日，来店里喝杯凉茶吧，凭此消息领取一瓶。",
+                          "url": "/w?m=1"}, ensure_ascii=False).encode()
+    started = time.perf_counter()
+    for target in targets:
+        push.encrypt(target, payload)
+    encrypt_rate = len(targets) / (time.perf_counter() - started)
+    await db.start()
+    try:
+        planned = await planner.plan(now=NOW, force=True)
+        started = time.perf_counter()
+        sent = 0
+        while True:
+            claimed = await dispatcher.dispatch_until_idle(NOW, budget_seconds=600)
+            sent += claimed
+            if claimed == 0:
+                break
+        seconds = time.perf_counter() - started
+        statuses = {r["status"]: r["n"] for r in await raw("SELECT status, count(*) AS n FROM care_outbox GROUP BY status")}
+        await push.close_sessions()
+    finally:
+        await db.stop()
+    fan_out_rate = planned / seconds
+    return {"engine": ENGINE, "messages": planned, "encrypt_per_s": round(encrypt_rate, 1),
+            "fan_out_per_s": round(fan_out_rate, 1), "ratio": round(fan_out_rate / encrypt_rate, 2), "statuses": statuses}
+
+
+def main() -> None:
+    if os.environ.get("CARE_BENCH_CHILD") != "1":
+        with tempfile.TemporaryDirectory(prefix="care-push-") as work:
+            env = {**os.environ, "CARE_BENCH_CHILD": "1", "CARE_BENCH_WORK": work}
+            subprocess.run([sys.executable, "-m", "tests.perf.care_push"], check=True, env=env, cwd=ROOT)
+        return
+    from tests.perf.care_planning import _create_pg_database, _environment
+
+    work = Path(os.environ["CARE_BENCH_WORK"])
+    _environment(work)
+    os.environ["REGULARS_PUSH_ALLOW_INSECURE_LOCAL"] = "1"
+    os.environ["REGULARS_CARE_BATCH"] = os.environ.get("REGULARS_CARE_BATCH", "200")
+    if ENGINE == "postgres":
+        asyncio.run(_create_pg_database(True))
+    port_file = work / "receiver.port"
+    receiver = subprocess.Popen([sys.executable, "-m", "tests.perf.push_receiver", str(port_file)], cwd=ROOT,
+                                stdout=subprocess.PIPE, text=True)
+    try:
+        while not port_file.exists() or not port_file.read_text():
+            time.sleep(0.05)
+        subprocess.run([sys.executable, "-m", "regulars.cli", "migrate"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+        targets = asyncio.run(_load(int(port_file.read_text())))
+        result = asyncio.run(_measure(targets))
+        receiver.send_signal(signal.SIGTERM)
+        result["receiver"] = json.loads(receiver.communicate(timeout=30)[0].strip().splitlines()[-1])
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    finally:
+        if receiver.poll() is None:
+            receiver.kill()
+        if ENGINE == "postgres":
+            asyncio.run(_create_pg_database(False))
+
+
+if __name__ == "__main__":
+    main()

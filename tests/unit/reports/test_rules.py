@@ -1,0 +1,58 @@
+"""Pure parts of the reports: time-zone pieces, month buckets, grade counts, month ranges, weights."""
+
+import datetime as dt
+
+import pytest
+
+from regulars.core.errors import BadInput
+from regulars.reports import dialect, ranking, schemas
+from regulars.reports.filters import month_range
+
+pytestmark = pytest.mark.nodb
+UTC = dt.timezone.utc
+
+
+def test_pieces_one_for_a_zone_without_daylight_saving():
+    start, end = dt.datetime(2026, 1, 1, tzinfo=UTC), dt.datetime(2026, 12, 31, tzinfo=UTC)
+    assert dialect.pieces("Asia/Shanghai", start, end) == [(start, end, 480)]
+
+
+def test_pieces_cut_at_daylight_saving_changes():
+    start, end = dt.datetime(2026, 3, 1, tzinfo=UTC), dt.datetime(2026, 4, 1, tzinfo=UTC)
+    found = dialect.pieces("Europe/Berlin", start, end)
+    assert [(p[2]) for p in found] == [60, 120]
+    assert found[0][1] == found[1][0] == dt.datetime(2026, 3, 29, 1, 0, tzinfo=UTC)  # 02:00 local becomes 03:00
+
+
+def test_month_starts_are_local_midnights():
+    starts = dialect.month_starts("Asia/Shanghai", dt.date(2026, 1, 15), dt.date(2026, 3, 2))
+    assert starts == [dt.datetime(2025, 12, 31, 16, tzinfo=UTC), dt.datetime(2026, 1, 31, 16, tzinfo=UTC),
+                      dt.datetime(2026, 2, 28, 16, tzinfo=UTC), dt.datetime(2026, 3, 31, 16, tzinfo=UTC)]
+
+
+def test_buckets_case_over_bounds():
+    sql, args = dialect.buckets("x.at", [1, 2, 3])
+    assert sql == "CASE WHEN x.at < {} THEN NULL WHEN x.at < {} THEN 0 WHEN x.at < {} THEN 1 ELSE NULL END"
+    assert args == [1, 2, 3]
+
+
+@pytest.mark.parametrize("stores,a,ab", [(5, 1, 4), (10, 2, 7), (2, 0, 1), (1, 0, 1), (0, 0, 0), (3, 1, 2)])
+def test_grade_counts_by_share(stores, a, ab):
+    assert ranking.grade_counts(stores, 0.2, 0.5) == (a, ab)
+
+
+def test_month_range_covers_the_calendar_month():
+    assert month_range({"month": "2026-02"})["from"] == "2026-02-01"
+    assert month_range({"month": "2026-02"})["to"] == "2026-02-28"
+    assert month_range({"month": "2026-12"})["to"] == "2026-12-31"
+    with pytest.raises(BadInput):
+        month_range({"month": "2026-13"})
+
+
+def test_ranking_weights_checked():
+    ranking.check(schemas.RankingSettings(weights={"sales_fen": 1}))
+    for bad in ({"smiles": 1}, {"sales_fen": -1}, {"sales_fen": 0}):
+        with pytest.raises(BadInput):
+            ranking.check(schemas.RankingSettings(weights=bad))
+    with pytest.raises(BadInput):
+        ranking.check(schemas.RankingSettings(weights={"sales_fen": 1}, a_share=0.6, b_share=0.5))
