@@ -4,18 +4,21 @@ million rows, the size the reports are measured at.
 
 Rows are made in the demo's write units, straight to the driver like the customers, and keep every
 invariant `regulars reconcile` checks: purchases numbered 1..n with the counter at n, points ledger =
-cached balance = remaining lots, template and per-customer coupon counters equal to the coupons.
+cached balance = remaining lots, template and per-customer coupon counters equal to the coupons, and each
+coupon's issue and redemption on the customer's timeline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from typing import Any, Callable, Awaitable
 from zoneinfo import ZoneInfo
 
 from regulars.core import security
 from regulars.core.db import is_postgres, raw
+from regulars.coupons.rules import format_code
 
 ZONE = ZoneInfo("Asia/Shanghai")
 CATEGORIES = [("plan", 5900, 23900), ("device", 99900, 899900), ("accessory", 2900, 29900), ("service", 1000, 9900),
@@ -44,6 +47,7 @@ ENTRY_COLUMNS = ("id", "customer", "kind", "points", "balance_after", "source_ki
 LOT_COLUMNS = ("id", "customer", "entry", "points", "remaining", "earned_at", "expires_at")
 TABLES = ("purchase", "purchase_counter", "coupon", "coupon_redemption", "coupon_customer_count", "points_entry",
           "points_lot", "points_balance")
+EVENT_COLUMNS = ("customer", "at", "kind", "channel", "store_id", "staff_id", "data", "ref_type", "ref_id")
 
 CopyRows = Callable[[str, tuple[str, ...], list[tuple]], Awaitable[None]]
 
@@ -56,10 +60,14 @@ def _expiry(earned: dt.datetime) -> dt.datetime:
 class History:
     """Makes one customer's history at a time into buffers that `flush` writes in the caller's write unit."""
 
-    def __init__(self, seed: int, now: dt.datetime, template_ids: list[int], ids: dict[str, int]) -> None:
+    def __init__(self, seed: int, now: dt.datetime, template_ids: list[int], ids: dict[str, int],
+                 template_names: dict[int, str] | None = None, store_names: dict[int, str] | None = None) -> None:
         self.rng = random.Random(seed ^ 0x5EED)
         self.now = now
         self.templates = template_ids
+        self.template_names = template_names or {}
+        self.store_names = store_names or {}
+        self.events: list[tuple] = []  # the coupons' timeline events
         self.next = dict(ids)
         self.issued = {t: 0 for t in template_ids}
         self.rows: dict[str, list[tuple]] = {t: [] for t in TABLES}
@@ -119,7 +127,15 @@ class History:
                 state, expired_at = "expired", until
             coupon_id = self._id("coupon")
             redeemer = rng.choice(clerks) if redeemed_at else None
-            self.rows["coupon"].append((coupon_id, security.crockford_code(10), template, customer, state, "chain",
+            code = security.crockford_code(10)
+            shown = {"name": self.template_names.get(template, ""), "code": format_code(code)}
+            self.events.append((customer, issued_at, "coupon_issued", "store", store, clerk, json.dumps(shown),
+                                "coupon", str(coupon_id)))
+            if redeemed_at:
+                self.events.append((customer, redeemed_at, "coupon_redeemed", "store", store, redeemer,
+                                    json.dumps(shown | {"store": self.store_names.get(store, "")}), "coupon",
+                                    str(coupon_id)))
+            self.rows["coupon"].append((coupon_id, code, template, customer, state, "chain",
                                         issued_at, issued_at, until, store, clerk, "staff", redeemed_at,
                                         store if redeemed_at else None, redeemer, "store" if redeemed_at else None,
                                         expired_at, seen))
@@ -175,6 +191,9 @@ class History:
             await copy_rows(table, columns[table], rows)
             written += len(rows)
             rows.clear()
+        await copy_rows("timeline_event", EVENT_COLUMNS, self.events)
+        written += len(self.events)
+        self.events.clear()
         self.written += written
         return written
 
@@ -203,4 +222,6 @@ async def start(seed: int, now: dt.datetime) -> History:
     ids = {}
     for table in ("purchase", "coupon", "points_entry", "points_lot"):
         ids[table] = (await raw(f"SELECT COALESCE(MAX(id), 0) AS m FROM {table}"))[0]["m"]
-    return History(seed, now, template_ids, ids)
+    stores = {r["id"]: r["name"] for r in await raw("SELECT id, name FROM store")}
+    names = {template_id: spec[0] for template_id, spec in zip(template_ids, TEMPLATES)}
+    return History(seed, now, template_ids, ids, template_names=names, store_names=stores)
