@@ -18,6 +18,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Flaky
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -31,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.support.coupons import make_coupon, make_customer, make_template
 from tests.support.server import ROOT
-from tests.support.world import STAFF_PASSWORD, new_phone
+from tests.support.world import STAFF_PASSWORD, make_staff, new_phone
 
 SOAK = os.environ.get("REGULARS_SOAK") == "1"
 MAX_EXAMPLES = 60 if SOAK else 6
@@ -41,6 +42,8 @@ PHONE = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
 ROLES = {"clerk": "clerk_a", "manager": "manager_a", "admin": "admin"} if SOAK else {"clerk": "clerk_a"}
 # Login and logout would end the caller's own session (their attacks are tests of their own).
 SKIPPED = {"POST /api/v1/auth/logout", "POST /api/v1/auth/login"}
+# Changing a staff member (deactivation, password) is fuzzed on rows made for it, never on the callers.
+ONLY_KNOWN_ROWS = {"PATCH /api/v1/staff/{staff_id}"}
 # The answers where the full number is the point: one customer's profile (its `phone`) and the export.
 FULL_PHONE_FIELD = {
     "GET /api/v1/customers/{customer_id}",
@@ -52,13 +55,25 @@ FULL_PHONE_FIELD = {
 FULL_PHONE_ANYWHERE = {"GET /api/v1/customers/{customer_id}/export"}
 
 
+DOCUMENT = json.loads((ROOT / "schemas" / "openapi.json").read_text())
+
+
+def _streams(operation: dict) -> bool:
+    """An event stream stays open as long as the caller listens: not a request-and-answer to fuzz."""
+    return any("text/event-stream" in (r.get("content") or {}) for r in operation.get("responses", {}).values())
+
+
+STREAMS = sorted({path for path, item in DOCUMENT["paths"].items() for op in item.values()
+                  if isinstance(op, dict) and _streams(op)})
+
+
 def _published_operations() -> list[str]:
-    document = json.loads((ROOT / "schemas" / "openapi.json").read_text())
     labels = []
-    for path, item in sorted(document["paths"].items()):
+    for path, item in sorted(DOCUMENT["paths"].items()):
         for method in ("get", "post", "put", "patch", "delete"):
             label = f"{method.upper()} {path}"
-            if method in item and path.startswith(("/api/", "/healthz")) and label not in SKIPPED:
+            if method in item and path.startswith(("/api/", "/healthz")) and label not in SKIPPED \
+                    and not _streams(item[method]):
                 labels.append(label)
     return labels
 
@@ -79,13 +94,49 @@ def phones_shown_to_clerk(ctx, response, case) -> bool | None:
     return None
 
 
+_MISSING = object()
+
+
+def _at(body, path):
+    for step in path:
+        try:
+            body = body[step]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return body
+
+
+def _read_alike(value, declared: str) -> bool:
+    """Whether Litestar's lax conversion of request data reads `value` as the declared JSON type."""
+    if isinstance(value, bool):
+        return False
+    if declared == "boolean":
+        return value in (0, 1) or (isinstance(value, str) and value.lower() in ("true", "false", "0", "1"))
+    if declared == "integer":
+        return (isinstance(value, float) and value.is_integer()) or (isinstance(value, str) and re.fullmatch(r"-?\d+", value) is not None)
+    if declared == "number":
+        return isinstance(value, str) and re.fullmatch(r"-?\d+(\.\d+)?", value) is not None
+    return False
+
+
+def rejects_invalid_input(ctx, response, case):
+    """Invalid input is refused, except a value of another JSON type that Litestar reads as the declared one
+    (`0` for false, `"5"` for 5): the framework converts request data laxly, by design."""
+    mutations = getattr(case.meta.phase.data, "mutations", ()) if case.meta else ()
+    if mutations and all(m.operator.value == "change_type" and m.parameter_location is not None
+                         and m.parameter_location.value == "body"
+                         and _read_alike(_at(case.body, m.path), m.original_value) for m in mutations):
+        return None
+    return negative_data_rejection(ctx, response, case)
+
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_headers_conformance,
     response_schema_conformance,
-    negative_data_rejection,
+    rejects_invalid_input,
     phones_shown_to_clerk,
 ]
 FUZZ_SETTINGS = settings(
@@ -120,7 +171,8 @@ async def known_ids(world) -> dict[str, list[int]]:
     template_b = await make_template(world, owner="manager_b", per_customer_limit=None)
     ids: dict[str, list[int]] = {"customer_id": [], "coupon_id": [], "template_id": [template.id, template_b.id],
                                  "store_id": [world.store_a.id, world.store_b.id],
-                                 "staff_id": [world.staff["clerk_a2"].id, world.staff["clerk_b"].id]}
+                                 "staff_id": [(await make_staff("fuzzed_a", "clerk", world.store_a.id)).id,
+                                              (await make_staff("fuzzed_b", "clerk", world.store_b.id)).id]}
     for clerk, tpl in (("clerk_a", template), ("clerk_b", template_b)):
         customer_id = await make_customer(world, clerk=clerk)
         ids["customer_id"].append(customer_id)
@@ -131,7 +183,8 @@ async def known_ids(world) -> dict[str, list[int]]:
 @pytest.fixture(scope="module")
 def live_schema(world, known_ids):
     schema = schemathesis.openapi.from_url(f"{world.url}/api/schema/openapi.json")
-    return schema.exclude(path_regex="^/api/v1/auth/")
+    schema = schema.exclude(path_regex="^/api/v1/auth/")
+    return schema.exclude(path=STREAMS) if STREAMS else schema
 
 
 @pytest.fixture(scope="module")
@@ -141,21 +194,23 @@ def callers(world, known_ids):
 
 def test_live_schema_is_the_published_one(world):
     live = requests.get(f"{world.url}/api/schema/openapi.json", timeout=30).json()
-    assert live == json.loads((ROOT / "schemas" / "openapi.json").read_text())
+    assert live == DOCUMENT
 
 
 def _strategy(operation, known_ids):
     """Valid and invalid requests; where the path names one row, also the real rows of both stores."""
-    modes = [operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
-             operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)]
+    label = f"{operation.method.upper()} {operation.path}"
+    modes = [] if label in ONLY_KNOWN_ROWS else [operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+                                                 operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)]
     names = re.findall(r"{(\w+)}", operation.path)
     if len(names) == 1 and names[0] in known_ids:
-        modes += [operation.as_strategy(path_parameters={names[0]: value}) for value in known_ids[names[0]]]
+        modes += [operation.as_strategy(generation_mode=mode, path_parameters={names[0]: value})
+                  for value in known_ids[names[0]] for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)]
     return st.one_of(modes)
 
 
-@pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize("label", _published_operations())
+@pytest.mark.parametrize("role", list(ROLES))
 def test_operation_fuzzed(live_schema, callers, known_ids, role, label):
     method, path = label.split(" ", 1)
     caller = callers[role]
@@ -172,8 +227,9 @@ def test_operation_fuzzed(live_schema, callers, known_ids, role, label):
 @pytest.mark.parametrize("role", list(ROLES))
 def test_stateful_workflows(live_schema, callers, role):
     caller = callers[role]
+    failures: list[BaseException] = []
 
-    class Workflow(live_schema.as_state_machine()):
+    class Workflow(live_schema.exclude(method="PATCH", path="/api/v1/staff/{staff_id}").as_state_machine()):
         def before_call(self, case):
             # Realistic phones let a workflow create customers and go on from there.
             if isinstance(case.body, dict) and isinstance(case.body.get("phone"), str):
@@ -184,11 +240,20 @@ def test_stateful_workflows(live_schema, callers, role):
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             # A realistic phone may turn an invalid body valid: invalid input is the per-operation tests' part.
-            checks = [c for c in CHECKS if c is not negative_data_rejection]
-            case.validate_response(response, checks=checks, transport_kwargs=kwargs)
+            checks = [c for c in CHECKS if c is not rejects_invalid_input]
+            try:
+                case.validate_response(response, checks=checks, transport_kwargs=kwargs)
+            except Exception as exc:
+                failures.append(exc)
+                raise
 
-    # Without shrinking: a workflow's replay meets a server whose data has moved on.
-    Workflow.run(settings=settings(
-        max_examples=STATEFUL_EXAMPLES, stateful_step_count=8, derandomize=True, deadline=None, database=None,
-        phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
-    ))
+    # Without shrinking: a workflow's replay meets a server whose data has moved on. For the same reason
+    # Hypothesis may find a replay inconsistent; what counts then is whether any answer failed a check.
+    try:
+        Workflow.run(settings=settings(
+            max_examples=STATEFUL_EXAMPLES, stateful_step_count=8, derandomize=True, deadline=None, database=None,
+            phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
+        ))
+    except Flaky:
+        if failures:
+            raise failures[0] from None

@@ -46,7 +46,7 @@ class CampaignController(Controller):
     async def plan_campaign(self, request: Request, campaign_id: FromPath[int]) -> schemas.PlanResult:
         """Plans the campaign for today now, instead of at the planner's next round (adds nothing twice)."""
         await service.get_campaign(principal_of(request), campaign_id)
-        return schemas.PlanResult(planned=await planner.plan(force=True, campaign_ids=[campaign_id]))
+        return await planner.plan_now(campaign_id)
 
 
 class SegmentController(Controller):

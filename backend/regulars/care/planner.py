@@ -17,6 +17,15 @@ CHUNK = 100_000
 REPLAN_AFTER = dt.timedelta(hours=1)
 
 
+async def plan_now(campaign_id: int) -> schemas.PlanResult:
+    """Plans one campaign for today at once; how many contacts it added, and how many of them are holdout."""
+    now = clock.now()
+    planned = await plan(now, force=True, campaign_ids=[campaign_id])
+    rows = await raw("SELECT count(*) AS n FROM care_outbox WHERE campaign = {} AND status = 'holdout' "
+                     "AND created_at = {}", campaign_id, now)
+    return schemas.PlanResult(planned=planned, holdout=rows[0]["n"])
+
+
 async def plan(now: dt.datetime | None = None, *, force: bool = False, campaign_ids: list[int] | None = None) -> int:
     """Plans every active campaign for the current local day of each store zone; returns rows added."""
     now = now or clock.now()

@@ -64,8 +64,11 @@ class Page(msgspec.Struct):
     offset: int
 
 
+MAX_OFFSET = 1_000_000
+
+
 def page(limit: int, offset: int, max_limit: int = 200) -> Page:
-    if not 1 <= limit <= max_limit or offset < 0:
+    if not 1 <= limit <= max_limit or not 0 <= offset <= MAX_OFFSET:
         raise BadInput("error.page", field="limit")
     return Page(limit=limit, offset=offset)
 

@@ -28,7 +28,7 @@ class TemplateController(Controller):
         request: Request,
         active: FromQuery[bool | None] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 100,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
     ) -> list[schemas.Template]:
         return await templates.list_templates(principal_of(request), active, limit, offset)
 
@@ -111,7 +111,7 @@ class CustomerCouponController(Controller):
         customer_id: FromPath[int],
         coupon_state: Annotated[schemas.State | None, QueryParameter(name="state")] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
-        offset: Annotated[int, QueryParameter(ge=0)] = 0,
+        offset: Annotated[int, QueryParameter(ge=0, le=1_000_000)] = 0,
     ) -> schemas.CouponPage:
         return await service.of_customer(principal_of(request), customer_id, limit, offset, coupon_state)
 

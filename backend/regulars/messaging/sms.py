@@ -1,8 +1,9 @@
 """SMS through a provider chosen by settings: the development provider or a generic signed HTTP gateway.
 
-Development provider: the message is not sent; it is written to the log (and to
-var/sms-dev.log, one JSON line each) with the phone masked, the text in full, so
-the developer can read a one-time code while the full number never reaches a log.
+Development provider: the message is not sent; it is written to var/sms-dev.log (one JSON
+line each) with the phone masked and the text in full, so that the developer can read a
+one-time code there. The server log says only that a message went there: a one-time code
+and the reference it answers never reach a log line, nor does the full number.
 
 HTTP gateway: a JSON POST of {to, text, purpose, ref, sent_at} to the configured URL,
 signed with HMAC-SHA256 over the exact body bytes with the configured secret, in
@@ -50,7 +51,7 @@ class DevSmsProvider:
 
     async def send(self, phone: str, text: str, *, purpose: str, ref: str) -> SmsResult:
         masked = mask_phone(phone)
-        log.warning("SMS not sent (development provider) to %s [%s %s]: %s", masked, purpose, ref, text)
+        log.warning("SMS not sent (development provider) to %s [%s]: the text is in var/%s", masked, purpose, DEV_LOG)
         line = {"at": clock.now().isoformat(), "to": masked, "purpose": purpose, "ref": ref, "text": text}
         with (get_settings().var_dir / DEV_LOG).open("a", encoding="utf-8") as sink:
             sink.write(json.dumps(line, ensure_ascii=False) + "\n")

@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
 from litestar.response import Template
 
-from regulars.core import clock, ratelimit
+from regulars.core import clock, observability, ratelimit
 from regulars.core.db import writing
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import client_ip, language
@@ -141,7 +141,8 @@ def on_page_error(request: Request, exc: Exception) -> Response | Template:
         return message_page(request, 404, "page.error.title", t("error.not_found", lang))
     if isinstance(exc, HTTPException):
         return message_page(request, exc.status_code, "page.error.title", t("error.bad_request", lang))
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    # the route template: the raw path carries wallet tokens and channel codes
+    log.exception("unhandled error on %s %s", request.method, observability.route_template(request.scope))
     return message_page(request, 500, "page.error.title", t("error.internal", lang))
 
 

@@ -324,3 +324,21 @@ async def test_plan_segment_points_and_rfm_tiers(world):
     await plan(campaign, at(2027, 8, 8, 2, 0))  # Qixi 2027
     assert set(await outbox(campaign["id"])) == {rich}
     assert poor
+
+
+async def test_plan_now_over_http_counts_planned_and_holdout(world):
+    """The manager's "plan now" button (found answering 500 by the API fuzzer)."""
+    today = clock.today_in("Asia/Shanghai")
+    for _ in range(4):
+        await customer(world, birthday=("solar", today.month, today.day))
+    campaign = await create_campaign(world.manager_a, task_campaign("现在就排", {"kind": "birthday"},
+                                                                   holdout_percent=50))
+    response = await world.manager_a.post(f"/api/v1/care/campaigns/{campaign['id']}/plan")
+    assert response.status_code == 200, response.text
+    rows = await outbox(campaign["id"])
+    assert len(rows) == 4
+    assert response.json() == {"planned": len(rows),
+                               "holdout": sum(r["status"] == "holdout" for r in rows.values())}
+    again = await world.manager_a.post(f"/api/v1/care/campaigns/{campaign['id']}/plan")
+    assert again.json() == {"planned": 0, "holdout": 0}
+    assert (await world.manager_b.post(f"/api/v1/care/campaigns/{campaign['id']}/plan")).status_code == 404

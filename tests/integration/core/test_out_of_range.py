@@ -49,3 +49,10 @@ async def test_background_job_never_queued_with_an_impossible_id(world, url, bod
     response = await world.manager_a.post(url, json=body, headers={"Idempotency-Key": f"job-{url[-5:]}-range"})
     assert response.status_code == 400, response.text
     assert response.json()["field"] == "customer_ids[0]"
+
+
+@pytest.mark.parametrize("url", ["/api/v1/coupon-templates", "/api/v1/customers/1/timeline"])
+async def test_listing_offset_past_any_page_refused(world, url):
+    response = await world.clerk_a.get(url, params={"offset": BEYOND_INT64})
+    assert response.status_code in (400, 404, 422), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")

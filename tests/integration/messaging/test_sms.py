@@ -1,4 +1,5 @@
-"""SMS providers: the development provider logs with the phone masked; the HTTP gateway is signed."""
+"""SMS providers: the development provider writes to its own file (the log shows neither code nor number); the
+HTTP gateway is signed."""
 
 import json
 import logging
@@ -12,14 +13,15 @@ from tests.support.sms_gateway import SECRET
 from tests.support.world import new_phone
 
 
-async def test_dev_provider_logs_code_never_full_phone(caplog):
+async def test_dev_provider_writes_code_to_its_file_never_to_the_log(caplog):
     phone = new_phone()
     with caplog.at_level(logging.WARNING, logger="regulars.sms"):
         result = await sms.DevSmsProvider().send(phone, "【测试】验证码 482913，5 分钟内有效。", purpose="otp:follow",
                                                  ref="ref-dev-1")
     assert result.status == "sent"
     logged = caplog.text
-    assert "482913" in logged and phone not in logged and phone[-4:] in logged
+    assert "482913" not in logged and "ref-dev-1" not in logged and phone not in logged and phone[-4:] in logged
+    assert sms.DEV_LOG in logged
     lines = (get_settings().var_dir / sms.DEV_LOG).read_text(encoding="utf-8").splitlines()
     entry = json.loads(next(line for line in lines if "ref-dev-1" in line))
     assert entry["to"] == phone[:3] + "****" + phone[-4:]
