@@ -163,7 +163,7 @@ async def measure_workload(options: Options, workload: Workload, ctx: Context, s
     peak = await peak_run(duration)
     cpu_us = (cpus.tree_cpu(server_side) - cpu_before) / max(1, peak.requests) * 1e6
     others = {"peak": round(probe.stop(), 3), "half_load": None}
-    rate = peak.flows_per_s if workload.unit == "flow" else peak.rps
+    rate = peak.rps / workload.requests_per_flow
     unit = "flows" if workload.unit == "flow" else "req"
     print(f" {rate:,.0f} {unit}/s, p99 {peak.p99_ms:.1f} ms", end="", flush=True)
     half = None

@@ -3,7 +3,7 @@
 -- code), then, when its answer names the verify step, POST /f/{code} with that reference and the code
 -- (action=verify): the customer is created, follows, gets the welcome coupon and is sent to the wallet.
 -- Each answer decides the next request, so the flow needs no per-connection state: a verify is sent by
--- whichever connection asks next. One flow = two requests; BENCH_FLOWS counts completed flows.
+-- whichever connection asks next. One flow = two requests; BENCH_STATUS also counts the flows completed.
 -- Arguments after `--`: plan file (unused), seed (unused), state file (next phone number, carried from the
 -- warm-up to the measured run), CSRF token (cookie and form field), channel codes (comma-separated),
 -- first phone number (11 digits), the fixed one-time code, the privacy notice version.
