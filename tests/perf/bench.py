@@ -203,14 +203,23 @@ def _position(state_file: Path) -> int:
 
 def _errors(workload: Workload, warm: wrk.WrkResult, peak: wrk.WrkResult, half: paced.PacedResult | None,
             log: str) -> dict[str, Any]:
-    """Failed answers of the measured runs (wrk: status >= 400 and socket errors; the paced client: status >= 400),
-    5xx among them where the script counts statuses, and the server log's "database is locked" and error lines
-    over the whole workload (warm-up included)."""
+    """Failed answers of the measured runs: every answer that is not 2xx (a flow's 303 redirects excepted) where
+    the scripts count statuses, else wrk's status >= 400; socket errors; the paced client's too. Then 5xx among
+    them, and the server log's "database is locked" and error lines over the whole workload (warm-up included)."""
+    def ok(status: str) -> bool:
+        return status.startswith("2") or (workload.unit == "flow" and status == "303")
+
     statuses: dict[str, int] = {}
     for counted in (peak.statuses or {}, (half.statuses if half else {}) or {}):
         for status, count in counted.items():
             statuses[status] = statuses.get(status, 0) + count
-    failed = sum(peak.errors.values()) + (half.errors if half else 0)
+    sockets = sum(v for k, v in peak.errors.items() if k != "status")
+    if peak.statuses is not None:
+        failed = sockets + sum(c for s, c in peak.statuses.items() if not ok(s))
+    else:
+        failed = sum(peak.errors.values())
+    if half is not None:
+        failed += half.errors + sum(c for s, c in half.statuses.items() if not ok(s) and int(s) < 400)
     lines = log.splitlines()
     return {
         "failed": failed, "statuses": statuses,
