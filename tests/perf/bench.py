@@ -12,6 +12,7 @@ Environment: BENCH_SCALE=small|full, BENCH_ENGINES=sqlite-full,sqlite-normal,pos
 BENCH_WORKERS=1,2, BENCH_WORKLOADS=lookup_phone,redeem,follow_claim,report_...,care_planning,care_push,pgbench
 (default: all), BENCH_DURATION (seconds; the reports run a third of it),
 BENCH_CONNECTIONS (64), BENCH_PG_PORT (55499), BENCH_FRESH=1 (rebuild the SQLite data set),
+BENCH_COUPON_POOL (issued coupons added for redemption: 200,000 small, 9.2M full, for 10M coupons in all),
 BENCH_QUIET (0.05) and BENCH_QUIET_WAIT (120): before each measurement, wait up to that many
 seconds for other processes to use less than that share of the machine. The share they
 used during each measurement is recorded ("others"); figures taken beside a busy test
@@ -21,6 +22,7 @@ suite are not comparable.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import os
 import platform
@@ -45,6 +47,8 @@ class Options:
         if name not in SCALES:
             raise SystemExit(f"BENCH_SCALE must be one of {', '.join(SCALES)}")
         self.scale: Scale = SCALES[name]
+        if os.environ.get("BENCH_COUPON_POOL"):
+            self.scale = dataclasses.replace(self.scale, coupon_pool=int(os.environ["BENCH_COUPON_POOL"]))
         wanted = [e.strip() for e in os.environ.get("BENCH_ENGINES", ",".join(e.name for e in ENGINES)).split(",") if e.strip()]
         unknown = set(wanted) - {e.name for e in ENGINES}
         if unknown:
