@@ -80,9 +80,9 @@ def synchronous_lines(costs: list[dict[str, Any]]) -> str:
     if not costs:
         return "redemption, synchronous FULL vs NORMAL: not measured (needs redeem on sqlite-full and sqlite-normal)"
     return "\n".join(
-        f"redemption x{c['workers']}: synchronous=FULL {c['full_rps']:,.0f} req/s, NORMAL {c['normal_rps']:,.0f} req/s: "
-        f"FULL keeps {c['full_over_normal']:.0%} of NORMAL (costs {1 - c['full_over_normal']:.0%}); server CPU per "
-        f"request {c['full_cpu_us']} vs {c['normal_cpu_us']} µs (others up to {c['others']:.0%})"
+        f"redemption x{c['workers']}: synchronous=FULL {c['full_rps']:,.0f} req/s, NORMAL {c['normal_rps']:,.0f} req/s, "
+        f"FULL / NORMAL = {c['full_over_normal']:.2f}; server CPU per request {c['full_cpu_us']} vs {c['normal_cpu_us']} µs"
+        + (f" (others took up to {c['others']:.0%} of the machine: not comparable)" if c["others"] >= 0.05 else "")
         for c in costs)
 
 
@@ -140,7 +140,7 @@ def table(runs: list[dict[str, Any]], extras: list[dict[str, Any]] | None = None
             f"{entry['engine']:<14}{entry.get('workers') or '-':>2}  {entry['workload']:<17}{_num(entry['rate'], 0):>9}"
             f"{'-':>9}{'-':>7}{'-':>7}  {entry.get('goal', '-')[:26]:<26}{_num(entry.get('ratio'), 2):>6} {met:<5}"
             f"{'-':>9}{'-':>8}{'-':>7}{entry.get('others', 0.0):>6.0%} ")
-    lines.append("ops/s: requests/s at peak (wrk, 64 connections); follow_claim: completed flows/s (2 requests each); "
+    lines.append("ops/s: requests/s at peak (wrk, 64 connections); follow_claim: flows/s = requests/s / 2 (send, verify); "
                  "care_planning: outbox rows/s;")
     lines.append("  care_push: messages/s; pgbench: TPC-B-like tps. ratio: to the baseline (GET /api/v1/ping) of the same "
                  "engine and workers; cpu r.: the same by server CPU per request")
