@@ -240,8 +240,8 @@ async def main() -> None:
         cluster = None
         try:
             if engine.kind == "sqlite":
-                master, seconds, cached = sqlite_master(scale, work_dir / "var")
-                db = sqlite_copy(master, work_dir, engine, seconds, cached)
+                master, seconds, cached, pool = sqlite_master(scale, work_dir / "var")
+                db = sqlite_copy(master, work_dir, engine, seconds, cached, pool)
             else:
                 candidate = PostgresCluster(int(os.environ.get("BENCH_REPORTS_PG_PORT", "55497")))
                 if (candidate.dir / "postmaster.pid").exists():
