@@ -4,6 +4,7 @@
 
 const PATH = "/api/v1/counter/events";
 const RETRY_MS = [1000, 2000, 5000, 10000, 15000];
+const AWAY_MS = 30000;
 
 /**
  * open({ onEvent(kind, data), onState(state) }) -> { close() }
@@ -27,7 +28,12 @@ export function open({ onEvent, onState, kinds = ["redeemed"] }) {
     if (closed) return;
     const url = lastId === null ? PATH : `${PATH}?after=${encodeURIComponent(lastId)}`;
     source = new EventSource(url, { withCredentials: true });
-    source.addEventListener("ready", () => { failures = 0; set("live"); });
+    source.addEventListener("ready", (event) => {
+      // Where the server starts this stream: a stream opened anew resumes here, whether or not anything arrived.
+      if (event.lastEventId && lastId === null) lastId = event.lastEventId;
+      failures = 0;
+      set("live");
+    });
     source.addEventListener("open", () => { failures = 0; });
     for (const kind of kinds) {
       source.addEventListener(kind, (event) => {
@@ -53,12 +59,23 @@ export function open({ onEvent, onState, kinds = ["redeemed"] }) {
     });
   };
 
-  const online = () => {
-    // Back on the network: do not wait out the back-off.
-    if (closed || source) return;
+  // Back on the network (or awake again): a stream from before may be a dead connection the browser has not noticed
+  // yet, so open a new one from the last event seen rather than wait for it to time out.
+  const restart = () => {
+    if (closed) return;
     clearTimeout(timer);
+    source?.close();
+    source = null;
+    set("reconnecting");
     connect();
   };
+  const online = () => restart();
+  let hiddenAt = 0;
+  const visibility = () => {
+    if (document.visibilityState === "hidden") hiddenAt = Date.now();
+    else if (hiddenAt && Date.now() - hiddenAt > AWAY_MS) restart();
+  };
+  document.addEventListener("visibilitychange", visibility);
   window.addEventListener("online", online);
   set("connecting");
   connect();
@@ -68,6 +85,7 @@ export function open({ onEvent, onState, kinds = ["redeemed"] }) {
       closed = true;
       clearTimeout(timer);
       window.removeEventListener("online", online);
+      document.removeEventListener("visibilitychange", visibility);
       source?.close();
       source = null;
     },

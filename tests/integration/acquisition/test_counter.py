@@ -114,3 +114,22 @@ async def test_counter_events_resume_after_query_parameter(world):
 async def test_counter_events_after_must_be_a_number(world):
     response = await world.clerk_a.get("/api/v1/counter/events?after=-1")
     assert response.status_code in (400, 422)
+
+
+async def test_counter_events_ready_names_where_the_stream_starts(world):
+    """A tablet that reconnects with the ready event's id gets what was published in between."""
+    async with writing():
+        await counter.publish(world.store_a.id, world.staff["clerk_a"].id, "redeemed", {"coupon": "E"})
+    async with world.clerk_a.http.stream("GET", "/api/v1/counter/events") as first:
+        ready = {}
+        async for line in first.aiter_lines():
+            if line == "":
+                break
+            key, _, value = line.partition(": ")
+            ready[key] = value
+    assert ready["event"] == "ready" and int(ready["id"]) == await counter.latest_id()
+    async with writing():
+        await counter.publish(world.store_a.id, world.staff["clerk_a"].id, "redeemed", {"coupon": "F"})
+    async with world.clerk_a.http.stream("GET", "/api/v1/counter/events", headers={"Last-Event-ID": ready["id"]}) as again:
+        [event] = await read_events(again, 1)
+    assert json.loads(event["data"])["coupon"] == "F"
