@@ -206,6 +206,9 @@ async def test_counter_and_channel_screenshots(world, store_code, tablets, lang,
     await manager.go(f"#/channels/{channel['id']}/poster")
     await loaded(manager.page.locator("[data-poster]"))
     await manager.shot(name("channel-poster"))
+    await manager.page.emulate_media(media="print")
+    await manager.shot(name("channel-poster-print"))
+    await manager.page.emulate_media(media="screen")
 
     clerk = await tablets(SIZES[size])
     await clerk.login("clerk_b", lang=lang)
@@ -233,3 +236,9 @@ async def test_counter_and_channel_screenshots(world, store_code, tablets, lang,
         await small.go("#/counter")
         await loaded(small.page.locator("[data-counter-qr=live] img"))
         await small.shot(f"phone-{lang}-counter")
+        async with writing():
+            await counter.publish(world.store_a.id, world.staff["clerk_a"].id, "redeemed", {
+                "coupon_id": 2, "code": "8M4N-Q9PX-R2D", "name_zh": "到店礼 10 元", "name_en": "¥10 store gift", "kind": "amount_off",
+                "amount_off_fen": 1000, "percent_off": None, "max_off_fen": None, "item": "", "customer": "139****0003"})
+        await expect(small.page.locator("[data-counter-redeemed]")).to_be_visible()
+        await small.shot(f"phone-{lang}-counter-redeemed")

@@ -75,7 +75,7 @@ export default {
       h("header", { class: "screen-head row" },
         h("div", {}, h("h1", {}, t("channels.title")), h("p", { class: "muted" }, t("channels.lead"))),
         h("span", { class: "spacer" }),
-        session.current().store_id ? h("a", { class: "btn", href: "#/counter/follow", dataset: { action: "counter-follow" } }, svg(icons.qr), t("counter.tab_follow")) : null,
+        session.current().store_id ? h("a", { class: "btn", href: "#/counter/follow", dataset: { action: "counter-follow" } }, svg(icons.qr), t("counter.title_follow")) : null,
         h("a", { class: "btn btn-primary", href: "#/channels/new", dataset: { action: "new-channel" } }, svg(icons.qr), t("channels.new"))),
       h("div", { class: "row" }, filters, h("span", { class: "spacer" }), status),
       h("div", { class: "card table-card" },
