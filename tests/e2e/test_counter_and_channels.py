@@ -142,7 +142,7 @@ async def test_counter_shows_the_customers_redemption_as_it_happens(world, table
         await expect(page.locator("[data-counter-recent] [data-recent]")).to_have_count(1)
         # The spent token is replaced at once.
         await expect(page.locator("[data-counter-qr=live] img")).not_to_have_attribute("data-counter-qr-url", shown)
-        await tablet.shot("zh-CN-1024x768-counter-redeemed")
+        await tablet.shot("1024x768-zh-CN-counter-customer-redeemed")
 
         await page.click("[data-action=next-customer]")
         await expect(redeemed).to_have_count(0)
@@ -191,7 +191,7 @@ async def test_counter_follow_qr_is_the_stores_follow_url(world, store_code, tab
 @pytest.mark.parametrize("size", list(SIZES))
 async def test_counter_and_channel_screenshots(world, store_code, tablets, lang, size):
     channel = store_code
-    name = lambda screen: f"{lang}-{size}-{screen}"  # noqa: E731
+    name = lambda screen: f"{size}-{lang}-{screen}"  # noqa: E731
     manager = await tablets(SIZES[size])
     await manager.login("manager_a", lang=lang)
     await manager.go("#/channels")
