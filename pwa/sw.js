@@ -8,6 +8,7 @@ const CACHE = `regulars-shell-${VERSION}`;
 const SYNC_TAG = "outbox";
 const SHELL = [
   "./",
+  "css/acquisition.css",
   "css/app.css",
   "i18n/en.json",
   "i18n/zh-CN.json",
@@ -22,6 +23,8 @@ const SHELL = [
   "js/completeness.js",
   "js/config.js",
   "js/coupon-text.js",
+  "js/counter-frame.js",
+  "js/counter-stream.js",
   "js/db.js",
   "js/device.js",
   "js/dialog.js",
@@ -44,6 +47,11 @@ const SHELL = [
   "js/routes.js",
   "js/scanner.js",
   "js/screens/capture.js",
+  "js/screens/channel-poster.js",
+  "js/screens/channel.js",
+  "js/screens/channels.js",
+  "js/screens/counter-follow.js",
+  "js/screens/counter.js",
   "js/screens/coupon-template.js",
   "js/screens/coupon-templates.js",
   "js/screens/customer-edit.js",

@@ -77,6 +77,7 @@ export default {
       h("div", { class: "actions" },
         action("#/capture", "capture", t("home.capture"), t("home.capture_text"), "capture", true),
         action("#/redeem", "scan", t("home.redeem"), t("home.redeem_text"), "redeem", false),
+        me.store_id ? action("#/counter", "qr", t("home.counter"), t("home.counter_text"), "counter", false) : null,
         h("form", { class: "action card action-search action-wide", dataset: { quick: "search" },
                     onsubmit: (e) => { e.preventDefault(); navigate(`/customers?q=${encodeURIComponent(quickSearch.value.trim())}`); } },
           svg(icons.search),
