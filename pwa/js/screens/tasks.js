@@ -108,7 +108,9 @@ export default {
 
     async function loadCompletion() {
       try {
-        const rows = await api.get("/api/v1/care/tasks/completion");
+        // Tasks due in the last 30 days and the next 14: a task done before its due day counts too.
+        const ahead = new Date(Date.now() + 14 * 86400000);
+        const rows = await api.get(`/api/v1/care/tasks/completion?until=${format.dayKey(ahead)}`);
         if (alive()) clear(completion).append(completionTable(rows));
       } catch (error) {
         clear(completion).append(h("p", { class: "notice notice-error" }, care.problem(error)));
