@@ -18,7 +18,7 @@ from regulars.care import alerts
 from regulars.core import clock
 from regulars.core.db import raw
 from regulars.messaging import inbox
-from tests.e2e.conftest import TABLET, TABLET_WIDE
+from tests.e2e.conftest import PHONE, TABLET, TABLET_WIDE
 from tests.e2e.coupons_support import make_template
 from tests.support.care import customer, give_task
 
@@ -37,7 +37,7 @@ async def new_segment(page, name: str, tag: str) -> None:
 
 
 async def plan_from_list(page, name: str) -> tuple[int, int]:
-    row = page.locator("[data-campaign-table] tr", has_text=name)
+    row = page.locator("[data-campaign-table] [data-campaign]", has_text=name)
     await expect(row).to_have_attribute("data-status", "active")
     await row.locator("[data-action=plan]").click()
     await expect(page.locator("[data-dialog=confirm]")).to_contain_text(name)
@@ -73,7 +73,7 @@ async def test_manager_sets_up_birthday_care_with_gift_coupon(world, tablet):
     await page.fill("[data-input=msg_en_body]", "A {{ coupon_name }} for you, until {{ coupon_last_day }}.")
     await page.select_option("[data-input=coupon_template_id]", str(gift["id"]))
     await page.click("[data-action=save-active]")
-    await expect(page.locator("[data-campaign-table] tr", has_text="生日关怀送礼券")).to_contain_text("生日")
+    await expect(page.locator("[data-campaign-table] [data-campaign]", has_text="生日关怀送礼券")).to_contain_text("生日")
 
     made = await campaign_named(world.manager_a, "生日关怀送礼券")
     assert (made["occasion"]["kind"], made["status"], made["purpose"], made["coupon_template_id"]) == (
@@ -89,7 +89,7 @@ async def test_manager_sets_up_birthday_care_with_gift_coupon(world, tablet):
     assert holdout == sum(r["status"] == "holdout" for r in rows)
     planned_again, _ = await plan_from_list(page, "生日关怀送礼券")
     assert planned_again == 0
-    await expect(page.locator("[data-campaign-table] tr", has_text="生日关怀送礼券")).to_be_visible()
+    await expect(page.locator("[data-campaign-table] [data-campaign]", has_text="生日关怀送礼券")).to_be_visible()
 
 
 async def test_contract_ending_call_planned_then_clerk_records_outcome(world, tablets):
@@ -114,7 +114,7 @@ async def test_contract_ending_call_planned_then_clerk_records_outcome(world, ta
     await page.fill("[data-input=script_en]", "Hello {{ name }}, your contract ends on {{ contract_end_on }}: offer the renewal.")
     await page.fill("[data-input=due_days]", "3")
     await page.click("[data-action=save-active]")
-    await expect(page.locator("[data-campaign-table] tr", has_text="Contract ending in 30 days: call")).to_contain_text("30 days before")
+    await expect(page.locator("[data-campaign-table] [data-campaign]", has_text="Contract ending in 30 days: call")).to_contain_text("30 days before")
     made = await campaign_named(world.manager_a, "Contract ending in 30 days: call")
     assert made["occasion"] == {"kind": "contract_end", "offsets": [30]}
     assert (made["purpose"], made["holdout_percent"], made["message"], made["task"]["due_days"]) == ("service", 0.0, None, 3)
@@ -252,15 +252,43 @@ async def test_push_switch_explains_when_browser_cannot(world, tablets):
         await expect(card.locator("[data-push-status]")).to_contain_text("消息仍会出现在这里")
 
 
+@pytest.fixture(scope="module")
+async def shown_campaigns(world) -> None:
+    """Campaigns worth looking at, made over the API when the screenshots run on their own."""
+    existing = {c["name"] for c in (await world.manager_a.get("/api/v1/care/campaigns")).json()}
+    bodies = [
+        {"name": "中秋问候", "occasion": {"kind": "festival", "festival": "mid_autumn"}, "status": "draft", "theme": "communicate",
+         "message": {"templates": {"zh-CN": {"title": "中秋快乐", "body": "{{ name }}，{{ store_name }}祝您中秋快乐！"}}}},
+        {"name": "合约到期前30天致电", "occasion": {"kind": "contract_end", "offsets": [30]}, "status": "active", "purpose": "service",
+         "holdout_percent": 10, "task": {"script": {"zh-CN": "您好{{ name }}，您的合约将于 {{ contract_end_on }} 到期。"}}, "channels": ["task"]},
+        {"name": "生日关怀送积分", "occasion": {"kind": "birthday", "days_before": 3}, "status": "active", "points": 200, "theme": "reward",
+         "message": {"templates": {"zh-CN": {"title": "生日快乐", "body": "送您 {{ points_added }} 积分"}}}},
+    ]
+    for body in bodies:
+        if body["name"] not in existing:
+            response = await world.manager_a.post("/api/v1/care/campaigns", json=body)
+            assert response.status_code == 201, response.text
+    for name, due_on, script in [
+        ("林晓雯", TODAY, "您好林女士，您的合约将于下月到期，本店为老客户准备了续约礼包，方便时到店了解。"),
+        ("Lin Xiaowen", TODAY, "Hello Ms Lin, your contract ends next month: we have a renewal gift for long-standing customers."),
+        ("周建国", TODAY - dt.timedelta(days=2), "周先生您好，您购机已满 24 个月，本店有以旧换新补贴，欢迎到店看看新机。"),
+    ]:
+        await give_task(await customer(world, "clerk_a", name=name, tags=["e2e-shot"]), due_on=due_on, script=script)
+    await world.manager_a.patch(f"/api/v1/care/stores/{world.store_a.id}/settings", json={"overdue_tasks_max": 1})
+    late = TODAY - dt.timedelta(days=3)
+    for _ in range(2):
+        await give_task(await customer(world, "clerk_a2", tags=["e2e-shot-late"]), due_on=late)
+    await alerts.check()
+    for staff in ("clerk_a", "manager_a"):
+        await inbox.deliver_staff_inbox(world.staff[staff].id, "今日有新的关怀任务", "请在今天内完成回访。", kind="task_reminder")
+
+
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
 @pytest.mark.parametrize("size", list(SIZES))
-async def test_care_screens_screenshots(world, tablets, lang, size):
+async def test_care_screens_screenshots(world, shown_campaigns, tablets, lang, size):
     app = await tablets(SIZES[size])
     page = app.page
     name = lambda screen: f"{size}-{lang}-{screen}"  # noqa: E731
-    someone = await customer(world, "clerk_a", name="林晓雯" if lang == "zh-CN" else "Lin Xiaowen", tags=["e2e-shot"])
-    await give_task(someone, due_on=TODAY, script="您好林女士，您的合约将于下月到期，本店为老客户准备了续约礼包，方便时到店了解。")
-    await inbox.deliver_staff_inbox(world.staff["clerk_a"].id, "今日有新的关怀任务", "请在今天内完成回访。", kind="task_reminder")
     await app.login("clerk_a", lang=lang)
     await app.go("#/tasks")
     await expect(page.locator("[data-task]").first).to_be_visible()
@@ -292,3 +320,17 @@ async def test_care_screens_screenshots(world, tablets, lang, size):
     await manager.go("#/")
     await expect(page.locator("[data-stat=tasks-today] .stat-value")).not_to_have_text("—")
     await manager.shot(name("home"))
+
+
+async def test_care_screens_on_a_phone(world, shown_campaigns, tablets):
+    app = await tablets(PHONE)
+    await app.login("clerk_a")
+    await app.go("#/tasks")
+    outcome = app.page.locator("[data-task] [data-outcome=reached]").first
+    await expect(outcome).to_be_visible()
+    box = await outcome.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44
+    await app.shot("phone-zh-CN-tasks")
+    await app.go("#/inbox")
+    await expect(app.page.locator("[data-push-state]")).to_be_visible()
+    await app.shot("phone-zh-CN-inbox")

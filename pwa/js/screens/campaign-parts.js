@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import * as care from "../care-text.js";
 import { formDialog } from "../dialog.js";
-import { clear, field, h, svg, toast } from "../dom.js";
+import { append, clear, field, h, svg, toast } from "../dom.js";
 import { t } from "../i18n.js";
 import { icons } from "../icons.js";
 import * as session from "../session.js";
@@ -160,7 +160,7 @@ export async function effectCard(campaign) {
       h("td", { class: "num" }, care.percent(g.purchase_rate * 100)), h("td", { class: "num" }, String(g.visited)),
       h("td", { class: "num" }, String(g.redeemed)));
     const sign = uplift.purchase_uplift_points > 0 ? "+" : "";
-    card.append(
+    append(card, [
       h("h3", { class: "effect-sub" }, t("effect.uplift_title", { days: uplift.days })),
       uplift.occasions ? h("div", { class: "table-scroll" }, h("table", { class: "table", dataset: { uplift: "" } },
         h("thead", {}, h("tr", {}, ["", "effect.customers", "effect.purchased", "effect.purchase_rate", "effect.visited", "effect.redeemed"]
@@ -168,7 +168,7 @@ export async function effectCard(campaign) {
         h("tbody", {}, group("contacted", uplift.contacted), group("holdout", uplift.holdout)))) : null,
       h("p", { class: "effect-uplift", dataset: { upliftPoints: String(uplift.purchase_uplift_points) } },
         uplift.occasions ? t("effect.uplift", { points: `${sign}${Math.round(uplift.purchase_uplift_points * 10) / 10}` }) : t("effect.no_data")),
-      h("p", { class: "muted small" }, t("effect.explain")));
+      h("p", { class: "muted small" }, t("effect.explain"))]);
   } catch (error) {
     card.append(h("p", { class: "notice notice-error" }, care.problem(error)));
   }

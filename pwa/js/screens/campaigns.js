@@ -55,7 +55,7 @@ function audience(campaign, segments) {
 export default {
   title: "campaign.list_title",
   async render({ alive }) {
-    const body = h("tbody", {});
+    const body = h("ul", { class: "campaign-list", dataset: { campaignTable: "" } });
     const status = h("p", { class: "muted", role: "status" });
     let filter = "current";
     let all = [];
@@ -67,28 +67,35 @@ export default {
         class: `btn btn-small ${to === "ended" ? "btn-danger" : ""}`, type: "button", dataset: { action: `status-${to}` },
         onclick: () => move(campaign, to),
       }, t(`campaign.to.${to}`))) : [];
-      return h("tr", { dataset: { campaign: String(campaign.id), status: campaign.status } },
-        h("td", {},
-          h("strong", {}, campaign.name),
-          h("div", { class: "muted small" }, t(`campaign.purpose.${campaign.purpose}`),
-            campaign.theme ? ` · ${t(`campaign.theme.${campaign.theme}`)}` : "", campaign.store_id === null ? ` · ${t("campaign.chain")}` : ""),
-          h("span", { class: `pill pill-small ${STATE_PILL[campaign.status]}`, dataset: { state: campaign.status } }, t(`campaign.status.${campaign.status}`))),
-        h("td", {}, care.occasion(campaign.occasion),
-          campaign.starts_on || campaign.ends_on ? h("div", { class: "muted small" }, `${campaign.starts_on || "…"} – ${campaign.ends_on || "…"}`) : null),
-        h("td", {}, audience(campaign, segments)),
-        h("td", {}, care.actions(campaign), h("div", { class: "muted small" }, campaign.channels.map((c) => t(`campaign.channel.${c}`)).join(" → "))),
-        h("td", { class: "num" }, care.percent(campaign.holdout_percent), h("div", { class: "muted small" }, t("campaign.priority_n", { n: campaign.priority }))),
-        h("td", { class: "row-actions-cell" },
-          h("a", { class: "btn btn-small", href: `#/campaigns/${campaign.id}`, dataset: { action: "open-campaign" } },
-            svg(own ? icons.edit : icons.chart), t(own ? "campaign.open" : "campaign.effect")),
-          campaign.status === "active" ? h("button", { class: "btn btn-small btn-primary", type: "button", dataset: { action: "plan" },
-                                                      onclick: () => planNow(campaign) }, svg(icons.play), t("campaign.plan")) : null,
-          ...transitions));
+      const fact = (label, ...value) => h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, ...value));
+      return h("li", { class: "card campaign", dataset: { campaign: String(campaign.id), status: campaign.status } },
+        h("div", { class: "campaign-head" },
+          h("div", { class: "campaign-name" },
+            h("strong", {}, campaign.name),
+            h("span", { class: "muted small" }, t(`campaign.purpose.${campaign.purpose}`),
+              campaign.theme ? ` · ${t(`campaign.theme.${campaign.theme}`)}` : "", campaign.store_id === null ? ` · ${t("campaign.chain")}` : "")),
+          h("span", { class: `pill pill-small ${STATE_PILL[campaign.status]}`, dataset: { state: campaign.status } }, t(`campaign.status.${campaign.status}`)),
+          h("span", { class: "spacer" }),
+          h("div", { class: "campaign-buttons" },
+            campaign.status === "active" ? h("button", { class: "btn btn-small btn-primary", type: "button", dataset: { action: "plan" },
+                                                        onclick: () => planNow(campaign) }, svg(icons.play), t("campaign.plan")) : null,
+            h("a", { class: "btn btn-small", href: `#/campaigns/${campaign.id}`, dataset: { action: "open-campaign" } },
+              svg(own ? icons.edit : icons.chart), t(own ? "campaign.open" : "campaign.effect")),
+            ...transitions)),
+        h("dl", { class: "facts" },
+          fact(t("campaign.occasion"), care.occasion(campaign.occasion),
+            campaign.starts_on || campaign.ends_on ? h("div", { class: "muted small" }, `${campaign.starts_on || "…"} – ${campaign.ends_on || "…"}`) : null),
+          fact(t("campaign.audience"), audience(campaign, segments)),
+          fact(t("campaign.actions"), care.actions(campaign),
+            h("div", { class: "muted small" }, campaign.channels.map((c) => t(`campaign.channel.${c}`)).join(" → "))),
+          fact(t("campaign.holdout"), care.percent(campaign.holdout_percent),
+            h("div", { class: "muted small" }, t("campaign.priority_n", { n: campaign.priority })))));
     };
 
     const draw = () => {
       const shown = all.filter((c) => filter === "all" || (filter === "ended") === (c.status === "ended"));
       clear(body).append(...shown.map(row));
+      if (!shown.length) body.append(h("li", { class: "notice", dataset: { notice: "empty" } }, t("campaign.none")));
       status.textContent = shown.length ? t("campaign.count", { count: shown.length }) : t("campaign.none");
     };
     const load = async () => {
@@ -123,11 +130,7 @@ export default {
         h("span", { class: "spacer" }),
         h("a", { class: "btn btn-primary", href: "#/campaigns/new", dataset: { action: "new-campaign" } }, svg(icons.megaphone), t("campaign.new"))),
       h("div", { class: "row" }, filters, h("span", { class: "spacer" }), status),
-      h("div", { class: "card table-card" },
-        h("table", { class: "table campaign-table", dataset: { campaignTable: "" } },
-          h("thead", {}, h("tr", {}, ["campaign.name", "campaign.occasion", "campaign.audience", "campaign.actions", "campaign.holdout", ""]
-            .map((key) => h("th", { class: key === "campaign.holdout" ? "num" : "" }, key ? t(key) : "")))),
-          body)),
+      body,
       await capCard());
   },
 };

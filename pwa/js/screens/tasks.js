@@ -147,10 +147,10 @@ export default {
         h("div", {}, h("h1", {}, t("tasks.title")), h("p", { class: "muted" }, t(manager ? "tasks.lead_manager" : "tasks.lead"))),
         h("span", { class: "spacer" }),
         h("button", { class: "btn", type: "button", dataset: { action: "refresh" }, onclick: load }, svg(icons.refresh), t("tasks.refresh"))),
-      h("div", { class: "row" }, filters, h("span", { class: "spacer" }), summary),
-      list,
       manager ? h("section", { class: "card table-card" },
         h("h2", { class: "card-title card-title-pad" }, svg(icons.chart), t("tasks.completion_title")),
-        completion) : null);
+        completion) : null,
+      h("div", { class: "row" }, filters, h("span", { class: "spacer" }), summary),
+      list);
   },
 };
