@@ -98,12 +98,12 @@ export function build({ onLogout }) {
     }
   };
   const showUnread = () => {
-    const unread = inboxCount.current();
-    for (const badge of nav.querySelectorAll("[data-nav-badge=inbox]")) {
-      badge.dataset.count = String(unread);
-      badge.textContent = unread > 99 ? "99+" : String(unread);
-      badge.hidden = unread === 0;
-      badge.setAttribute("aria-label", t("inbox.unread", { count: unread }));
+    for (const badge of nav.querySelectorAll("[data-nav-badge]")) {
+      const count = inboxCount.current(badge.dataset.navBadge);
+      badge.dataset.count = String(count);
+      badge.textContent = count > 99 ? "99+" : String(count);
+      badge.hidden = count === 0;
+      badge.setAttribute("aria-label", t(`nav.badge_${badge.dataset.navBadge}`, { count }));
     }
   };
   showNet();

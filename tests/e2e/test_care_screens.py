@@ -325,6 +325,8 @@ async def test_care_screens_screenshots(world, shown_campaigns, tablets, lang, s
 async def test_care_screens_on_a_phone(world, shown_campaigns, tablets):
     app = await tablets(PHONE)
     await app.login("clerk_a")
+    due = [t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["status"] == "open" and t["due_on"] <= TODAY.isoformat()]
+    await expect(app.page.locator("[data-nav-badge=tasks]")).to_have_attribute("data-count", str(len(due)))
     await app.go("#/tasks")
     outcome = app.page.locator("[data-task] [data-outcome=reached]").first
     await expect(outcome).to_be_visible()

@@ -113,6 +113,7 @@ export default {
     };
     kind.addEventListener("change", showParams);
     showParams();
+    if (frozen) for (const control of paramSlot.querySelectorAll("input, select, button")) control.disabled = true;
     const startsOn = input("starts_on", { type: "date", value: c.starts_on || "" });
     const endsOn = input("ends_on", { type: "date", value: c.ends_on || "" });
     const purpose = segmented("purpose", [["marketing", t("campaign.purpose.marketing")], ["service", t("campaign.purpose.service")]], c.purpose);

@@ -99,6 +99,7 @@ export default {
         summary.textContent = t("tasks.summary", { open: open.length, overdue: open.filter((x) => x.overdue).length,
                                                   done: tasks.length - open.length });
         if (manager) loadCompletion();
+        window.dispatchEvent(new CustomEvent("tasks:changed"));
       } catch (error) {
         toast(care.problem(error), "error", 6000);
         for (const b of buttons) b.disabled = false;
