@@ -37,4 +37,11 @@ export const icons = {
   undo: wrap('<path d="M9 14 4 9l5-5"/><path d="M4 9h10a6 6 0 0 1 0 12h-3"/>'),
   ticket: wrap('<path d="M4 5h16v4a3 3 0 0 0 0 6v4H4v-4a3 3 0 0 0 0-6z"/><path d="M9 9h6M9 15h6"/>'),
   swap: wrap('<path d="M4 8h14l-4-4"/><path d="M20 16H6l4 4"/>'),
+  tasks: wrap('<path d="M9 5h11M9 12h11M9 19h11"/><path d="m3 5 1.5 1.5L7 4"/><path d="m3 12 1.5 1.5L7 11"/><path d="m3 19 1.5 1.5L7 18"/>'),
+  megaphone: wrap('<path d="M3 10v4h4l7 5V5L7 10z"/><path d="M17.5 8.5a5 5 0 0 1 0 7"/><path d="M7 14v5h3"/>'),
+  bell: wrap('<path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4z"/><path d="M10 20a2 2 0 0 0 4 0"/>'),
+  refresh: wrap('<path d="M20 11a8 8 0 0 0-14.6-4.5L4 8"/><path d="M4 3v5h5"/><path d="M4 13a8 8 0 0 0 14.6 4.5L20 16"/><path d="M20 21v-5h-5"/>'),
+  play: wrap('<path d="M7 4v16l13-8z"/>'),
+  up: wrap('<path d="m6 15 6-6 6 6"/>'),
+  down: wrap('<path d="m6 9 6 6 6-6"/>'),
 };
