@@ -1,7 +1,8 @@
 """`python -m tests.perf.reports`: each report's answer time against a hand-written SQL query computing the
 same numbers from the other rooms' rows, on the benchmark's demo chain (BENCH_SCALE, BENCH_ENGINES as in
-tests.perf.bench; BENCH_REPORTS=acquisition,rfm to time only some; BENCH_REPEAT timings each, the median kept, after one warm-up). PostgreSQL runs in a
-throwaway cluster of its own (BENCH_REPORTS_PG_PORT, 55497), never the benchmark's.
+tests.perf.bench; BENCH_REPORTS=acquisition,rfm to time only some; BENCH_REPEAT timings each, the median kept,
+after one warm-up). PostgreSQL runs in a throwaway cluster of its own (BENCH_REPORTS_PG_PORT, 55497), never the
+benchmark's.
 
 The report is timed over HTTP on a running server (the whole request: session, filters, SQL, JSON); the
 hand-written query straight on the database, as a store manager (one store) and as the region admin (the
