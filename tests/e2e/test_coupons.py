@@ -70,6 +70,25 @@ async def test_capture_find_issue_and_redeem_by_typed_code(world, template, tabl
     assert [(c["code"], c["state"], c["redeemed_store_id"]) for c in coupons] == [(code, "redeemed", world.store_a.id)]
 
 
+async def test_home_counts_todays_redemptions_and_mine(world, template, tablet):
+    customer = await make_customer(world.clerk_a, "首页计数客")
+    coupon = await issue(world.clerk_a, template["id"], customer["id"])
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.go("#/")
+    count = page.locator("[data-stat=redemptions-today] .stat-value")
+    await expect(count).not_to_have_text("—")
+    before = int(await count.inner_text())
+    await expect(page.locator("[data-stat=follows-today] .stat-value")).not_to_have_text("—")
+    await tablet.go("#/redeem")
+    await page.fill("[data-input=code]", coupon["code"])
+    await page.click("[data-action=redeem]")
+    await expect(page.locator("[data-answer]")).to_have_attribute("data-answer", "redeemed")
+    await tablet.go("#/")
+    await expect(count).to_have_text(str(before + 1))
+    await expect(page.locator("[data-stat=redemptions-today]")).to_contain_text("我核销")
+
+
 async def test_redeem_refusals_are_named(world, template, tablet):
     other = await make_template(world.manager_b, name_zh="二厅专享券", name_en="Store 2 only")
     customer = await make_customer(world.clerk_a, "两厅客户")  # a customer of both stores, with store 2's coupon

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody
 from regulars.core.auth import admin_guard, manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response
 from regulars.reports import schemas, service
+from regulars.reports import today as today_figures
 from regulars.reports.registry import Table
 
 IdempotencyHeader = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]
@@ -27,6 +28,12 @@ class ReportController(Controller):
     @get("/")
     async def list_reports(self) -> list[str]:
         return service.available()
+
+    @get("/today")
+    async def today(self, request: Request, store_id: FromQuery[int | None] = None) -> schemas.Today:
+        """The store's day so far (store-local): new customers, follows, redemptions, coupons issued and purchases,
+        with the caller's own share; an admin names the store, or gets the chain."""
+        return await today_figures.today(principal_of(request), store_id)
 
     @get("/settings/weights", guards=[admin_guard])
     async def ranking_settings(self) -> schemas.RankingSettings:

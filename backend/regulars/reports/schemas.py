@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
@@ -65,3 +66,20 @@ class ChurnAssigned(msgspec.Struct):
     assigned: list[int]  # customers given a task
     already_open: list[int]  # at risk, but a task of theirs is still open
     not_at_risk: list[int]  # outside the caller's reach or not at risk (any more)
+
+
+class Today(msgspec.Struct):
+    """A store's day so far (store-local day), and the caller's own share of it: the staff app's home screen."""
+
+    day: dt.date
+    store_id: int | None  # None: the whole chain (an admin without a store)
+    new_customers: int
+    new_customers_mine: int  # the caller is their responsible clerk
+    follows: int
+    new_followers: int
+    follows_mine: int  # through the caller's own channel code
+    redemptions: int
+    redemptions_mine: int
+    coupons_issued: int
+    purchases: int
+    purchases_fen: int

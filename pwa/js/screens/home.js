@@ -56,14 +56,20 @@ export default {
       const items = [stat("outbox", String(waiting.length), refused ? t("home.outbox_refused", { refused }) : t("home.outbox"))];
       let today = null;
       let tasks = null;
+      let figures = null;
       if (network.isOnline()) {
-        [today, tasks] = await Promise.all([capturedToday().catch(() => null), openTasks().catch(() => null)]);
+        [today, tasks, figures] = await Promise.all([capturedToday().catch(() => null), openTasks().catch(() => null),
+                                                     api.get("/api/v1/reports/today").catch(() => null)]);
       }
       if (!alive()) return;
-      const mine = today ? today.filter((c) => c.responsible_clerk_id === me.staff_id).length : null;
+      const shown = (value) => (figures ? String(value) : "—");
       clear(stats).append(
-        stat("captured-today", today ? String(today.length) : "—", t("home.captured_today")),
-        stat("mine-today", mine === null ? "—" : String(mine), t("home.mine_today")),
+        stat("captured-today", shown(figures?.new_customers), t("home.captured_today")),
+        stat("mine-today", shown(figures?.new_customers_mine), t("home.mine_today")),
+        stat("follows-today", shown(figures?.follows),
+             figures ? t("home.follows_today", { mine: figures.follows_mine }) : t("home.follows_today_plain")),
+        stat("redemptions-today", shown(figures?.redemptions),
+             figures ? t("home.redemptions_today", { mine: figures.redemptions_mine }) : t("home.redemptions_today_plain")),
         stat("tasks-today", tasks ? String(tasks.open) : "—",
              tasks?.overdue ? t("home.tasks_overdue", { overdue: tasks.overdue }) : t("home.tasks_today"), "#/tasks"),
         ...items);
@@ -90,7 +96,6 @@ export default {
           svg(icons.search),
           h("span", { class: "action-text" }, h("strong", {}, t("home.search")), quickSearch))),
       stats,
-      h("section", { class: "card" }, h("h2", { class: "card-title" }, t("home.today_list")), todayList),
-      h("p", { class: "muted small modules-note" }, t("home.modules_note")));
+      h("section", { class: "card" }, h("h2", { class: "card-title" }, t("home.today_list")), todayList));
   },
 };
