@@ -18,7 +18,7 @@ import msgspec
 
 from regulars.core.db import raw
 from regulars.customers import service as customers
-from regulars.messaging import inbox, service, sms
+from regulars.messaging import inbox, push, service, sms
 
 
 class Answer(msgspec.Struct, frozen=True):
@@ -30,11 +30,33 @@ def _dedupe(message: Any) -> str:
     return f"care:{message.outbox_id}"
 
 
+def _filing(message: Any) -> dict[str, Any]:
+    return {"customer": message.customer_id, "title": message.title, "body": message.body, "url": message.url or "",
+            "store_id": message.store_id, "kind": "care", "ref_type": "care_outbox", "ref_id": message.outbox_id,
+            "dedupe_key": _dedupe(message)}
+
+
+def push_payload(inbox_id: int, title: str, body: str) -> bytes:
+    """The small payload a care push carries: it points at the message filed in the wallet inbox."""
+    return push.encode_payload({"id": inbox_id, "title": title[:60], "body": body[:120], "url": f"/w?m={inbox_id}"})
+
+
 async def _file(message: Any) -> int:
     return await inbox.deliver_inbox(
         message.customer_id, message.title, message.body, message.url or "", store_id=message.store_id, kind="care",
         ref_type="care_outbox", ref_id=message.outbox_id, dedupe_key=_dedupe(message), add_to_timeline=False,
     )
+
+
+def _answer(inbox_id: int, results: list[Any]) -> Answer:
+    detail = {"inbox_id": inbox_id, "push": [msgspec.to_builtins(r) for r in results]}
+    outcomes = {r.status for r in results}
+    if "sent" in outcomes:
+        return Answer("sent", detail)
+    if "retry" in outcomes:
+        waits = [r.retry_after for r in results if r.status == "retry" and r.retry_after]
+        return Answer("retry", detail | {"retry_after": max(waits) if waits else None})
+    return Answer("unreachable", detail)  # no subscription left, or every one gone or refused
 
 
 class InboxChannel:
@@ -49,6 +71,10 @@ class InboxChannel:
 
     async def send(self, message: Any) -> Answer:
         return Answer("sent", {"inbox_id": await _file(message)})
+
+    async def send_many(self, messages: Sequence[Any], *, concurrency: int = 32, timeout: float | None = None) -> list[Answer]:
+        ids = await inbox.deliver_many_inbox([_filing(m) for m in messages])
+        return [Answer("sent", {"inbox_id": inbox_id}) for inbox_id in ids]
 
 
 class PushChannel:
@@ -67,18 +93,30 @@ class PushChannel:
 
     async def send(self, message: Any) -> Answer:
         inbox_id = await _file(message)
-        payload = {"id": inbox_id, "title": message.title[:60], "body": message.body[:120],
-                   "url": f"/w?m={inbox_id}"}
-        results = await service.push_to_customer(message.customer_id, payload, ttl=message.ttl_seconds,
-                                                 topic=message.topic, urgency=message.urgency)
-        detail = {"inbox_id": inbox_id, "push": [msgspec.to_builtins(r) for r in results]}
-        outcomes = {r.status for r in results}
-        if "sent" in outcomes:
-            return Answer("sent", detail)
-        if "retry" in outcomes:
-            waits = [r.retry_after for r in results if r.status == "retry" and r.retry_after]
-            return Answer("retry", detail | {"retry_after": max(waits) if waits else None})
-        return Answer("unreachable", detail)  # no subscription left, or every one gone or refused
+        results = await service.push_to_customer(message.customer_id, push_payload(inbox_id, message.title, message.body),
+                                                 ttl=message.ttl_seconds, topic=message.topic, urgency=message.urgency)
+        return _answer(inbox_id, results)
+
+    async def send_many(self, messages: Sequence[Any], *, concurrency: int = 32, timeout: float | None = None) -> list[Answer]:
+        """The same for many messages: filed in one statement, pushed concurrently over the pooled session,
+        the subscriptions' answers recorded together."""
+        inbox_ids = await inbox.deliver_many_inbox([_filing(m) for m in messages])
+        targets = await service.targets_of_customers(sorted({m.customer_id for m in messages}))
+        items, owners, ttl, topic, urgency = [], [], [], [], []
+        for n, (message, inbox_id) in enumerate(zip(messages, inbox_ids)):
+            data = push_payload(inbox_id, message.title, message.body)
+            for target in targets.get(message.customer_id, []):
+                items.append((target, data))
+                owners.append(n)
+                ttl.append(message.ttl_seconds)
+                topic.append(message.topic)
+                urgency.append(message.urgency)
+        results = await push.send_many(items, ttl=ttl, topic=topic, urgency=urgency, concurrency=concurrency,
+                                       timeout=timeout)
+        per_message: list[list[Any]] = [[] for _ in messages]
+        for n, result in zip(owners, results):
+            per_message[n].append(result)
+        return [_answer(inbox_id, found) for inbox_id, found in zip(inbox_ids, per_message)]
 
 
 class SmsChannel:
