@@ -12,7 +12,8 @@ deliver (Chrome's is not reachable from mainland China), the inbox always does.
 
 from __future__ import annotations
 
-from typing import Any, Literal, Sequence
+import asyncio
+from typing import Any, Awaitable, Callable, Literal, Sequence
 
 import msgspec
 
@@ -97,26 +98,37 @@ class PushChannel:
                                                  ttl=message.ttl_seconds, topic=message.topic, urgency=message.urgency)
         return _answer(inbox_id, results)
 
-    async def send_many(self, messages: Sequence[Any], *, concurrency: int = 32, timeout: float | None = None) -> list[Answer]:
-        """The same for many messages: filed in one statement, pushed concurrently over the pooled session,
-        the subscriptions' answers recorded together."""
+    async def send_many(self, messages: Sequence[Any], *, concurrency: int = 32, timeout: float | None = None,
+                        on_answer: Callable[[int, Answer], Awaitable[None]] | None = None) -> list[Answer]:
+        """The same for many messages: filed in one statement, pushed concurrently over the pooled session (each
+        message's answer handed to `on_answer(index, answer)` as soon as it is known), the subscriptions' answers
+        recorded together at the end."""
         inbox_ids = await inbox.deliver_many_inbox([_filing(m) for m in messages])
         targets = await service.targets_of_customers(sorted({m.customer_id for m in messages}))
-        items, owners, ttl, topic, urgency = [], [], [], [], []
-        for n, (message, inbox_id) in enumerate(zip(messages, inbox_ids)):
-            data = push_payload(inbox_id, message.title, message.body)
-            for target in targets.get(message.customer_id, []):
-                items.append((target, data))
-                owners.append(n)
-                ttl.append(message.ttl_seconds)
-                topic.append(message.topic)
-                urgency.append(message.urgency)
-        results = await push.send_many(items, ttl=ttl, topic=topic, urgency=urgency, concurrency=concurrency,
-                                       timeout=timeout)
-        per_message: list[list[Any]] = [[] for _ in messages]
-        for n, result in zip(owners, results):
-            per_message[n].append(result)
-        return [_answer(inbox_id, found) for inbox_id, found in zip(inbox_ids, per_message)]
+        gate = asyncio.Semaphore(concurrency)
+        answers: list[Answer | None] = [None] * len(messages)
+        delivered: list[tuple[push.PushTarget, push.PushResult]] = []
+
+        async def one(n: int) -> None:
+            message, results = messages[n], []
+            try:
+                data = push_payload(inbox_ids[n], message.title, message.body)
+                async with gate:
+                    for target in targets.get(message.customer_id, []):
+                        results.append(await push.deliver_within(target, data, timeout, ttl=message.ttl_seconds,
+                                                                 topic=message.topic, urgency=message.urgency))
+                answers[n] = _answer(inbox_ids[n], results)
+            except Exception as exc:  # this message's answer, not the batch's
+                answers[n] = Answer("retry", {"inbox_id": inbox_ids[n], "error": type(exc).__name__})
+            delivered.extend(zip(targets.get(message.customer_id, []), results))
+            if on_answer is not None:
+                await on_answer(n, answers[n])
+
+        try:
+            await asyncio.gather(*(one(n) for n in range(len(messages))))
+        finally:
+            await push.record(delivered)
+        return [a for a in answers if a is not None]
 
 
 class SmsChannel:

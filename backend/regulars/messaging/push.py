@@ -173,39 +173,16 @@ async def send(
     return result
 
 
-async def send_many(
-    items: list[tuple[PushTarget, bytes]],
-    *,
-    ttl: list[int] | int,
-    topic: list[str | None] | None = None,
-    urgency: list[str] | str = "normal",
-    concurrency: int = 32,
-    timeout: float | None = None,
-) -> list[PushResult]:
-    """Sends many (target, encoded payload) pairs over the pooled session, at most `concurrency` at a time,
-    then records every subscription's answer in one statement per kind (404/410 delete it).
-
-    A send that takes longer than `timeout` (or raises) answers `retry`."""
-    gate = asyncio.Semaphore(concurrency)
-
-    def option(value: Any, n: int) -> Any:
-        return value[n] if isinstance(value, list) else value
-
-    async def one(n: int) -> PushResult:
-        target, data = items[n]
-        async with gate:
-            try:
-                work = deliver(target, data, ttl=option(ttl, n), topic=option(topic, n), urgency=option(urgency, n))
-                return await (asyncio.wait_for(work, timeout) if timeout else work)
-            except asyncio.TimeoutError:
-                return PushResult("retry", target.id, detail="timeout")
-            except Exception as exc:  # a failure of one send is that message's answer, not the batch's
-                log.warning("push to %s raised %s", rules.origin_of(target.endpoint), type(exc).__name__)
-                return PushResult("retry", target.id, detail=type(exc).__name__)
-
-    results = list(await asyncio.gather(*(one(n) for n in range(len(items)))))
-    await record([(item[0], result) for item, result in zip(items, results)])
-    return results
+async def deliver_within(target: PushTarget, data: bytes, timeout: float | None, **options: Any) -> PushResult:
+    """`deliver`, answering `retry` when it takes longer than `timeout` or raises (never raises itself)."""
+    try:
+        work = deliver(target, data, **options)
+        return await (asyncio.wait_for(work, timeout) if timeout else work)
+    except asyncio.TimeoutError:
+        return PushResult("retry", target.id, detail="timeout")
+    except Exception as exc:  # a failure of one send is that message's answer, not the batch's
+        log.warning("push to %s raised %s", rules.origin_of(target.endpoint), type(exc).__name__)
+        return PushResult("retry", target.id, detail=type(exc).__name__)
 
 
 async def record(outcomes: list[tuple[PushTarget, PushResult]]) -> None:
