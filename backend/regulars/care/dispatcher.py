@@ -27,7 +27,7 @@ from regulars.core.db import is_postgres, raw, writing
 log = logging.getLogger("regulars.care.dispatcher")
 LEASE = dt.timedelta(seconds=float(os.environ.get("REGULARS_CARE_LEASE_SECONDS", "120")))
 BATCH = int(os.environ.get("REGULARS_CARE_BATCH", "100"))
-SEND_CONCURRENCY = int(os.environ.get("REGULARS_CARE_SEND_CONCURRENCY", "32"))
+SEND_CONCURRENCY = int(os.environ.get("REGULARS_CARE_SEND_CONCURRENCY", "100"))
 SEND_TIMEOUT = 30.0
 MAX_CLAIMS = 10
 PAUSED_RECHECK = dt.timedelta(minutes=15)
