@@ -28,6 +28,7 @@ log = logging.getLogger("regulars.care.dispatcher")
 LEASE = dt.timedelta(seconds=float(os.environ.get("REGULARS_CARE_LEASE_SECONDS", "120")))
 BATCH = int(os.environ.get("REGULARS_CARE_BATCH", "100"))
 SEND_CONCURRENCY = int(os.environ.get("REGULARS_CARE_SEND_CONCURRENCY", "100"))
+LANES = max(1, int(os.environ.get("REGULARS_CARE_LANES", "2")))
 SEND_TIMEOUT = 30.0
 MAX_CLAIMS = 10
 PAUSED_RECHECK = dt.timedelta(minutes=15)
@@ -62,15 +63,28 @@ async def dispatch(now: dt.datetime | None = None, *, owner: str = OWNER, limit:
 
 
 async def dispatch_until_idle(now: dt.datetime | None = None, *, owner: str = OWNER, budget_seconds: float = 30.0) -> int:
+    """Dispatches batches until none is due or the budget is spent; returns how many rows were claimed.
+
+    `LANES` batches are in hand at once, each under its own lease owner (as separate processes would be),
+    so that one batch's database work overlaps another's sends."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + budget_seconds
-    total = 0
-    while loop.time() < deadline:
-        claimed = await dispatch(now, owner=owner)
-        total += claimed
-        if claimed == 0:
-            break
-    return total
+
+    async def lane(name: str) -> int:
+        total = 0
+        while loop.time() < deadline:
+            claimed = await dispatch(now, owner=name)
+            total += claimed
+            if claimed == 0:
+                break
+        return total
+
+    names = [owner] + [f"{owner}/{n}" for n in range(1, LANES)]
+    results = await asyncio.gather(*(lane(name) for name in names), return_exceptions=True)
+    failed = [r for r in results if isinstance(r, BaseException)]
+    if failed:
+        raise failed[0]
+    return sum(results)
 
 
 async def claim(owner: str, now: dt.datetime, limit: int) -> list[dict]:

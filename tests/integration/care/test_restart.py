@@ -73,8 +73,9 @@ class SlowPushService(PushService):
 
     async def _receive(self, request):
         self.arrived += 1
+        arrived = self.arrived
         await asyncio.sleep(0.05)
-        if self.limit is not None and self.arrived > self.limit:
+        if self.limit is not None and arrived > self.limit:
             self.held += 1
             await self.gate.wait()
         return await super()._receive(request)
