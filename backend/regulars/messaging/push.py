@@ -197,7 +197,7 @@ async def record(outcomes: list[tuple[PushTarget, PushResult]]) -> None:
         if len({answered[i] for i in ids}) == 1:
             status_sql, status_args = "{}", [answered[ids[0]]]
         else:
-            status_sql = "CASE id " + " ".join("WHEN {} THEN {}" for _ in ids) + " END"
+            status_sql = "CASE id " + " ".join("WHEN {} THEN CAST({} AS SMALLINT)" for _ in ids) + " END"
             status_args = [value for i in ids for value in (i, answered[i])]
         await raw(f"UPDATE push_subscription SET last_sent_at = {{}}, last_status = {status_sql} WHERE id IN ({_marks(ids)})",
                   clock.now(), *status_args, *ids)
