@@ -1,4 +1,4 @@
-// Regulars staff app service worker: owns the caches and the outbox replay.
+// Regulars staff app service worker: owns the caches, the outbox replay and staff push notifications.
 // The server writes VERSION (a digest of the shell's files) when it serves this file.
 
 import { replayAll } from "./js/replay.js";
@@ -8,6 +8,7 @@ const CACHE = `regulars-shell-${VERSION}`;
 const SYNC_TAG = "outbox";
 const SHELL = [
   "./",
+  "css/acquisition.css",
   "css/app.css",
   "i18n/en.json",
   "i18n/zh-CN.json",
@@ -19,9 +20,12 @@ const SHELL = [
   "js/amount-field.js",
   "js/amounts.js",
   "js/api.js",
+  "js/care-text.js",
   "js/completeness.js",
   "js/config.js",
   "js/coupon-text.js",
+  "js/counter-frame.js",
+  "js/counter-stream.js",
   "js/db.js",
   "js/device.js",
   "js/dialog.js",
@@ -30,11 +34,13 @@ const SHELL = [
   "js/format.js",
   "js/i18n.js",
   "js/icons.js",
+  "js/inbox-count.js",
   "js/main.js",
   "js/network.js",
   "js/outbox.js",
   "js/profile-form.js",
   "js/purchase-text.js",
+  "js/push.js",
   "js/qr-worker.js",
   "js/recent.js",
   "js/redeemed.js",
@@ -43,7 +49,15 @@ const SHELL = [
   "js/router.js",
   "js/routes.js",
   "js/scanner.js",
+  "js/screens/campaign-parts.js",
+  "js/screens/campaign.js",
+  "js/screens/campaigns.js",
   "js/screens/capture.js",
+  "js/screens/channel-poster.js",
+  "js/screens/channel.js",
+  "js/screens/channels.js",
+  "js/screens/counter-follow.js",
+  "js/screens/counter.js",
   "js/screens/coupon-template.js",
   "js/screens/coupon-templates.js",
   "js/screens/customer-edit.js",
@@ -51,6 +65,7 @@ const SHELL = [
   "js/screens/customer.js",
   "js/screens/home.js",
   "js/screens/import.js",
+  "js/screens/inbox.js",
   "js/screens/login.js",
   "js/screens/outbox.js",
   "js/screens/panel-coupons.js",
@@ -62,6 +77,7 @@ const SHELL = [
   "js/screens/reversal.js",
   "js/screens/search.js",
   "js/screens/staff.js",
+  "js/screens/tasks.js",
   "js/session.js",
   "js/shell.js",
   "manifest.webmanifest",
@@ -131,6 +147,52 @@ self.addEventListener("fetch", (event) => {
 
 self.addEventListener("sync", (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(replay());
+});
+
+// A push carries { title, body, url }: shown as a notification, and the open windows refresh their inbox count.
+self.addEventListener("push", (event) => {
+  event.waitUntil((async () => {
+    let data = {};
+    try {
+      data = event.data ? event.data.json() : {};
+    } catch {
+      data = { body: event.data ? event.data.text() : "" };
+    }
+    await self.registration.showNotification(data.title || "门店熟客 Regulars", {
+      body: data.body || "", icon: "icons/icon-192.png", badge: "icons/icon-192.png",
+      tag: data.id ? `inbox-${data.id}` : undefined, data: { url: data.url || "" },
+    });
+    await tell({ type: "inbox:push", id: data.id || null });
+  })());
+});
+
+// The screen a notification leads to: the inbox for staff messages, or the app's own route it names.
+function screenFor(url) {
+  const scope = new URL("./", self.location);
+  try {
+    const target = new URL(url, scope);
+    if (target.origin === scope.origin && target.pathname.startsWith(scope.pathname)) {
+      if (target.hash.startsWith("#/")) return new URL(target.hash, scope).href;
+      if (target.searchParams.has("task")) return new URL("#/tasks", scope).href;
+    }
+  } catch {
+    // not a URL: the inbox holds the message anyway
+  }
+  return new URL("#/inbox", scope).href;
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = screenFor(event.notification.data?.url || "");
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const open = windows.find((client) => new URL(client.url).pathname === new URL(target).pathname);
+    if (open) {
+      await open.focus();
+      return open.navigate(target).catch(() => open.postMessage({ type: "navigate", url: target }));
+    }
+    return self.clients.openWindow(target);
+  })());
 });
 
 self.addEventListener("message", (event) => {

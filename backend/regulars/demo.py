@@ -137,6 +137,10 @@ async def fill(stores: int = 30, customers: int = 100_000, seed: int = 20261123,
             await raw(create)
     async with writing():
         await history.finish()
+    from regulars.acquisition import demo as acquisition_demo
+
+    async with writing():
+        follows = await acquisition_demo.fill(store_ids, now, seed, _copy_rows)
     from regulars.care import demo as care_demo
 
     await care_demo.fill(store_ids)
@@ -148,7 +152,7 @@ async def fill(stores: int = 30, customers: int = 100_000, seed: int = 20261123,
     await daily.refresh(full=True)  # the reports' roll-ups, so that a new demo chain reports at once
     await rfm_rollup.refresh()
     return (f"demo chain: {stores} stores, {len(staff_rows)} staff, {customers} customers, "
-            f"{history.written} rows of purchases, coupons and points")
+            f"{history.written} rows of purchases, coupons and points, {follows} follows through channel codes")
 
 
 CUSTOMER_COLUMNS = (

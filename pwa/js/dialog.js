@@ -72,3 +72,19 @@ export function pickDialog({ name, title, lead, items, describe, empty }) {
     dialog.showModal();
   });
 }
+
+/** Tells the clerk something that needs reading (what just happened); one button closes it. */
+export function noticeDialog({ name, title, content, ok = t("common.ok") }) {
+  return new Promise((resolve) => {
+    const dialog = h("dialog", { class: "dialog dialog-wide", dataset: { dialog: name } });
+    const finish = () => { dialog.close(); dialog.remove(); resolve(); };
+    dialog.append(
+      h("h2", { class: "dialog-title" }, title),
+      h("div", { class: "dialog-body" }, content),
+      h("div", { class: "dialog-actions" },
+        h("button", { class: "btn btn-primary", type: "button", dataset: { action: "confirm" }, onclick: finish }, ok)));
+    dialog.addEventListener("cancel", (event) => { event.preventDefault(); finish(); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}

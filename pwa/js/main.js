@@ -104,6 +104,9 @@ async function boot() {
     else showLogin();
   });
   window.addEventListener("app:update", () => waitingWorker?.postMessage({ type: "skip-waiting" }));
+  navigator.serviceWorker?.addEventListener("message", (event) => {
+    if (event.data?.type === "navigate" && new URL(event.data.url).origin === location.origin) location.href = event.data.url;
+  });
 }
 
 boot().catch((error) => {

@@ -3,6 +3,7 @@
 import { clear, confirmDialog, h, svg, toast } from "./dom.js";
 import { lang, setLang, t } from "./i18n.js";
 import { icons } from "./icons.js";
+import * as inboxCount from "./inbox-count.js";
 import * as network from "./network.js";
 import * as outbox from "./outbox.js";
 import { allowed, currentPath } from "./router.js";
@@ -15,7 +16,8 @@ function navItems() {
 
 function navLink(route) {
   return h("a", { class: "nav-item", href: `#${route.path}`, dataset: { nav: route.path } },
-    svg(icons[route.nav.icon]), h("span", { class: "nav-label" }, t(route.nav.label)));
+    svg(icons[route.nav.icon]), h("span", { class: "nav-label" }, t(route.nav.label)),
+    route.nav.badge ? h("b", { class: "nav-badge", dataset: { navBadge: route.nav.badge, count: "0" }, hidden: true }) : null);
 }
 
 function roleLabel(me) {
@@ -95,15 +97,30 @@ export function build({ onLogout }) {
       else link.removeAttribute("aria-current");
     }
   };
+  const showUnread = () => {
+    for (const badge of nav.querySelectorAll("[data-nav-badge]")) {
+      const count = inboxCount.current(badge.dataset.navBadge);
+      badge.dataset.count = String(count);
+      badge.textContent = count > 99 ? "99+" : String(count);
+      badge.hidden = count === 0;
+      badge.setAttribute("aria-label", t(`nav.badge_${badge.dataset.navBadge}`, { count }));
+    }
+  };
   showNet();
   showOutbox();
   markNav();
+  showUnread();
   const listeners = [
     ["network:changed", showNet],
     ["outbox:changed", showOutbox],
     ["route:changed", markNav],
+    ["inbox:count", showUnread],
   ];
   for (const [name, fn] of listeners) window.addEventListener(name, fn);
-  frame.dispose = () => { for (const [name, fn] of listeners) window.removeEventListener(name, fn); };
+  const stopWatching = inboxCount.watch();
+  frame.dispose = () => {
+    stopWatching();
+    for (const [name, fn] of listeners) window.removeEventListener(name, fn);
+  };
   return frame;
 }

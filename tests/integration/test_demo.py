@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import sys
 
 import pytest
 
@@ -59,3 +60,39 @@ def test_demo_passes_reconcile(demo_db):
     _, env = demo_db
     result = subprocess.run(regulars_command("reconcile"), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_demo_follows_come_through_channel_codes(demo_db):
+    connection, _ = demo_db
+    followers = count(connection, "SELECT COUNT(*) FROM customer WHERE source = 'follow'")
+    assert followers > 0
+    assert count(connection, "SELECT COUNT(*) FROM follow") == followers
+    assert count(connection, "SELECT COUNT(*) FROM follow_touch WHERE new_customer") == followers
+    assert count(connection, "SELECT COUNT(DISTINCT kind) FROM channel") >= 3  # door poster, clerks' codes, event
+    # each code's running counters equal its touches, and the scans sampled per day add up to its count
+    assert count(connection, "SELECT COUNT(*) FROM channel c WHERE c.follows <> "
+                             "(SELECT COUNT(*) FROM follow_touch t WHERE t.channel = c.id)") == 0
+    assert count(connection, "SELECT COUNT(*) FROM channel c WHERE c.scans < c.follows OR c.scans <> "
+                             "(SELECT COALESCE(SUM(d.scans), 0) FROM report_channel_day d WHERE d.channel_id = c.id)") == 0
+    assert count(connection, "SELECT COUNT(*) FROM follow f JOIN channel c ON c.id = f.first_channel "
+                             "WHERE c.store <> f.store") == 0
+
+
+def test_demo_scan_sampling_counts_no_scan_twice(demo_db):
+    _, env = demo_db
+    script = ("import asyncio\n"
+              "from regulars.core import db\n"
+              "from regulars.reports import daily\n"
+              "async def main():\n"
+              "    await db.start()\n"
+              "    before = (await db.raw(\"SELECT SUM(scans) AS n FROM report_channel_day\"))[0]['n']\n"
+              "    await daily.sample_scans()\n"
+              "    after = (await db.raw(\"SELECT SUM(scans) AS n FROM report_channel_day\"))[0]['n']\n"
+              "    print(before, after)\n"
+              "    await db.stop()\n"
+              "asyncio.run(main())\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    before, after = result.stdout.split()
+    assert before == after  # sampling after the demo counts no scan twice

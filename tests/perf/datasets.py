@@ -1,7 +1,7 @@
 """Scales, engines and the prepared databases the server runs on during the benchmark.
 
-The SQLite data set is built once per scale with `regulars demo` and kept under
-var/bench/data/ (rebuilt when the demo or a migration changes, or with BENCH_FRESH=1);
+The SQLite data set is built once per scale with `regulars demo` plus the redemption
+benchmark's coupon pool (tests/perf/pool.py) and kept under var/bench/data/ (rebuilt when the demo or a migration changes, or with BENCH_FRESH=1);
 each engine run works on its own copy. PostgreSQL runs in a throwaway cluster
 (tests/pg.sh) filled afresh every run.
 """
@@ -33,11 +33,15 @@ class Scale:
     customers: int
     duration: int
     warmup: int
+    coupon_pool: int  # issued, valid coupons for the redemption workload, besides the demo's history
+    push_customers: int  # subscribed customers of the push fan-out measurement
 
 
+# full: the demo's history holds about 0.8 coupons per customer; with the pool, 10M coupons in all
 SCALES = {
-    "small": Scale("small", stores=30, customers=100_000, duration=10, warmup=3),
-    "full": Scale("full", stores=200, customers=1_000_000, duration=20, warmup=5),
+    "small": Scale("small", stores=30, customers=100_000, duration=8, warmup=2, coupon_pool=200_000, push_customers=3000),
+    "full": Scale("full", stores=200, customers=1_000_000, duration=20, warmup=5, coupon_pool=9_200_000,
+                  push_customers=10_000),
 }
 
 
@@ -63,6 +67,7 @@ class Database:
     url: str
     prepare_seconds: float
     cached: bool = False
+    pool: dict[str, Any] = field(default_factory=dict)
 
     async def fetch(self, sql: str, *args: Any) -> list[tuple]:
         """Rows of one query with `{}` placeholders, read outside the server."""
@@ -85,26 +90,34 @@ class Database:
 
 def _fingerprint(scale: Scale) -> str:
     """Changes when the demo generator or any migration changes."""
-    digest = hashlib.sha256(f"{scale.stores}:{scale.customers}".encode())
+    digest = hashlib.sha256(f"{scale.stores}:{scale.customers}:{scale.coupon_pool}".encode())
     backend = ROOT / "backend" / "regulars"
-    for path in sorted([backend / "demo.py", *backend.glob("*/piccolo_migrations/*.py")]):
+    for path in sorted([backend / "demo.py", backend / "demo_history.py", Path(__file__).with_name("pool.py"),
+                        *backend.glob("*/piccolo_migrations/*.py")]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def fill(env: dict[str, str], scale: Scale) -> float:
-    """Migrates and fills one database with the demo chain; returns the demo's wall time."""
+def fill(env: dict[str, str], scale: Scale) -> tuple[float, dict[str, Any]]:
+    """Migrates and fills one database with the demo chain and the coupon pool; returns the wall time of
+    both and what the pool step reports (its size, the coupons in all, its own seconds)."""
     base = {**os.environ, **env, "REGULARS_LOG_LEVEL": "WARNING"}
     regulars = [sys.executable, "-m", "regulars.cli"]
     subprocess.run([*regulars, "migrate"], env=base, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     started = time.perf_counter()
     subprocess.run([*regulars, "demo", "--stores", str(scale.stores), "--customers", str(scale.customers)],
                    env=base, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    demo_seconds = time.perf_counter() - started
+    print(f"  demo chain {demo_seconds:.0f}s; adding {scale.coupon_pool:,} coupons for redemption…", flush=True)
+    out = subprocess.run([sys.executable, "-m", "tests.perf.pool", str(scale.coupon_pool)], env=base, cwd=ROOT,
+                         check=True, stdout=subprocess.PIPE, text=True).stdout
+    pool = json.loads(out.strip().splitlines()[-1]) | {"demo_seconds": round(demo_seconds, 1)}
+    return time.perf_counter() - started, pool
 
 
-def sqlite_master(scale: Scale, var_dir: Path) -> tuple[Path, float, bool]:
-    """The pristine SQLite data set of this scale: (path, seconds the demo took, whether it was cached)."""
+def sqlite_master(scale: Scale, var_dir: Path) -> tuple[Path, float, bool, dict[str, Any]]:
+    """The pristine SQLite data set of this scale: (path, seconds the demo and pool took, whether it was cached,
+    the pool's figures)."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     path = DATA_DIR / f"sqlite-{scale.name}.sqlite3"
     stamp_path = path.with_suffix(".json")
@@ -112,23 +125,24 @@ def sqlite_master(scale: Scale, var_dir: Path) -> tuple[Path, float, bool]:
     if path.exists() and stamp_path.exists() and not os.environ.get("BENCH_FRESH"):
         stamp = json.loads(stamp_path.read_text())
         if stamp.get("fingerprint") == fingerprint:
-            return path, stamp["demo_seconds"], True
+            return path, stamp["demo_seconds"], True, stamp.get("pool", {})
     for stale in DATA_DIR.glob(f"{path.name}*"):
         stale.unlink()
     stamp_path.unlink(missing_ok=True)
     print(f"  building the {scale.name} SQLite data set ({scale.customers:,} customers)…", flush=True)
-    seconds = fill({"REGULARS_DATABASE_URL": f"sqlite:///{path}", "REGULARS_VAR_DIR": str(var_dir)}, scale)
+    seconds, pool = fill({"REGULARS_DATABASE_URL": f"sqlite:///{path}", "REGULARS_VAR_DIR": str(var_dir)}, scale)
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
-    stamp_path.write_text(json.dumps({"fingerprint": fingerprint, "demo_seconds": seconds}))
-    return path, seconds, False
+    stamp_path.write_text(json.dumps({"fingerprint": fingerprint, "demo_seconds": seconds, "pool": pool}))
+    return path, seconds, False, pool
 
 
-def sqlite_copy(master: Path, work_dir: Path, engine: EngineSpec, seconds: float, cached: bool) -> Database:
+def sqlite_copy(master: Path, work_dir: Path, engine: EngineSpec, seconds: float, cached: bool,
+                pool: dict[str, Any] | None = None) -> Database:
     target = work_dir / f"{engine.name}.sqlite3"
     shutil.copyfile(master, target)
-    return Database("sqlite", f"sqlite:///{target}", seconds, cached)
+    return Database("sqlite", f"sqlite:///{target}", seconds, cached, pool or {})
 
 
 class PostgresCluster:
@@ -164,5 +178,5 @@ class PostgresCluster:
             await connection.close()
         url = f"{self.base_url}/regulars_bench"
         print(f"  filling PostgreSQL ({scale.customers:,} customers)…", flush=True)
-        seconds = fill({"REGULARS_DATABASE_URL": url, "REGULARS_VAR_DIR": str(var_dir)}, scale)
-        return Database("postgres", url, seconds)
+        seconds, pool = fill({"REGULARS_DATABASE_URL": url, "REGULARS_VAR_DIR": str(var_dir)}, scale)
+        return Database("postgres", url, seconds, pool=pool)

@@ -27,6 +27,7 @@ class PacedResult:
     max_ms: float
     errors: int
     client_lag_ms: float
+    statuses: dict[str, int]
 
 
 def encode(request: Request, host: str) -> bytes:
@@ -65,6 +66,7 @@ async def run(host: str, port: int, next_payload: Callable[[int], bytes], *, rat
     """Sends `rate` requests a second for `seconds`; `next_payload(i)` gives request i as encoded bytes."""
     queue: asyncio.Queue = asyncio.Queue()
     latencies: list[float] = []
+    statuses: dict[str, int] = {}
     errors = 0
     loop = asyncio.get_running_loop()
     total = int(rate * seconds)
@@ -87,6 +89,7 @@ async def run(host: str, port: int, next_payload: Callable[[int], bytes], *, rat
                     reader, writer = await asyncio.open_connection(host, port)
                     continue
                 latencies.append(loop.time() - due)
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
                 if status >= 400:
                     errors += 1
         finally:
@@ -119,4 +122,5 @@ async def run(host: str, port: int, next_payload: Callable[[int], bytes], *, rat
         max_ms=(ordered[-1] if ordered else 0.0) * 1000,
         errors=errors,
         client_lag_ms=lag * 1000,
+        statuses=statuses,
     )

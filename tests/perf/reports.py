@@ -1,7 +1,8 @@
 """`python -m tests.perf.reports`: each report's answer time against a hand-written SQL query computing the
 same numbers from the other rooms' rows, on the benchmark's demo chain (BENCH_SCALE, BENCH_ENGINES as in
-tests.perf.bench; BENCH_REPEAT timings each, the median kept, after one warm-up). PostgreSQL runs in a
-throwaway cluster of its own (BENCH_REPORTS_PG_PORT, 55497), never the benchmark's.
+tests.perf.bench; BENCH_REPORTS=acquisition,rfm to time only some; BENCH_REPEAT timings each, the median kept,
+after one warm-up). PostgreSQL runs in a throwaway cluster of its own (BENCH_REPORTS_PG_PORT, 55497), never the
+benchmark's.
 
 The report is timed over HTTP on a running server (the whole request: session, filters, SQL, JSON); the
 hand-written query straight on the database, as a store manager (one store) and as the region admin (the
@@ -64,6 +65,7 @@ def hand_written(kind: str, w: dict[str, Any], store: int | None) -> dict[str, l
     month = ("to_char(({} AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM')" if kind == "postgres"
              else "strftime('%Y-%m', {}, '+480 minutes')")
     rec = _days(kind, "MAX(p.occurred_at)", "{}")
+    local_day = ("CAST(({} AT TIME ZONE 'Asia/Shanghai') AS DATE)" if kind == "postgres" else "date({}, '+480 minutes')")
     cutoff = w["now"] - dt.timedelta(days=90)
     risk = ("((c.contract_end_on >= {} AND c.contract_end_on <= {}) OR (c.created_at < {} AND NOT EXISTS (SELECT 1 "
             "FROM purchase p WHERE p.customer = c.id AND p.occurred_at >= {} AND p.kind IN ('purchase', 'visit'))))")
@@ -138,6 +140,15 @@ def hand_written(kind: str, w: dict[str, Any], store: int | None) -> dict[str, l
                          [w["start"], w["end"], *([store] if store else [])]),
                         ("SELECT f.last_channel, COUNT(*) FROM follow f WHERE f.last_at >= {} AND f.last_at < {}"
                          + (" AND f.store = {}" if store else "") + " GROUP BY 1",
+                         [w["start"], w["end"], *([store] if store else [])]),
+                        # the scans sampled per day, the codes' names, and the follows per local day (the chart)
+                        ("SELECT cd.channel_id, SUM(cd.scans) FROM report_channel_day cd JOIN channel ch ON ch.id = cd.channel_id "
+                         "WHERE cd.day >= {} AND cd.day <= {}" + (" AND cd.store_id = {}" if store else "") + " GROUP BY 1",
+                         [w["from"], w["today"], *([store] if store else [])]),
+                        ("SELECT ch.id, ch.name, ch.kind, ch.campaign, ch.staff, ch.store, s.name FROM channel ch "
+                         "JOIN store s ON s.id = ch.store" + (" WHERE ch.store = {}" if store else ""), [*([store] if store else [])]),
+                        (f"SELECT {local_day.format('x.at')}, COUNT(*) FROM follow_touch x WHERE x.at >= {{}} AND x.at < {{}}"
+                         + (" AND x.store = {}" if store else "") + " GROUP BY 1 ORDER BY 1",
                          [w["start"], w["end"], *([store] if store else [])])],
         "churn-risk": [(f"SELECT c.home_store, CASE WHEN c.contract_end_on >= {{}} AND c.contract_end_on <= {{}} THEN 'renew' "
                         f"WHEN x.m >= 4 THEN 'call' ELSE 'care' END, COUNT(*) FROM customer c "
@@ -209,7 +220,10 @@ async def measure(engine, db: Database, repeat: int, work_dir: Path) -> list[dic
                 login = await http.post("/api/v1/auth/login", json={"username": username, "password": DEMO_PASSWORD})
                 login.raise_for_status()
                 queries = hand_written(db.kind, window, store_id)
+                wanted = [n for n in os.environ.get("BENCH_REPORTS", "").split(",") if n]
                 for name, statements in queries.items():
+                    if wanted and name not in wanted:
+                        continue
                     async def ask() -> None:
                         response = await http.get(f"/api/v1/reports/{name}")
                         response.raise_for_status()
@@ -240,8 +254,8 @@ async def main() -> None:
         cluster = None
         try:
             if engine.kind == "sqlite":
-                master, seconds, cached = sqlite_master(scale, work_dir / "var")
-                db = sqlite_copy(master, work_dir, engine, seconds, cached)
+                master, seconds, cached, pool = sqlite_master(scale, work_dir / "var")
+                db = sqlite_copy(master, work_dir, engine, seconds, cached, pool)
             else:
                 candidate = PostgresCluster(int(os.environ.get("BENCH_REPORTS_PG_PORT", "55497")))
                 if (candidate.dir / "postmaster.pid").exists():

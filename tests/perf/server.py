@@ -62,6 +62,17 @@ class BenchServer:
             time.sleep(0.05)
         raise RuntimeError(f"server not ready after {timeout}s:\n{self.log()}")
 
+    def log_size(self) -> int:
+        return self.log_path.stat().st_size if self.log_path.exists() else 0
+
+    def log_since(self, offset: int) -> str:
+        """What the server logged after `offset` (a `log_size()` taken earlier)."""
+        if not self.log_path.exists():
+            return ""
+        with self.log_path.open("rb") as log:
+            log.seek(offset)
+            return log.read().decode(errors="replace")
+
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:] if self.log_path.exists() else ""
 

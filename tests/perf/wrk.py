@@ -21,6 +21,9 @@ class WrkResult:
     p999_ms: float
     max_ms: float
     errors: dict[str, int]
+    statuses: dict[str, int] | None = None  # per answer status, from scripts that count them (once.lua, follow.lua)
+    flows: int | None = None  # completed multi-request flows (follow.lua)
+    flows_per_s: float | None = None
 
     @property
     def failed(self) -> int:
@@ -42,6 +45,8 @@ async def run(url: str, script: str, plan_file: Path, *, cpus: str, connections:
     if process.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed ({process.returncode}): {text[-2000:]} {err.decode(errors='replace')[-2000:]}")
     data = json.loads(line.removeprefix("BENCH_JSON "))
+    status_line = next((l for l in text.splitlines() if l.startswith("BENCH_STATUS ")), None)
+    extra = json.loads(status_line.removeprefix("BENCH_STATUS ")) if status_line else {}
     latency = data["latency_us"]
     duration = data["duration_us"] / 1e6
     return WrkResult(
@@ -54,4 +59,7 @@ async def run(url: str, script: str, plan_file: Path, *, cpus: str, connections:
         p999_ms=latency["p999"] / 1000,
         max_ms=latency["max"] / 1000,
         errors=data["errors"],
+        statuses=extra.get("statuses"),
+        flows=extra.get("flows"),
+        flows_per_s=extra["flows"] / duration if "flows" in extra else None,
     )

@@ -86,10 +86,14 @@ class CounterController(Controller):
     async def events(
         self, request: Request,
         last_event_id: Annotated[str | None, HeaderParameter(name="Last-Event-ID", required=False)] = None,
+        after: Annotated[int | None, QueryParameter(ge=0)] = None,
     ) -> ServerSentEvent:
+        """Resumes after the Last-Event-ID header (the browser's own reconnect) or after `after` (a tablet that
+        opens a new stream after the old one closed); the header wins."""
         actor = principal_of(request)
         counter_view.check(actor)
-        after = int(last_event_id) if last_event_id and last_event_id.isdigit() else None
+        if last_event_id and last_event_id.isdigit():
+            after = int(last_event_id)
         return ServerSentEvent(counter_view.messages(actor, after), retry_duration=2000)
 
 

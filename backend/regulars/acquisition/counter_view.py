@@ -35,9 +35,11 @@ def current(actor: Principal) -> schemas.CounterQr:
 
 
 async def messages(actor: Principal, after: int | None) -> AsyncIterator[ServerSentEventMessage]:
-    """The stream's messages; call `check` before the response starts."""
-    yield ServerSentEventMessage(event="ready", data=json.dumps({"staff_id": actor.staff_id}))
-    async for event in counter.stream(actor.staff_id, after):
+    """The stream's messages; call `check` before the response starts. The first ("ready") carries as its id the
+    point the stream starts from, so a tablet that reconnects before any redemption still misses none."""
+    floor = after if after is not None else await counter.latest_id()
+    yield ServerSentEventMessage(id=str(floor), event="ready", data=json.dumps({"staff_id": actor.staff_id}))
+    async for event in counter.stream(actor.staff_id, floor):
         if event is None:
             yield ServerSentEventMessage(comment="keep-alive")
             continue

@@ -87,6 +87,10 @@ register(
             "zh-CN": "好友 {phone} 首次消费，获得推荐奖励",
             "en": "Referral reward: friend {phone} made a first purchase",
         },
+        "timeline.referral_taken_back": {
+            "zh-CN": "好友 {phone} 的首次消费已全额退款，推荐奖励收回（积分 {points}）",
+            "en": "Friend {phone}'s first purchase was refunded in full: the referral reward was taken back ({points} points)",
+        },
         "referral.reward_title": {"zh-CN": "推荐奖励已到账", "en": "Your referral reward has arrived"},
         "referral.reward_body": {
             "zh-CN": "您推荐的好友 {phone} 已完成首次消费，感谢您的推荐！奖励已放入您的会员页。",

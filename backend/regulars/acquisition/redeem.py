@@ -86,6 +86,8 @@ async def redeem(token_text: str, customer_id: int, code: str) -> Redeemed:
         shown = coupon_rules.format_code(done.coupon.code)
         await counter.publish(token.store_id, token.staff_id, "redeemed", {
             "coupon_id": done.coupon.id, "code": shown, "name_zh": done.coupon.name_zh, "name_en": done.coupon.name_en,
+            "kind": done.coupon.kind, "amount_off_fen": done.coupon.amount_off_fen, "percent_off": done.coupon.percent_off,
+            "max_off_fen": done.coupon.max_off_fen, "item": done.coupon.item,
             "customer_id": customer_id, "customer": profile.phone_masked, "redemption_id": done.id,
         })
     return Redeemed(coupon=done.coupon, code_shown=shown, store_name=done.store_name,

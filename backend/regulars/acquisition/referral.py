@@ -3,7 +3,8 @@
 Only a phone that was not yet a customer can be referred, never by oneself, and each
 referrer is credited at most REFERRALS_PER_DAY times a day (an account farming
 referrals meets the limit, the follows themselves still happen). The referrer is
-rewarded once per referee, on the referee's first purchase.
+rewarded once per referee, on the referee's first purchase, and the reward is taken back (the points
+as far as they are unspent, the coupon if unused) when that purchase is refunded in full.
 """
 
 from __future__ import annotations
@@ -131,6 +132,36 @@ async def reward_first_purchase(purchase: purchase_schemas.Purchase) -> None:
                                   dedupe_key=f"referral-reward:{row['id']}", add_to_timeline=False)
 
 
+async def take_back_on_refund(purchase: purchase_schemas.Purchase) -> None:
+    """A full refund of the referee's first purchase voids the referral: what the referrer got for it is taken back
+    (points already spent stay spent, a coupon already redeemed stays redeemed). Runs inside the refund's
+    transaction, once: the referral leaves 'rewarded' in the same conditional update."""
+    if purchase.kind != "refund" or purchase.refund_of is None:
+        return
+    first = await raw("SELECT customer FROM purchase WHERE id = {} AND seq = 1 AND refunded_fen >= amount_fen",
+                      purchase.refund_of)
+    if not first:
+        return
+    rows = await raw("UPDATE referral SET status = 'void' WHERE referee = {} AND status = 'rewarded' "
+                     "RETURNING id, referrer, store, reward", first[0]["customer"])
+    if not rows:
+        return
+    row = rows[0]
+    taken_points, voided = 0, False
+    for part in row["reward"].split():
+        kind, _, value = part.partition(":")
+        if kind == "points" and value.isdigit():
+            taken_points = await points.reverse(row["referrer"], int(value), source_kind="referral_void",
+                                                source_id=row["id"], store_id=row["store"],
+                                                prefer_source=("referral", row["id"]))
+        elif kind == "coupon" and value.isdigit():
+            voided = await coupons.void_unredeemed(int(value))
+    phone = (await customers.detail(purchase.customer_id)).phone_masked
+    await timeline.add(row["referrer"], "referral_taken_back", channel="system", store_id=row["store"],
+                       data={"phone": phone, "points": taken_points, "coupon": "yes" if voided else "no"},
+                       ref_type="referral", ref_id=row["id"])
+
+
 async def summary(customer_id: int) -> tuple[int, int]:
     """How many friends the customer brought in, and for how many they were rewarded."""
     rows = await raw("SELECT status, COUNT(*) AS n FROM referral WHERE referrer = {} GROUP BY status", customer_id)
@@ -145,3 +176,4 @@ async def forget(customer_id: int) -> None:
 
 privacy.register_erasure_hook(forget)
 purchases.register_after_purchase(reward_first_purchase)
+purchases.register_after_purchase(take_back_on_refund)

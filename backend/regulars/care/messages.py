@@ -67,6 +67,11 @@ register(
             "en": "You are unsubscribed. You can opt in again in store or on your wallet page.",
         },
         "care.unsubscribe_invalid": {"zh-CN": "链接无效", "en": "This link is not valid"},
+        "care.reminder_title": {"zh-CN": "今天有 {n} 个关怀任务", "en": "{n} care tasks for today"},
+        "care.reminder_body": {
+            "zh-CN": "今天要跟进 {n} 位客户（其中逾期 {overdue} 个），打开「任务」查看话术并记录结果。",
+            "en": "{n} customers to follow up today ({overdue} overdue): open Tasks for the scripts and record each outcome.",
+        },
         "care.alert_title.warning": {"zh-CN": "门店预警", "en": "Store warning"},
         "care.alert_title.critical": {"zh-CN": "门店严重预警", "en": "Critical store warning"},
         "care.alert.follows_low": {

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from regulars.core import clock
 from regulars.core.auth import Principal
-from regulars.core.tables import AuditLog
+from regulars.core.db import raw
 
 
 async def record(
@@ -21,16 +22,12 @@ async def record(
     actor_id: int | None = None,
 ) -> None:
     """Writes one audit row; inside the caller's transaction when there is one."""
-    await AuditLog.insert(
-        AuditLog(
-            at=clock.now(),
-            actor_kind=actor_kind or ("staff" if actor else "system"),
-            actor_id=actor_id if actor_id is not None else (actor.staff_id if actor else None),
-            action=action,
-            target_type=target_type,
-            target_id=None if target_id is None else str(target_id),
-            store_id=store_id if store_id is not None else (actor.store_id if actor else None),
-            ip=actor.ip if actor else None,
-            detail=detail or {},
-        )
+    await raw(
+        "INSERT INTO audit_log (at, actor_kind, actor_id, action, target_type, target_id, store_id, ip, detail) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
+        clock.now(), actor_kind or ("staff" if actor else "system"),
+        actor_id if actor_id is not None else (actor.staff_id if actor else None), action, target_type,
+        None if target_id is None else str(target_id),
+        store_id if store_id is not None else (actor.store_id if actor else None),
+        actor.ip if actor else None, json.dumps(detail or {}, default=str),
     )

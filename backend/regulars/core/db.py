@@ -28,10 +28,17 @@ def make_engine(settings: Settings) -> Engine:
     return ServerSQLiteEngine(path=str(settings.sqlite_path), synchronous=settings.sqlite_synchronous)
 
 
+_engine: Engine | None = None
+
+
 def engine() -> Engine:
-    found = engine_finder()
-    assert found is not None, "PICCOLO_CONF does not name an engine"
-    return found
+    """The configured engine (looked up once: Piccolo's finder imports the conf module on every call)."""
+    global _engine
+    if _engine is None:
+        found = engine_finder()
+        assert found is not None, "PICCOLO_CONF does not name an engine"
+        _engine = found
+    return _engine
 
 
 def is_postgres() -> bool:

@@ -291,3 +291,11 @@ async def mark_seen(coupon_ids: list[int]) -> int:
         rows = await raw(f"UPDATE coupon SET seen_at = {{}} WHERE id IN ({marks}) AND seen_at IS NULL RETURNING id",
                          clock.now(), *ids)
     return len(rows)
+
+
+async def void_unredeemed(coupon_id: int) -> bool:
+    """Withdraws a coupon the customer has not used yet (a reward given for something undone); False if it was used."""
+    async with writing():
+        rows = await raw("UPDATE coupon SET state = 'void', voided_at = {} WHERE id = {} AND state = 'issued' RETURNING id",
+                         clock.now(), coupon_id)
+    return bool(rows)

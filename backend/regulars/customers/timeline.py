@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from regulars.core import clock
@@ -23,18 +24,11 @@ async def add(
     ref_id: Any = None,
 ) -> None:
     """Appends one event; rooms call this inside their own write transaction."""
-    await TimelineEvent.insert(
-        TimelineEvent(
-            customer=customer_id,
-            at=clock.now(),
-            kind=kind,
-            channel=channel,
-            store_id=store_id,
-            staff_id=staff_id,
-            data=data or {},
-            ref_type=ref_type,
-            ref_id=None if ref_id is None else str(ref_id),
-        )
+    await raw(
+        "INSERT INTO timeline_event (customer, at, kind, channel, store_id, staff_id, data, ref_type, ref_id) "
+        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
+        customer_id, clock.now(), kind, channel, store_id, staff_id, json.dumps(data or {}, default=str), ref_type,
+        None if ref_id is None else str(ref_id),
     )
 
 

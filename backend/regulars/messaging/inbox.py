@@ -111,10 +111,18 @@ async def deliver_staff_inbox(
     dedupe_key: str | None = None,
 ) -> int:
     """Puts a message in a staff member's inbox and returns its id; the same `dedupe_key` twice adds nothing."""
-    async with writing():
-        message_id, _ = await _deliver("staff", staff_id, title, body, url, store_id=store_id, kind=kind,
-                                       ref_type=ref_type, ref_id=ref_id, dedupe_key=dedupe_key)
+    message_id, _ = await deliver_staff_inbox_once(staff_id, title, body, url, store_id=store_id, kind=kind,
+                                                   ref_type=ref_type, ref_id=ref_id, dedupe_key=dedupe_key)
     return message_id
+
+
+async def deliver_staff_inbox_once(staff_id: int, title: str, body: str, url: str = "", *, store_id: int | None = None,
+                                   kind: str = "message", ref_type: str | None = None, ref_id: Any = None,
+                                   dedupe_key: str | None = None) -> tuple[int, bool]:
+    """As `deliver_staff_inbox`, and whether the message is new (False: the `dedupe_key` was delivered before)."""
+    async with writing():
+        return await _deliver("staff", staff_id, title, body, url, store_id=store_id, kind=kind,
+                              ref_type=ref_type, ref_id=ref_id, dedupe_key=dedupe_key)
 
 
 async def _page(owner_column: str, owner_id: int, limit: int, offset: int) -> InboxPage:

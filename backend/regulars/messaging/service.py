@@ -110,6 +110,7 @@ async def push_to_staff(staff_id: int, payload: dict | bytes | str, *, ttl: int,
 class Notified(msgspec.Struct):
     inbox_id: int
     push: list[PushResult]
+    new: bool = True  # False: the inbox already held this message (same dedupe key), nothing was sent
 
 
 async def notify_customer(customer_id: int, title: str, body: str, *, store_id: int | None = None,
@@ -126,8 +127,12 @@ async def notify_customer(customer_id: int, title: str, body: str, *, store_id: 
 async def notify_staff(staff_id: int, title: str, body: str, *, store_id: int | None = None, kind: str = "alert",
                        ttl: int = 24 * 3600, topic: str | None = None, urgency: str = "normal",
                        dedupe_key: str | None = None, url: str = "") -> Notified:
-    message_id = await inbox.deliver_staff_inbox(staff_id, title, body, url, store_id=store_id, kind=kind,
-                                                 dedupe_key=dedupe_key)
+    """The staff inbox first (it always works), then a small push pointing at it; a message already delivered
+    under the same `dedupe_key` is not pushed again."""
+    message_id, new = await inbox.deliver_staff_inbox_once(staff_id, title, body, url, store_id=store_id, kind=kind,
+                                                           dedupe_key=dedupe_key)
+    if not new:
+        return Notified(message_id, [], new=False)
     payload = {"id": message_id, "title": title[:60], "body": body[:120], "url": url or f"/app/?inbox={message_id}"}
     return Notified(message_id, await push_to_staff(staff_id, payload, ttl=ttl, topic=topic, urgency=urgency))
 

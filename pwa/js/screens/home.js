@@ -25,8 +25,16 @@ async function capturedToday() {
   return found;
 }
 
-function stat(name, value, label) {
-  return h("div", { class: "stat card", dataset: { stat: name } }, h("strong", { class: "stat-value" }, value), h("span", {}, label));
+function stat(name, value, label, href) {
+  return h(href ? "a" : "div", { class: `stat card ${href ? "stat-link" : ""}`, href, dataset: { stat: name } },
+    h("strong", { class: "stat-value" }, value), h("span", {}, label));
+}
+
+/** Today's open care tasks (the clerk's own and the store's pool) and how many of them are overdue. */
+async function openTasks() {
+  const tasks = await api.get("/api/v1/care/tasks");
+  const open = tasks.filter((task) => task.status === "open");
+  return { open: open.length, overdue: open.filter((task) => task.overdue).length };
 }
 
 function action(href, icon, title, text, name, primary) {
@@ -38,7 +46,7 @@ export default {
   title: "home.title",
   render({ navigate, alive }) {
     const me = session.current();
-    const stats = h("div", { class: "stats", dataset: { stats: "" } });
+    const stats = h("div", { class: "stats stats-home", dataset: { stats: "" } });
     const todayList = h("ul", { class: "results" });
     const quickSearch = h("input", { class: "input-search", type: "search", inputMode: "numeric", name: "quick-q",
                                      placeholder: t("home.search_placeholder"), dataset: { input: "quick-q" } });
@@ -47,18 +55,17 @@ export default {
       const refused = waiting.filter((e) => e.state === "refused").length;
       const items = [stat("outbox", String(waiting.length), refused ? t("home.outbox_refused", { refused }) : t("home.outbox"))];
       let today = null;
+      let tasks = null;
       if (network.isOnline()) {
-        try {
-          today = await capturedToday();
-        } catch {
-          today = null;
-        }
+        [today, tasks] = await Promise.all([capturedToday().catch(() => null), openTasks().catch(() => null)]);
       }
       if (!alive()) return;
       const mine = today ? today.filter((c) => c.responsible_clerk_id === me.staff_id).length : null;
       clear(stats).append(
         stat("captured-today", today ? String(today.length) : "—", t("home.captured_today")),
         stat("mine-today", mine === null ? "—" : String(mine), t("home.mine_today")),
+        stat("tasks-today", tasks ? String(tasks.open) : "—",
+             tasks?.overdue ? t("home.tasks_overdue", { overdue: tasks.overdue }) : t("home.tasks_today"), "#/tasks"),
         ...items);
       clear(todayList).append(...(today || []).slice(0, 6).map((c) =>
         h("li", {}, h("a", { class: "result", href: `#/customers/${c.id}` },
@@ -77,6 +84,7 @@ export default {
       h("div", { class: "actions" },
         action("#/capture", "capture", t("home.capture"), t("home.capture_text"), "capture", true),
         action("#/redeem", "scan", t("home.redeem"), t("home.redeem_text"), "redeem", false),
+        me.store_id ? action("#/counter", "qr", t("home.counter"), t("home.counter_text"), "counter", false) : null,
         h("form", { class: "action card action-search action-wide", dataset: { quick: "search" },
                     onsubmit: (e) => { e.preventDefault(); navigate(`/customers?q=${encodeURIComponent(quickSearch.value.trim())}`); } },
           svg(icons.search),

@@ -96,3 +96,40 @@ async def test_counter_events_resume_after_last_event_id(world):
                                          headers={"Last-Event-ID": str(before)}) as resumed:
         [event] = await read_events(resumed, 1)
     assert json.loads(event["data"])["coupon"] == "B"
+
+
+async def test_counter_events_resume_after_query_parameter(world):
+    """A tablet whose stream closed opens a new one with ?after= (a new EventSource cannot send Last-Event-ID)."""
+    async with writing():
+        await counter.publish(world.store_a.id, world.staff["clerk_a"].id, "redeemed", {"coupon": "C"})
+    before = await counter.latest_id()
+    async with writing():
+        await counter.publish(world.store_a.id, world.staff["clerk_a"].id, "redeemed", {"coupon": "D"})
+    async with world.clerk_a.http.stream("GET", f"/api/v1/counter/events?after={before}") as resumed:
+        [event] = await read_events(resumed, 1)
+    assert json.loads(event["data"])["coupon"] == "D"
+    assert int(event["id"]) > before
+
+
+async def test_counter_events_after_must_be_a_number(world):
+    response = await world.clerk_a.get("/api/v1/counter/events?after=-1")
+    assert response.status_code in (400, 422)
+
+
+async def test_counter_events_ready_names_where_the_stream_starts(world):
+    """A tablet that reconnects with the ready event's id gets what was published in between."""
+    async with writing():
+        await counter.publish(world.store_a.id, world.staff["clerk_a"].id, "redeemed", {"coupon": "E"})
+    async with world.clerk_a.http.stream("GET", "/api/v1/counter/events") as first:
+        ready = {}
+        async for line in first.aiter_lines():
+            if line == "":
+                break
+            key, _, value = line.partition(": ")
+            ready[key] = value
+    assert ready["event"] == "ready" and int(ready["id"]) == await counter.latest_id()
+    async with writing():
+        await counter.publish(world.store_a.id, world.staff["clerk_a"].id, "redeemed", {"coupon": "F"})
+    async with world.clerk_a.http.stream("GET", "/api/v1/counter/events", headers={"Last-Event-ID": ready["id"]}) as again:
+        [event] = await read_events(again, 1)
+    assert json.loads(event["data"])["coupon"] == "F"

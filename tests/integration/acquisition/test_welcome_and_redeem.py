@@ -130,6 +130,10 @@ async def test_customer_redeems_by_scanning_the_counter(holder, tablet, world):
         assert done.status_code == 200 and "核销成功" in done.text
         seen = await first_event(events)
     assert seen["coupon_id"] == holder.coupon["id"] and seen["customer"].endswith(holder.phone[-4:])
+    # What the tablet shows of the coupon comes with the event: its name and its value.
+    assert seen["name_zh"] == holder.coupon["name_zh"]
+    assert {k: seen[k] for k in ("kind", "amount_off_fen", "percent_off", "max_off_fen", "item")} == \
+        {k: holder.coupon[k] for k in ("kind", "amount_off_fen", "percent_off", "max_off_fen", "item")}
     coupon = (await world.manager_a.get(f"/api/v1/coupons/{holder.coupon['id']}")).json()
     assert coupon["state"] == "redeemed"
     assert (coupon["redeemed_store_id"], coupon["redeemed_by"]) == (world.store_a.id, world.staff["clerk_a"].id)

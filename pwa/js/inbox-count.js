@@ -1,0 +1,47 @@
+// The counts behind the navigation's badges: unread staff messages, and care tasks due today or overdue.
+// Asked on start, every minute, and whenever a screen or the service worker says something changed.
+
+import * as api from "./api.js";
+import * as format from "./format.js";
+import * as network from "./network.js";
+
+const EVERY_MS = 60000;
+const counts = { inbox: 0, tasks: 0 };
+
+export function current(name = "inbox") {
+  return counts[name];
+}
+
+async function ask() {
+  const today = format.dayKey(new Date());
+  const [page, tasks] = await Promise.all([
+    api.get("/api/v1/inbox?limit=1").catch(() => null),
+    api.get("/api/v1/care/tasks").catch(() => null),
+  ]);
+  if (page) counts.inbox = page.unread;
+  if (tasks) counts.tasks = tasks.filter((task) => task.status === "open" && task.due_on <= today).length;
+}
+
+export async function refresh() {
+  if (!network.isOnline()) return counts;
+  await ask();
+  window.dispatchEvent(new CustomEvent("inbox:count", { detail: { ...counts } }));
+  return counts;
+}
+
+/** Starts watching; returns a function that stops it. */
+export function watch() {
+  const changed = () => refresh();
+  const fromWorker = (event) => { if (event.data?.type === "inbox:push") refresh(); };
+  const timer = setInterval(changed, EVERY_MS);
+  window.addEventListener("inbox:changed", changed);
+  window.addEventListener("tasks:changed", changed);
+  navigator.serviceWorker?.addEventListener("message", fromWorker);
+  refresh();
+  return () => {
+    clearInterval(timer);
+    window.removeEventListener("inbox:changed", changed);
+    window.removeEventListener("tasks:changed", changed);
+    navigator.serviceWorker?.removeEventListener("message", fromWorker);
+  };
+}

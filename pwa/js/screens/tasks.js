@@ -1,0 +1,157 @@
+// Care tasks: today's calls for the clerk (their customers plus the store's pool), each with its script and
+// one-tap outcomes. A manager sees the whole store's list and how each clerk is getting on.
+
+import * as api from "../api.js";
+import * as care from "../care-text.js";
+import { clear, h, segmented, svg, toast } from "../dom.js";
+import * as format from "../format.js";
+import { t } from "../i18n.js";
+import { icons } from "../icons.js";
+import * as session from "../session.js";
+
+function dueText(task, today) {
+  if (task.status !== "open") return null;
+  if (task.overdue) return h("span", { class: "pill pill-bad", dataset: { due: "overdue" } }, svg(icons.alert), t("tasks.overdue", { day: task.due_on }));
+  if (task.due_on === today) return h("span", { class: "pill pill-warn", dataset: { due: "today" } }, svg(icons.clock), t("tasks.due_today"));
+  return h("span", { class: "pill", dataset: { due: "later" } }, t("tasks.due_on", { day: task.due_on }));
+}
+
+function outcomeButtons(task, onTap) {
+  return h("div", { class: "outcomes", role: "group", "aria-label": t("tasks.outcome_label") },
+    care.OUTCOMES.map((outcome) => h("button", {
+      class: `btn outcome outcome-${outcome}`, type: "button", dataset: { outcome },
+      onclick: (event) => onTap(task, outcome, event.currentTarget),
+    }, t(`tasks.outcome.${outcome}`))));
+}
+
+function doneLine(task) {
+  return h("p", { class: "task-done", dataset: { taskOutcome: task.outcome || "" } }, svg(icons.check),
+    h("strong", {}, t(`tasks.outcome.${task.outcome}`)),
+    task.outcome_at ? h("span", { class: "muted" }, ` · ${format.dateTime(task.outcome_at).slice(-5)}`) : null);
+}
+
+function completionTable(rows) {
+  if (!rows.length) return h("p", { class: "muted" }, t("tasks.completion_none"));
+  return h("table", { class: "table", dataset: { completionTable: "" } },
+    h("thead", {}, h("tr", {}, ["tasks.clerk", "tasks.assigned", "tasks.done", "tasks.rate", "tasks.overdue_count", "tasks.outcomes"]
+      .map((key) => h("th", { class: key === "tasks.clerk" || key === "tasks.outcomes" ? "" : "num" }, t(key))))),
+    h("tbody", {}, rows.map((row) => h("tr", { dataset: { completion: row.clerk_id === null ? "pool" : String(row.clerk_id) } },
+      h("td", {}, row.clerk_id === null ? t("tasks.pool") : row.clerk_name),
+      h("td", { class: "num" }, String(row.assigned)),
+      h("td", { class: "num" }, String(row.done)),
+      h("td", { class: "num" }, row.assigned ? care.percent((100 * row.done) / row.assigned) : "—"),
+      h("td", { class: `num ${row.overdue ? "text-bad" : ""}` }, String(row.overdue)),
+      h("td", { class: "small" }, Object.entries(row.outcomes).map(([k, n]) => `${t(`tasks.outcome.${k}`)} ${n}`).join(" · ") || "—")))));
+}
+
+export default {
+  title: "tasks.title",
+  async render({ alive, onLeave }) {
+    const me = session.current();
+    const manager = session.isManager();
+    const today = format.dayKey(new Date());
+    const list = h("ul", { class: "task-list", dataset: { taskList: "" } });
+    const summary = h("p", { class: "muted", role: "status", dataset: { taskSummary: "" } });
+    const completion = h("div", { dataset: { completion: "" } });
+    let tasks = [];
+    let names = {};
+    let filter = "open";
+
+    const card = (task) => {
+      const done = task.status !== "open";
+      const who = task.pool ? h("span", { class: "pill pill-small", dataset: { pool: "" } }, t("tasks.pool"))
+        : manager && task.clerk_id ? h("span", { class: "pill pill-small" }, names[task.clerk_id] || `#${task.clerk_id}`) : null;
+      const item = h("li", { class: `card task ${done ? "is-done" : ""} ${task.overdue ? "is-overdue" : ""}`,
+                             dataset: { task: String(task.id), status: task.status } },
+        h("div", { class: "task-head" },
+          h("a", { class: "task-customer", href: `#/customers/${task.customer_id}`, dataset: { action: "open-customer" } },
+            h("div", { class: "avatar avatar-small", "aria-hidden": "true" }, (task.customer_name || "?").slice(0, 1)),
+            h("span", { class: "task-who" }, h("strong", {}, task.customer_name || t("customer.no_name")),
+              h("span", { class: "result-phone" }, task.phone_masked))),
+          h("span", { class: "spacer" }),
+          who, dueText(task, today)),
+        task.campaign_name ? h("p", { class: "muted small task-campaign" }, svg(icons.megaphone), task.campaign_name) : null,
+        h("blockquote", { class: "script", dataset: { script: "" } }, task.script),
+        done ? doneLine(task) : outcomeButtons(task, tap));
+      return item;
+    };
+
+    const draw = () => {
+      const open = tasks.filter((x) => x.status === "open");
+      const overdue = open.filter((x) => x.overdue).length;
+      const shown = tasks.filter((x) => filter === "all" || (filter === "open") === (x.status === "open"));
+      summary.textContent = t("tasks.summary", { open: open.length, overdue, done: tasks.length - open.length });
+      clear(list).append(...shown.map(card));
+      if (!shown.length) list.append(h("li", { class: "notice", dataset: { notice: "empty" } }, t(filter === "open" ? "tasks.none_open" : "tasks.none")));
+    };
+
+    async function tap(task, outcome, button) {
+      const buttons = button.parentElement.querySelectorAll("button");
+      for (const b of buttons) b.disabled = true;
+      button.classList.add("is-busy");
+      try {
+        const saved = await api.post(`/api/v1/care/tasks/${task.id}/outcome`, { outcome });
+        tasks = tasks.map((x) => (x.id === saved.id ? saved : x));
+        toast(t("tasks.recorded", { name: saved.customer_name || "", outcome: t(`tasks.outcome.${outcome}`) }), "success");
+        const old = list.querySelector(`[data-task="${saved.id}"]`);
+        old?.replaceWith(card(saved));
+        const open = tasks.filter((x) => x.status === "open");
+        summary.textContent = t("tasks.summary", { open: open.length, overdue: open.filter((x) => x.overdue).length,
+                                                  done: tasks.length - open.length });
+        if (manager) loadCompletion();
+        window.dispatchEvent(new CustomEvent("tasks:changed"));
+      } catch (error) {
+        toast(care.problem(error), "error", 6000);
+        for (const b of buttons) b.disabled = false;
+        button.classList.remove("is-busy");
+      }
+    }
+
+    async function loadCompletion() {
+      try {
+        // Tasks due in the last 30 days and the next 14: a task done before its due day counts too.
+        const ahead = new Date(Date.now() + 14 * 86400000);
+        const rows = await api.get(`/api/v1/care/tasks/completion?until=${format.dayKey(ahead)}`);
+        if (alive()) clear(completion).append(completionTable(rows));
+      } catch (error) {
+        clear(completion).append(h("p", { class: "notice notice-error" }, care.problem(error)));
+      }
+    }
+
+    const load = async () => {
+      try {
+        tasks = await api.get("/api/v1/care/tasks");
+      } catch (error) {
+        clear(list).append(h("li", { class: "notice notice-error" }, care.problem(error)));
+        return;
+      }
+      if (alive()) draw();
+    };
+    if (manager && me.store_id) {
+      try {
+        names = Object.fromEntries((await api.get("/api/v1/store-staff")).map((m) => [m.id, m.display_name]));
+      } catch {
+        names = {};
+      }
+    }
+    await load();
+    if (manager) loadCompletion();
+    if (!alive()) return h("div");
+    const refresh = () => { if (document.visibilityState === "visible") load(); };
+    document.addEventListener("visibilitychange", refresh);
+    onLeave(() => document.removeEventListener("visibilitychange", refresh));
+
+    const filters = segmented("task-filter", [["open", t("tasks.filter_open")], ["done", t("tasks.filter_done")], ["all", t("tasks.filter_all")]],
+      filter, (value) => { filter = value; draw(); });
+    return h("section", { class: "screen tasks" },
+      h("header", { class: "screen-head row" },
+        h("div", {}, h("h1", {}, t("tasks.title")), h("p", { class: "muted" }, t(manager ? "tasks.lead_manager" : "tasks.lead"))),
+        h("span", { class: "spacer" }),
+        h("button", { class: "btn", type: "button", dataset: { action: "refresh" }, onclick: load }, svg(icons.refresh), t("tasks.refresh"))),
+      manager ? h("section", { class: "card table-card" },
+        h("h2", { class: "card-title card-title-pad" }, svg(icons.chart), t("tasks.completion_title")),
+        completion) : null,
+      h("div", { class: "row" }, filters, h("span", { class: "spacer" }), summary),
+      list);
+  },
+};
