@@ -86,6 +86,7 @@ class WalletView(msgspec.Struct):
     points: int
     points_expiry: list[point_schemas.Expiry]
     points_history: list[point_schemas.Entry]
+    language: str = "zh-CN"
 
 
 async def view(customer_id: int) -> WalletView:
@@ -111,6 +112,7 @@ async def view(customer_id: int) -> WalletView:
         past_coupons=[c for c in held if not (c.state == "issued" and c.valid_until > now)][:5],
         points=await points.balance(customer_id), points_expiry=await points.upcoming_expiry(customer_id, zone, limit=3),
         points_history=list(reversed((await points.entries_of(customer_id))[-10:])),
+        language=profile.language,
     )
 
 
@@ -141,6 +143,10 @@ async def set_marketing(customer_id: int, granted: bool) -> None:
     await customers.record_consent(customer_id, ConsentGrant(purpose="marketing", granted=granted,
                                                              notice_version=rules.NOTICE_VERSION),
                                    channel="wallet", actor=None, store_id=profile.home_store_id)
+
+
+async def set_language(customer_id: int, language: str) -> None:
+    await customers.set_language(customer_id, language)
 
 
 async def export(customer_id: int) -> dict[str, Any]:

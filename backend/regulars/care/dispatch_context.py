@@ -13,7 +13,7 @@ from regulars.care import channels, reference, rules, schemas, templates
 from regulars.core import clock
 from regulars.core.auth import Principal
 from regulars.core.db import raw
-from regulars.core.i18n import DEFAULT_LANGUAGE
+from regulars.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from regulars.settings import get_settings
 from regulars.stores import service as stores
 
@@ -62,6 +62,7 @@ class Batch:
     clerks: dict[int, Any] = field(default_factory=dict)
     reachable: dict[str, set[int]] = field(default_factory=dict)
     cap: dict = field(default_factory=dict)
+    actions: dict[tuple[int, str], Any] = field(default_factory=dict)
 
     @classmethod
     async def load(cls, found: list[dict], now: dt.datetime) -> "Batch":
@@ -76,7 +77,7 @@ class Batch:
                     row[name] = msgspec.json.decode(row[name])
             batch.campaigns[row["id"]] = row
         batch.customers = {r["id"]: r for r in await raw(
-            "SELECT id, name, phone, plan, device_model, contract_end_on, device_purchased_on FROM customer "
+            "SELECT id, name, phone, plan, device_model, contract_end_on, device_purchased_on, language FROM customer "
             f"WHERE id IN ({_marks(customer_ids)})", *customer_ids)}
         batch.stores = {r["id"]: r for r in await raw(
             f"SELECT id, name, timezone FROM store WHERE id IN ({_marks(store_ids)})", *store_ids)}
@@ -118,11 +119,16 @@ class Batch:
             "unsubscribe_url": templates.unsubscribe_url(row.customer, campaign["id"]),
         } | templates.action_fields(row.answer or {}, lang)
 
-    def _base(self, row: Row, campaign: dict, title: str, body: str, url: str | None) -> channels.Message:
+    def language(self, row: Row) -> str:
+        """The customer's own language for what is sent to them (the chain's default if unset or unknown)."""
+        chosen = (self.customers.get(row.customer) or {}).get("language")
+        return chosen if chosen in LANGUAGES else DEFAULT_LANGUAGE
+
+    def _base(self, row: Row, campaign: dict, title: str, body: str, url: str | None, lang: str) -> channels.Message:
         ttl = max(int((row.expires_at - self.now).total_seconds()), 60)
         return channels.Message(
             outbox_id=row.id, customer_id=row.customer, store_id=row.store_id, campaign_id=campaign["id"],
-            lang=DEFAULT_LANGUAGE, title=title, body=body, url=url, topic=channels.topic_for(row.id),
+            lang=lang, title=title, body=body, url=url, topic=channels.topic_for(row.id),
             ttl_seconds=min(ttl, 28 * 86400), urgency=URGENCY.get(campaign["purpose"], "normal"),
             clerk_id=self.clerk_for(row), due_on=self.due_on(row, campaign),
             marketing=campaign["purpose"] == "marketing",
@@ -132,17 +138,28 @@ class Batch:
         """The message for one channel; as a clerk task it reads as the script, without the unsubscribe line."""
         if channel == "task" and campaign["task"]:
             return self.task_message(row, campaign)
-        action = msgspec.convert(campaign["message"], schemas.MessageAction)
-        context = self.context(row, campaign, DEFAULT_LANGUAGE)
+        action = self._action(campaign, "message", schemas.MessageAction)
+        lang = self.language(row)
+        context = self.context(row, campaign, lang)
         marketing = campaign["purpose"] == "marketing" and channel != "task"
-        title, body = templates.message_text(action, DEFAULT_LANGUAGE, context, marketing)
-        return self._base(row, campaign, title, body, action.url)
+        title, body = templates.message_text(action, lang, context, marketing)
+        return self._base(row, campaign, title, body, action.url, lang)
 
     def task_message(self, row: Row, campaign: dict) -> channels.Message:
-        action = msgspec.convert(campaign["task"], schemas.TaskAction)
-        context = self.context(row, campaign, DEFAULT_LANGUAGE)
-        script = templates.render(templates.pick(action.script, DEFAULT_LANGUAGE), context)
-        return self._base(row, campaign, campaign["name"], script, None)
+        """A clerk task's script, in the customer's language (what the clerk says to them)."""
+        action = self._action(campaign, "task", schemas.TaskAction)
+        lang = self.language(row)
+        context = self.context(row, campaign, lang)
+        script = templates.render(templates.pick(action.script, lang), context)
+        return self._base(row, campaign, campaign["name"], script, None, lang)
+
+    def _action(self, campaign: dict, part: str, kind: type) -> Any:
+        """A campaign's message or task, converted once per batch."""
+        key = (campaign["id"], part)
+        found = self.actions.get(key)
+        if found is None:
+            found = self.actions[key] = msgspec.convert(campaign[part], kind)
+        return found
 
     def due_on(self, row: Row, campaign: dict) -> dt.date:
         days = (campaign["task"] or {}).get("due_days", 2) if isinstance(campaign["task"], dict) else 2

@@ -17,23 +17,22 @@ import secrets
 import socket
 from typing import Any
 
-import msgspec
-
-from regulars.care import actions, channels, rules
+from regulars.care import actions, channels, fanout, rules
 from regulars.care.dispatch_context import Batch, Row
+from regulars.care.outcomes import finish, reschedule, to_json as _json
+from regulars.care.outcomes import timeline as _timeline
 from regulars.core import clock
 from regulars.core.db import is_postgres, raw, writing
-from regulars.customers import timeline
 
 log = logging.getLogger("regulars.care.dispatcher")
 LEASE = dt.timedelta(seconds=float(os.environ.get("REGULARS_CARE_LEASE_SECONDS", "120")))
 BATCH = int(os.environ.get("REGULARS_CARE_BATCH", "100"))
-SEND_CONCURRENCY = int(os.environ.get("REGULARS_CARE_SEND_CONCURRENCY", "32"))
+SEND_CONCURRENCY = int(os.environ.get("REGULARS_CARE_SEND_CONCURRENCY", "100"))
+LANES = max(1, int(os.environ.get("REGULARS_CARE_LANES", "2")))
 SEND_TIMEOUT = 30.0
 MAX_CLAIMS = 10
 PAUSED_RECHECK = dt.timedelta(minutes=15)
 CAP_LOCK_NAMESPACE = 7301
-TIMELINE_CHANNEL = {"push": "push", "sms": "sms", "inbox": "web", "task": "phone", "action": "system"}
 OWNER = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
 _RETURNED = ("id, customer, campaign, occasion_date, store_id, clerk_id, status, priority, expires_at, attempts, "
              "channel, contacted_at, answer")
@@ -46,29 +45,46 @@ async def dispatch(now: dt.datetime | None = None, *, owner: str = OWNER, limit:
     if not rows:
         return 0
     batch = await Batch.load(rows, now)
-    gate = asyncio.Semaphore(SEND_CONCURRENCY)
 
-    async def one(row: Row) -> None:
-        async with gate:
-            try:
-                await handle(batch, row, owner, now)
-            except Exception:
-                log.exception("care outbox row %s failed; it is retried when its lease runs out", row.id)
+    async def one_row(row: Row) -> None:
+        try:
+            await handle(batch, row, owner, now)
+        except Exception:
+            log.exception("care outbox row %s failed; it is retried when its lease runs out", row.id)
 
-    await asyncio.gather(*(one(row) for row in batch.rows))
+    async def continue_from(row: Row, answer: dict, name: str, result: channels.Answer) -> None:
+        row.answer = answer
+        await send_from(batch, row, batch.campaigns[row.campaign], owner, now, name, answered=result)
+
+    settings = fanout.Settings(owner=owner, now=now, max_claims=MAX_CLAIMS, cap_lock_namespace=CAP_LOCK_NAMESPACE,
+                               concurrency=SEND_CONCURRENCY, timeout=SEND_TIMEOUT)
+    await fanout.run(batch, settings, one_row, continue_from)
     return len(rows)
 
 
 async def dispatch_until_idle(now: dt.datetime | None = None, *, owner: str = OWNER, budget_seconds: float = 30.0) -> int:
+    """Dispatches batches until none is due or the budget is spent; returns how many rows were claimed.
+
+    `LANES` batches are in hand at once, each under its own lease owner (as separate processes would be),
+    so that one batch's database work overlaps another's sends."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + budget_seconds
-    total = 0
-    while loop.time() < deadline:
-        claimed = await dispatch(now, owner=owner)
-        total += claimed
-        if claimed == 0:
-            break
-    return total
+
+    async def lane(name: str) -> int:
+        total = 0
+        while loop.time() < deadline:
+            claimed = await dispatch(now, owner=name)
+            total += claimed
+            if claimed == 0:
+                break
+        return total
+
+    names = [owner] + [f"{owner}/{n}" for n in range(1, LANES)]
+    results = await asyncio.gather(*(lane(name) for name in names), return_exceptions=True)
+    failed = [r for r in results if isinstance(r, BaseException)]
+    if failed:
+        raise failed[0]
+    return sum(results)
 
 
 async def claim(owner: str, now: dt.datetime, limit: int) -> list[dict]:
@@ -182,12 +198,20 @@ async def cap_allows(row: Row, cap: dict, now: dt.datetime) -> bool:
     return rules.cap_allows(found["contacted"] or 0, found["reserved"] or 0, cap["cap_count"])
 
 
-async def send_from(batch: Batch, row: Row, campaign: dict, owner: str, now: dt.datetime, start: str | None) -> None:
-    """Sends the message through the channels from `start` on, in the campaign's order."""
+async def send_from(batch: Batch, row: Row, campaign: dict, owner: str, now: dt.datetime, start: str | None, *,
+                    answered: channels.Answer | None = None) -> None:
+    """Sends the message through the channels from `start` on, in the campaign's order; `answered` is what
+    `start` already answered (the batch path sent it)."""
     order = list(campaign["channels"] or [])
     answer = dict(row.answer or {})
     names = order[order.index(start):] if start in order else []
     for name in names:
+        if answered is not None:
+            result, answered = answered, None
+            answer[name] = result.detail | {"outcome": result.outcome}
+            if await _settle(batch, row, campaign, owner, now, name, answer, result):
+                return
+            continue
         channel = channels.get(name)
         if channel is None or row.customer not in batch.reachable.get(name, set()):
             answer[name] = "not_configured" if channel is None else "unreachable"
@@ -216,53 +240,28 @@ async def send_from(batch: Batch, row: Row, campaign: dict, owner: str, now: dt.
             log.warning("care channel %s raised %s for outbox row %s", name, type(exc).__name__, row.id)
             result = channels.Answer("retry", {"error": type(exc).__name__})
         answer[name] = result.detail | {"outcome": result.outcome}
-        if result.outcome == "sent":
-            async with writing():
-                if await finish(row, owner, now, "sent", answer, channel=name):
-                    await _timeline(batch, row, campaign, name)
-            return
-        if result.outcome == "retry":
-            if row.attempts >= rules.MAX_ATTEMPTS:
-                await finish(row, owner, now, "failed", answer, channel=name)
-            else:
-                wait = max(rules.backoff(row.attempts), dt.timedelta(seconds=(result.detail or {}).get("retry_after") or 0))
-                await reschedule(row, owner, now + wait, status="pending", answer=answer, channel=name)
-            return
-        if result.outcome == "failed":
-            await finish(row, owner, now, "failed", answer, channel=name)
+        if await _settle(batch, row, campaign, owner, now, name, answer, result):
             return
     reached = "task" if "task" in answer else ("action" if actions.delivered(answer) else None)
     await finish(row, owner, now, "sent" if reached else "undeliverable", answer, channel=reached, uncontact=not reached)
 
 
-async def finish(row: Row, owner: str, now: dt.datetime, status: str, answer: dict, *, channel: str | None = None,
-                 uncontact: bool = False) -> bool:
-    contacted = ", contacted_at = NULL" if uncontact else ""
-    updated = await raw(
-        f"UPDATE care_outbox SET status = {{}}, channel = {{}}, answer = {{}}, finished_at = {{}}, lease_owner = NULL, "
-        f"lease_until = NULL{contacted} WHERE id = {{}} AND lease_owner = {{}} RETURNING id",
-        status, channel or row.channel, _json(answer), now, row.id, owner,
-    )
-    return bool(updated)
-
-
-async def reschedule(row: Row, owner: str, due: dt.datetime, *, status: str | None = None, answer: dict | None = None,
-                     channel: str | None = None) -> None:
-    """Hands the row back for later; waiting for quiet hours or a pause does not count as an attempt."""
-    counted = status is not None
-    await raw(
-        "UPDATE care_outbox SET due_at = {}, status = {}, channel = {}, answer = {}, lease_owner = NULL, lease_until = NULL"
-        f"{'' if counted else ', attempts = attempts - 1'} WHERE id = {{}} AND lease_owner = {{}}",
-        due, status or row.status, channel or row.channel, _json(answer if answer is not None else row.answer),
-        row.id, owner,
-    )
-
-
-async def _timeline(batch: Batch, row: Row, campaign: dict, channel: str) -> None:
-    await timeline.add(row.customer, "care_contact", channel=TIMELINE_CHANNEL.get(channel, "system"),
-                       store_id=row.store_id, data={"campaign": campaign["name"], "channel": channel},
-                       ref_type="care_campaign", ref_id=campaign["id"])
-
-
-def _json(value: Any) -> str | None:
-    return None if value is None else msgspec.json.encode(value).decode()
+async def _settle(batch: Batch, row: Row, campaign: dict, owner: str, now: dt.datetime, name: str, answer: dict,
+                  result: channels.Answer) -> bool:
+    """Records an external channel's answer; False when the next channel in the order is to be tried."""
+    if result.outcome == "sent":
+        async with writing():
+            if await finish(row, owner, now, "sent", answer, channel=name):
+                await _timeline(batch, row, campaign, name)
+        return True
+    if result.outcome == "retry":
+        if row.attempts >= rules.MAX_ATTEMPTS:
+            await finish(row, owner, now, "failed", answer, channel=name)
+        else:
+            wait = max(rules.backoff(row.attempts), dt.timedelta(seconds=(result.detail or {}).get("retry_after") or 0))
+            await reschedule(row, owner, now + wait, status="pending", answer=answer, channel=name)
+        return True
+    if result.outcome == "failed":
+        await finish(row, owner, now, "failed", answer, channel=name)
+        return True
+    return False

@@ -19,6 +19,7 @@ register(
             "en": "Tag {value}… is too long (max {max} characters)",
         },
         "customer.too_many_tags": {"zh-CN": "标签太多（最多 {max} 个）", "en": "Too many tags (max {max})"},
+        "customer.language": {"zh-CN": "消息语言只能是 zh-CN 或 en", "en": "The message language must be zh-CN or en"},
         "customer.home_store": {
             "zh-CN": "只能为本店建档；区域管理员需指定归属门店",
             "en": "You can only create customers for your own store; admins must name the home store",

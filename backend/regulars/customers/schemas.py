@@ -11,6 +11,7 @@ from msgspec import UNSET, UnsetType
 Gender = Literal["male", "female"]
 Calendar = Literal["solar", "lunar"]
 Purpose = Literal["service", "marketing"]
+Language = Literal["zh-CN", "en"]  # the language messages to the customer use
 Short = Annotated[str, msgspec.Meta(max_length=60)]
 Medium = Annotated[str, msgspec.Meta(max_length=100)]
 Fen = Annotated[int, msgspec.Meta(ge=0, le=100_000_000)]
@@ -50,6 +51,7 @@ class CustomerCreate(msgspec.Struct, forbid_unknown_fields=True):
     home_store_id: int | None = None
     responsible_clerk_id: int | None = None
     consents: list[ConsentGrant] = []
+    language: Language = "zh-CN"
 
 
 class CustomerUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -70,6 +72,7 @@ class CustomerUpdate(msgspec.Struct, forbid_unknown_fields=True):
     broadband: bool | None | UnsetType = UNSET
     family_lines: Annotated[int, msgspec.Meta(ge=0, le=20)] | None | UnsetType = UNSET
     notes: Annotated[str, msgspec.Meta(max_length=2000)] | UnsetType = UNSET
+    language: Language | UnsetType = UNSET
 
 
 class ConsentState(msgspec.Struct):
@@ -107,6 +110,7 @@ class Customer(msgspec.Struct):
     store_ids: list[int]
     created_at: dt.datetime
     updated_at: dt.datetime
+    language: Language = "zh-CN"
 
 
 class CustomerSummary(msgspec.Struct):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import typing
 from typing import Any
 
 import msgspec
@@ -18,7 +19,7 @@ from regulars.stores import service as stores
 
 PROFILE_FIELDS = (
     "name", "gender", "occupation", "interests", "plan", "monthly_spend_fen", "device_model",
-    "device_purchased_on", "contract_end_on", "broadband", "family_lines", "notes",
+    "device_purchased_on", "contract_end_on", "broadband", "family_lines", "notes", "language",
 )
 
 
@@ -206,6 +207,7 @@ def to_schema(row: dict, tags: list[str], store_ids_: list[int]) -> schemas.Cust
         source_detail=row["source_detail"], completeness=row["completeness"],
         consent=schemas.ConsentState(service=bool(row["consent_service"]), marketing=bool(row["consent_marketing"])),
         store_ids=store_ids_, created_at=clock.aware(row["created_at"]), updated_at=clock.aware(row["updated_at"]),
+        language=row.get("language") or "zh-CN",
     )
 
 
@@ -309,6 +311,18 @@ async def _update(actor: Principal, customer_id: int, data: schemas.CustomerUpda
                            data={"fields": ", ".join(fields)})
         await audit.record(actor, "customer.update", "customer", customer_id, detail={"fields": fields})
     return 200, await detail(customer_id)
+
+
+async def set_language(customer_id: int, language: str, *, channel: str = "web") -> None:
+    """The customer's own choice of the language messages to them use (from their wallet)."""
+    if language not in typing.get_args(schemas.Language):
+        raise BadInput("customer.language", field="language")
+    async with writing():
+        changed = await raw("UPDATE customer SET language = {}, updated_at = {} WHERE id = {} AND language <> {} "
+                            "AND erased_at IS NULL RETURNING home_store", language, clock.now(), customer_id, language)
+        if changed:
+            await timeline.add(customer_id, "updated", channel=channel, store_id=changed[0]["home_store"],
+                               data={"fields": "language"})
 
 
 async def add_note(actor: Principal, customer_id: int, text: str, key: str | None = None) -> None:

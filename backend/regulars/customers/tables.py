@@ -50,6 +50,7 @@ class Customer(Table, tablename="customer"):
     completeness = SmallInt(default=0)
     consent_service = Boolean(default=False)
     consent_marketing = Boolean(default=False)
+    language = Varchar(length=5, default="zh-CN", help_text="zh-CN or en: the language messages to the customer use")
     created_at = Timestamptz(index=True)
     updated_at = Timestamptz()
     erased_at = Timestamptz(null=True, default=None)

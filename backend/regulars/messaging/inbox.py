@@ -67,6 +67,37 @@ async def deliver_inbox(
     return message_id
 
 
+async def deliver_many_inbox(items: list[dict[str, Any]]) -> list[int]:
+    """Files many customer messages in one statement (no timeline events); each item has customer, title, body,
+    url, store_id, kind, ref_type, ref_id and a dedupe_key (required: a key seen before files nothing again).
+    Returns the message ids in the items' order."""
+    if not items:
+        return []
+    now = clock.now()
+    values, args = [], []
+    for item in items:
+        title = item["title"].strip()[:100]
+        if not title:
+            raise ValueError("an inbox message needs a title")
+        values.append("({}, {}, {}, {}, {}, {}, {}, {}, {}, {})")
+        ref_id = item.get("ref_id")
+        args += [item["customer"], item.get("store_id"), item.get("kind", "message")[:30], title,
+                 item["body"].strip()[:2000], (item.get("url") or "").strip()[:500], item.get("ref_type"),
+                 None if ref_id is None else str(ref_id)[:64], item["dedupe_key"], now]
+    keys = [item["dedupe_key"] for item in items]
+    async with writing():
+        rows = await raw(
+            "INSERT INTO inbox_message (customer, store_id, kind, title, body, url, ref_type, ref_id, dedupe_key, "
+            f"created_at) VALUES {', '.join(values)} ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key", *args)
+        found = {r["dedupe_key"]: r["id"] for r in rows}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            marks = ", ".join("{}" for _ in missing)
+            found |= {r["dedupe_key"]: r["id"] for r in await raw(
+                f"SELECT id, dedupe_key FROM inbox_message WHERE dedupe_key IN ({marks})", *missing)}
+    return [found[key] for key in keys]
+
+
 async def deliver_staff_inbox(
     staff_id: int,
     title: str,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import json
 import logging
 import socket
@@ -153,16 +154,6 @@ async def _hold_back(origin: str, seconds: int) -> None:
     )
 
 
-async def _record(target: PushTarget, status: int, gone: bool) -> None:
-    if target.id is None:
-        return
-    if gone:
-        await raw("DELETE FROM push_subscription WHERE id = {}", target.id)
-    else:
-        await raw("UPDATE push_subscription SET last_sent_at = {}, last_status = {} WHERE id = {}",
-                  clock.now(), status, target.id)
-
-
 async def send(
     target: PushTarget,
     payload: dict | bytes | str,
@@ -176,14 +167,72 @@ async def send(
 
     Call it outside any write transaction: it waits on the network.
     """
-    rules.check_send_options(ttl, urgency)
-    data = encode_payload(payload)
-    settings = messaging_settings()
+    result = await deliver(target, encode_payload(payload), ttl=ttl, topic=topic, urgency=urgency,
+                           inline_retries=inline_retries)
+    await record([(target, result)])
+    return result
+
+
+async def deliver_within(target: PushTarget, data: bytes, timeout: float | None, **options: Any) -> PushResult:
+    """`deliver`, answering `retry` when it takes longer than `timeout` or raises (never raises itself)."""
     try:
-        rules.check_endpoint(target.endpoint, allow_insecure_local=settings.push_allow_insecure_local)
-        rules.check_keys(target.p256dh, target.auth)
+        work = deliver(target, data, **options)
+        return await (asyncio.wait_for(work, timeout) if timeout else work)
+    except asyncio.TimeoutError:
+        return PushResult("retry", target.id, detail="timeout")
+    except Exception as exc:  # a failure of one send is that message's answer, not the batch's
+        log.warning("push to %s raised %s", rules.origin_of(target.endpoint), type(exc).__name__)
+        return PushResult("retry", target.id, detail=type(exc).__name__)
+
+
+async def record(outcomes: list[tuple[PushTarget, PushResult]]) -> None:
+    """Keeps each subscription's last answer; a subscription the push service no longer knows is deleted."""
+    gone = sorted({t.id for t, r in outcomes if t.id is not None and r.status == "gone"})
+    answered = {t.id: r.http_status for t, r in outcomes
+                if t.id is not None and r.status in ("sent", "rejected") and r.http_status is not None}
+    if gone:
+        await raw(f"DELETE FROM push_subscription WHERE id IN ({_marks(gone)})", *gone)
+    if answered:
+        ids = sorted(answered)
+        if len({answered[i] for i in ids}) == 1:
+            status_sql, status_args = "{}", [answered[ids[0]]]
+        else:
+            status_sql = "CASE id " + " ".join("WHEN {} THEN CAST({} AS SMALLINT)" for _ in ids) + " END"
+            status_args = [value for i in ids for value in (i, answered[i])]
+        await raw(f"UPDATE push_subscription SET last_sent_at = {{}}, last_status = {status_sql} WHERE id IN ({_marks(ids)})",
+                  clock.now(), *status_args, *ids)
+
+
+def _marks(values: Any) -> str:
+    return ", ".join("{}" for _ in values)
+
+
+@functools.lru_cache(maxsize=4096)
+def _refused(endpoint: str, p256dh: str, auth: str, allow_insecure_local: bool) -> str | None:
+    """Why a subscription cannot be sent to, or None (pure: remembered per subscription)."""
+    try:
+        rules.check_endpoint(endpoint, allow_insecure_local=allow_insecure_local)
+        rules.check_keys(p256dh, auth)
     except rules.EndpointRefused as refused:
-        return PushResult("rejected", target.id, detail=f"endpoint refused: {refused.reason}")
+        return refused.reason
+    return None
+
+
+async def deliver(
+    target: PushTarget,
+    data: bytes,
+    *,
+    ttl: int,
+    topic: str | None = None,
+    urgency: str = "normal",
+    inline_retries: int = 2,
+) -> PushResult:
+    """Encrypts and posts one encoded payload and says what the push service answered; the caller records it
+    (`record`). A 429 holds back every send to that origin at once."""
+    rules.check_send_options(ttl, urgency)
+    refused = _refused(target.endpoint, target.p256dh, target.auth, messaging_settings().push_allow_insecure_local)
+    if refused is not None:
+        return PushResult("rejected", target.id, detail=f"endpoint refused: {refused}")
     origin = rules.origin_of(target.endpoint)
     wait = await _held_back(origin, clock.now())
     if wait is not None:
@@ -215,17 +264,14 @@ async def send(
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             status, retry_header, text = None, None, f"{type(exc).__name__}: {exc}"[:200]
         if status is not None and 200 <= status < 300:
-            await _record(target, status, gone=False)
             return PushResult("sent", target.id, http_status=status, attempts=attempt)
         if status in (404, 410):
-            await _record(target, status, gone=True)
             return PushResult("gone", target.id, http_status=status, attempts=attempt, detail=text)
         if status == 429:
             seconds = rules.retry_after_seconds(retry_header, clock.now())
             await _hold_back(origin, seconds)
             return PushResult("retry", target.id, http_status=429, retry_after=seconds, attempts=attempt, detail=text)
         if status is not None and status < 500:
-            await _record(target, status, gone=False)
             log.warning("push to %s refused with %s: %s", origin, status, text)
             return PushResult("rejected", target.id, http_status=status, attempts=attempt, detail=text)
         suggested = rules.retry_after_seconds(retry_header, clock.now(), default=30)

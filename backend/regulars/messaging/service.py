@@ -73,6 +73,20 @@ async def targets(*, customer_id: int | None = None, staff_id: int | None = None
     return [PushTarget(id=r["id"], endpoint=r["endpoint"], p256dh=r["p256dh"], auth=r["auth"]) for r in rows]
 
 
+async def targets_of_customers(customer_ids: list[int]) -> dict[int, list[PushTarget]]:
+    """Every subscription of each of these customers, in one query."""
+    found: dict[int, list[PushTarget]] = {}
+    if not customer_ids:
+        return found
+    marks = ", ".join("{}" for _ in customer_ids)
+    rows = await raw(f"SELECT id, customer, endpoint, p256dh, auth FROM push_subscription WHERE customer IN ({marks}) "
+                     "ORDER BY id", *customer_ids)
+    for r in rows:
+        found.setdefault(r["customer"], []).append(PushTarget(id=r["id"], endpoint=r["endpoint"], p256dh=r["p256dh"],
+                                                              auth=r["auth"]))
+    return found
+
+
 async def has_push(customer_id: int) -> bool:
     return bool(await raw("SELECT 1 AS one FROM push_subscription WHERE customer = {} LIMIT 1", customer_id))
 

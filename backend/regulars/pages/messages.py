@@ -156,6 +156,8 @@ register(
         },
         "page.wallet.notice": {"zh-CN": "个人信息处理规则", "en": "Privacy notice"},
         "page.wallet.saved": {"zh-CN": "已保存", "en": "Saved"},
+        "page.wallet.language": {"zh-CN": "消息语言", "en": "Language of our messages"},
+        "page.wallet.save_language": {"zh-CN": "保存", "en": "Save"},
         "page.wallet.followed": {"zh-CN": "关注成功，欢迎您！", "en": "You are now following the store. Welcome!"},
         "page.redeem.title": {"zh-CN": "自助核销", "en": "Use a coupon"},
         "page.redeem.at": {"zh-CN": "服务店员：{clerk}", "en": "Your clerk: {clerk}"},

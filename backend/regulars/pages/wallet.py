@@ -14,13 +14,14 @@ from litestar.response import Redirect, Template
 from regulars.core import clock
 from regulars.core.errors import TooManyRequests
 from regulars.core.http import language
-from regulars.core.i18n import t
+from regulars.core.i18n import LANGUAGES, t
 from regulars.messaging import inbox
 from regulars.acquisition import account, rules, wallet
 from regulars.pages.common import HEADERS, PAGE_ERRORS, check_misses, count_miss, not_found_page, render, too_many_page
 
 STATIC = Path(__file__).parent / "static"
-FLASHES = {"followed": "page.wallet.followed", "marketing": "page.wallet.saved", "deletion": "page.wallet.saved"}
+FLASHES = {"followed": "page.wallet.followed", "marketing": "page.wallet.saved", "deletion": "page.wallet.saved",
+           "language": "page.wallet.saved"}
 
 
 async def _customer(request: Request, token: str) -> int | None:
@@ -90,6 +91,17 @@ class WalletPage(Controller):
         form = await request.form()
         await account.set_marketing(customer_id, form.get("marketing") == "on")
         return _back(token, "marketing")
+
+    @post("/{token:str}/language", status_code=303)
+    async def message_language(self, request: Request, token: FromPath[str]) -> Response | Template:
+        customer_id = await _customer(request, token)
+        if customer_id is None:
+            return not_found_page(request, "wallet")
+        form = await request.form()
+        chosen = form.get("language")
+        if chosen in LANGUAGES:
+            await account.set_language(customer_id, chosen)
+        return _back(token, "language")
 
     @get("/{token:str}/export")
     async def export(self, request: Request, token: FromPath[str]) -> Response | Template:

@@ -83,6 +83,19 @@ async def test_wallet_marketing_off_and_on(follower, world):
     assert [(c["channel"], bool(c["granted"])) for c in consents] == [("follow_page", True), ("wallet", False), ("wallet", True)]
 
 
+async def test_wallet_message_language_chosen_by_the_customer(follower, world):
+    page = await follower.get(follower.wallet_path)
+    assert 'name="language"' in page.text
+    saved = await follower.post_form(f"{follower.wallet_path}/language", {"language": "en"})
+    assert saved.status_code == 303
+    customer = (await world.manager_a.get(f"/api/v1/customers/{follower.customer_id}")).json()
+    assert customer["language"] == "en"
+    page = await follower.get(saved.headers["location"])
+    assert '<option value="en" selected>' in page.text
+    await follower.post_form(f"{follower.wallet_path}/language", {"language": "fr"})  # not a choice: nothing changes
+    assert (await world.manager_a.get(f"/api/v1/customers/{follower.customer_id}")).json()["language"] == "en"
+
+
 async def test_wallet_privacy_form_without_csrf_refused(follower, world):
     response = await follower.http.post(f"{follower.wallet_path}/marketing", data={"marketing": "off"})
     assert response.status_code == 403

@@ -407,3 +407,29 @@ async def test_uplift_compares_contacted_with_holdout(world):
     assert body["contacted"]["purchased"] == 4 and body["holdout"]["purchased"] == 1
     expected = round((4 / len(contacted) - 1 / len(held)) * 100, 2)
     assert abs(body["purchase_uplift_points"] - expected) < 0.02
+
+
+async def test_dispatch_message_in_each_customers_language(world, push):
+    chinese = await customer(world, birthday=("solar", 8, 1), name="王芳")
+    english = await customer(world, birthday=("solar", 8, 1), name="Amy", language="en")
+    campaign = await create_campaign(world.manager_a, {"name": "双语", "occasion": {"kind": "birthday"}, "status": "active",
+                                                       "message": MESSAGE, "channels": ["push"], "holdout_percent": 0,
+                                                       **WINDOW})
+    await plan(campaign, at(2027, 8, 1, 1, 0))
+    await drain(at(2027, 8, 1, 1, 5))
+    sent = {m.customer_id: m for m in push.sent}
+    assert sent[english].lang == "en" and sent[english].title == "Happy birthday"
+    assert sent[english].body.startswith("Happy birthday, Amy!") and "退订" not in sent[english].body
+    assert sent[chinese].lang == "zh-CN" and sent[chinese].body.startswith("王芳，生日快乐")
+
+
+async def test_dispatch_english_customer_template_without_english_falls_back_to_chinese(world, push):
+    english = await customer(world, birthday=("solar", 8, 2), name="Amy", language="en")
+    chinese_only = {"templates": {"zh-CN": MESSAGE["templates"]["zh-CN"]}}
+    campaign = await create_campaign(world.manager_a, {"name": "仅中文", "occasion": {"kind": "birthday"}, "status": "active",
+                                                       "message": chinese_only, "channels": ["push"], "holdout_percent": 0,
+                                                       **WINDOW})
+    await plan(campaign, at(2027, 8, 2, 1, 0))
+    await drain(at(2027, 8, 2, 1, 5))
+    assert [m.customer_id for m in push.sent] == [english]
+    assert push.sent[0].body.startswith("Amy，生日快乐")

@@ -53,10 +53,31 @@ class Worker:
 
 
 class SlowPushService(PushService):
-    """The local push service answering each message after a short wait, so that a batch takes a while."""
+    """The local push service answering each message after a short wait, so that a batch takes a while; once
+    `hold_after(n)` is called, every message after the first n is held unanswered until `release()`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived = 0
+        self.limit: int | None = None
+        self.held = 0
+        self.gate = asyncio.Event()
+
+    def hold_after(self, n: int) -> None:
+        self.limit, self.held = n, 0
+        self.gate.clear()
+
+    def release(self) -> None:
+        self.limit = None
+        self.gate.set()
 
     async def _receive(self, request):
+        self.arrived += 1
+        arrived = self.arrived
         await asyncio.sleep(0.05)
+        if self.limit is not None and arrived > self.limit:
+            self.held += 1
+            await self.gate.wait()
         return await super()._receive(request)
 
 
@@ -66,6 +87,7 @@ async def slow_push(monkeypatch):
     messaging_settings.cache_clear()
     service = await SlowPushService().start()
     yield service
+    service.release()
     await service.stop()
     messaging_settings.cache_clear()
     await push.close_sessions()
@@ -112,15 +134,17 @@ async def test_push_worker_killed_mid_batch_then_restarted_delivers_each_row_onc
     audience = await subscribed_audience(world, slow_push, 150, "kill-push")
     campaign = await campaign_for(world, "kill-push", "2027-07-01", message=MESSAGE, channels=["push"])
     assert await planner.plan(now=at(2027, 7, 1, 2, 0), force=True, campaign_ids=[campaign["id"]]) == 150
+    slow_push.hold_after(40)  # the worker is stopped in the middle: 40 answered, the next sends left hanging
     first = Worker(at(2027, 7, 1, 3, 0), lease_seconds=3, name="push-1")
     try:
-        await wait_until(lambda: _at_least(len(slow_push.deliveries), 40), timeout=90)
+        await wait_until(lambda: _killable(slow_push, campaign["id"]), timeout=90)
         first.kill()
     finally:
         first.stop()
     in_flight = {f"care-{r['id']}" for r in await raw(
         "SELECT id FROM care_outbox WHERE campaign = {} AND status = 'sending'", campaign["id"])}
     assert 0 < await open_rows(campaign["id"]) < 150, "the kill did not land in the middle of the work"
+    slow_push.release()
     second = Worker(at(2027, 7, 1, 3, 1), lease_seconds=3, name="push-2")
     try:
         await wait_until(lambda: _no_open_rows(campaign["id"]))
@@ -141,18 +165,24 @@ async def test_push_worker_killed_mid_batch_then_restarted_delivers_each_row_onc
     assert inbox[0]["n"] == inbox[0]["d"] == 150  # and each message filed once in the wallet inbox
 
 
-async def test_task_worker_killed_mid_batch_then_restarted_creates_each_task_once(world):
-    ids = [await customer(world, tags=["kill-task"]) for _ in range(300)]
-    campaign = await campaign_for(world, "kill-task", "2027-07-02",
+async def test_task_worker_killed_mid_batch_then_restarted_creates_each_task_once(world, slow_push):
+    audience = await subscribed_audience(world, slow_push, 120, "kill-task")
+    ids = list(audience.values())
+    # the task is made in the row's first transaction, the push goes out after it: the push service holds every
+    # push, so the worker is stopped for certain after some tasks were made and before the batch is finished
+    campaign = await campaign_for(world, "kill-task", "2027-07-02", message=MESSAGE, channels=["push"],
                                   task={"script": {"zh-CN": "致电 {{ name }}，邀请参加夏日驿站"}})
     await planner.plan(now=at(2027, 7, 2, 2, 0), force=True, campaign_ids=[campaign["id"]])
+    slow_push.hold_after(0)
     first = Worker(at(2027, 7, 2, 3, 0), lease_seconds=3, name="task-1")
     try:
-        await wait_until(lambda: _tasks_at_least(campaign["id"], 30), timeout=90)
+        await wait_until(lambda: _tasks_made_and_held(slow_push, campaign["id"], 30), timeout=90)
         first.kill()
     finally:
         first.stop()
-    assert await open_rows(campaign["id"]) > 0, "the kill did not land in the middle of the work"
+    assert 0 < await _tasks(campaign["id"]) < 120 and await open_rows(campaign["id"]) > 0, \
+        "the kill did not land in the middle of the work"
+    slow_push.release()
     second = Worker(at(2027, 7, 2, 3, 1), lease_seconds=3, name="task-2")
     try:
         await wait_until(lambda: _no_open_rows(campaign["id"]))
@@ -160,7 +190,10 @@ async def test_task_worker_killed_mid_batch_then_restarted_creates_each_task_onc
         second.stop()
     tasks = await raw("SELECT customer, outbox_id FROM care_task WHERE campaign = {}", campaign["id"])
     assert sorted(t["customer"] for t in tasks) == sorted(ids)
-    assert len({t["outbox_id"] for t in tasks}) == len(tasks) == 300
+    assert len({t["outbox_id"] for t in tasks}) == len(tasks) == 120
+    rows = await raw("SELECT id, status FROM care_outbox WHERE campaign = {}", campaign["id"])
+    assert {r["status"] for r in rows} == {"sent"}
+    assert set(topics(slow_push, audience)) == {f"care-{r['id']}" for r in rows}
 
 
 async def test_two_workers_at_once_never_send_twice(world, slow_push):
@@ -190,5 +223,15 @@ async def _no_open_rows(campaign_id: int) -> bool:
     return await open_rows(campaign_id) == 0
 
 
-async def _tasks_at_least(campaign_id: int, n: int) -> bool:
-    return (await raw("SELECT count(*) AS n FROM care_task WHERE campaign = {}", campaign_id))[0]["n"] >= n
+async def _tasks(campaign_id: int) -> int:
+    return (await raw("SELECT count(*) AS n FROM care_task WHERE campaign = {}", campaign_id))[0]["n"]
+
+
+async def _tasks_made_and_held(service: SlowPushService, campaign_id: int, n: int) -> bool:
+    return service.held > 0 and await _tasks(campaign_id) >= n
+
+
+async def _killable(service: SlowPushService, campaign_id: int) -> bool:
+    """Some rows are answered and written, and the worker waits on the push service for others."""
+    sent = await raw("SELECT count(*) AS n FROM care_outbox WHERE campaign = {} AND status = 'sent'", campaign_id)
+    return service.held > 0 and sent[0]["n"] > 0

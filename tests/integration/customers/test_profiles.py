@@ -235,3 +235,24 @@ async def test_customer_of_other_store_joins_this_store_at_the_counter(world):
     assert (await world.clerk_a.get(f"/api/v1/customers/{theirs['id']}")).status_code == 200
     unknown = await world.clerk_a.post("/api/v1/customers/follow", json={"phone": new_phone()})
     assert unknown.status_code == 404
+
+
+async def test_customer_language_defaults_to_chinese_set_on_create_and_patch(world):
+    plain = await create(world.clerk_a)
+    assert plain["language"] == "zh-CN"
+    english = await create(world.clerk_a, language="en")
+    assert english["language"] == "en"
+    changed = await world.clerk_a.patch(f"/api/v1/customers/{english['id']}", json={"language": "zh-CN"},
+                                        headers={"Idempotency-Key": key()})
+    assert changed.status_code == 200 and changed.json()["language"] == "zh-CN"
+    assert (await world.clerk_a.get(f"/api/v1/customers/{english['id']}")).json()["language"] == "zh-CN"
+
+
+async def test_customer_language_unknown_refused_400(world):
+    response = await world.clerk_a.post("/api/v1/customers", json={"phone": new_phone(), "language": "fr"},
+                                        headers={"Idempotency-Key": key()})
+    assert response.status_code == 400
+    someone = await create(world.clerk_a)
+    response = await world.clerk_a.patch(f"/api/v1/customers/{someone['id']}", json={"language": "zh-TW"},
+                                         headers={"Idempotency-Key": key()})
+    assert response.status_code == 400

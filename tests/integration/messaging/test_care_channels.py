@@ -127,3 +127,35 @@ async def test_sms_channel_erased_customer_unreachable(world):
     channel = channels.SmsChannel()
     assert await channel.reachable([customer_id]) == set()
     assert (await channel.send(Message(outbox_id=707, customer_id=customer_id, store_id=world.store_a.id))).outcome == "unreachable"
+
+
+async def test_push_channel_many_at_once_each_answer_recorded(world, local_push, push_service):
+    """The batch form: every message filed and pushed, each answer told as it comes, subscriptions kept in step."""
+    ids = [await customer(world) for _ in range(4)]
+    subscribers = [push_service.subscriber() for _ in ids]
+    for customer_id, subscriber in zip(ids, subscribers):
+        await subscribe(customer_id, subscriber)
+    push_service.answer(subscribers[1], 410)
+    push_service.answer(subscribers[2], 403)
+    push_service.answer(subscribers[3], (429, {"Retry-After": "30"}))
+    messages = [Message(outbox_id=900 + n, customer_id=c, store_id=world.store_a.id, topic=f"care-{900 + n}")
+                for n, c in enumerate(ids)]
+    told = {}
+
+    async def on_answer(n, answer):
+        told[n] = answer
+
+    try:
+        answers = await channels.PushChannel().send_many(messages, concurrency=1, timeout=10, on_answer=on_answer)
+    finally:
+        push._backoff_cache.clear()
+        await raw("DELETE FROM push_backoff")
+    assert [a.outcome for a in answers] == ["sent", "unreachable", "unreachable", "retry"]
+    assert {n: a.outcome for n, a in told.items()} == dict(enumerate(a.outcome for a in answers))
+    assert answers[3].detail["retry_after"] == 30
+    assert [d.headers["Topic"] for d in push_service.received(subscribers[0])] == ["care-900"]
+    rows = {r["customer"]: r["last_status"] for r in await raw(
+        f"SELECT customer, last_status FROM push_subscription WHERE customer IN ({', '.join('{}' for _ in ids)})", *ids)}
+    assert rows == {ids[0]: 201, ids[2]: 403, ids[3]: None}  # 410 deleted the subscription; a 429 is not its answer
+    again = await channels.PushChannel().send_many(messages[:1], concurrency=1, timeout=10)
+    assert again[0].detail["inbox_id"] == answers[0].detail["inbox_id"]  # filed once
