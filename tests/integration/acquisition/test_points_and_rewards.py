@@ -19,6 +19,14 @@ async def balance(world, customer_id, client=None):
     return response.json()["balance"]
 
 
+async def reward_referrals_with(world, template_id: int) -> None:
+    """The store's referral code (made when a wallet first shows a referral link) gives this coupon."""
+    referral_channel = (await world.manager_a.get("/api/v1/channels", params={"kind": "referral"})).json()[0]
+    patched = await world.manager_a.patch(f"/api/v1/channels/{referral_channel['id']}",
+                                          json={"reward_template_id": template_id})
+    assert patched.status_code == 200, patched.text
+
+
 async def buy(world, customer_id, amount_fen=9900, client=None):
     response = await (client or world.clerk_a).post("/api/v1/purchases", json={
         "customer_id": customer_id, "category": "accessory", "amount_fen": amount_fen})
@@ -59,10 +67,7 @@ async def test_referrer_rewarded_once_on_friend_first_purchase(world, acq_server
         link = re.search(r"data-referral-link>([^<]+)<", page.text).group(1)
         if not referral_channel:
             await referrer.get(link.split(acq_server.url, 1)[1])  # makes the store's referral code
-            referral_channel = (await world.manager_a.get("/api/v1/channels", params={"kind": "referral"})).json()
-        patched = await world.manager_a.patch(f"/api/v1/channels/{referral_channel[0]['id']}",
-                                              json={"reward_template_id": reward.id})
-        assert patched.status_code == 200, patched.text
+        await reward_referrals_with(world, reward.id)
         referrer_id = await customer_id_of(world, referrer_phone)
         before = await balance(world, referrer_id)
         friend_phone = new_phone()
@@ -95,10 +100,7 @@ async def referred_friend_who_bought(world, acq_server, sms_gateway, reward_temp
         await referrer.get(link.split(acq_server.url, 1)[1])  # makes the store's referral code if needed
     finally:
         await referrer.close()
-    referral_channel = (await world.manager_a.get("/api/v1/channels", params={"kind": "referral"})).json()[0]
-    patched = await world.manager_a.patch(f"/api/v1/channels/{referral_channel['id']}",
-                                          json={"reward_template_id": reward_template_id})
-    assert patched.status_code == 200, patched.text
+    await reward_referrals_with(world, reward_template_id)
     referrer_id = await customer_id_of(world, referrer_phone)
     before = await balance(world, referrer_id)
     friend_phone = new_phone()
