@@ -9,8 +9,9 @@ carries `BENCH_SCALE=full`'s ten million coupons. Rows go straight to the driver
 (the way `regulars demo` loads): `INSERT OR IGNORE` on SQLite, COPY into a staging table then
 `INSERT ... ON CONFLICT DO NOTHING` on PostgreSQL, so that a code drawn twice (one pair in tens of
 millions) is dropped, not fatal. The template's and the customers' issue counters are set to match, as
-`regulars reconcile` checks; the pool's issues have no timeline events (reconcile does not ask for
-them; they would double the load time at full scale). Prints one JSON line.
+`regulars reconcile` checks, and the coupons report's roll-up is rebuilt (as its job would within a minute); the
+pool's issues have no timeline events (reconcile does not ask for them; they would double the load time at full
+scale). Prints one JSON line.
 """
 
 from __future__ import annotations
@@ -91,6 +92,9 @@ async def fill(count: int, seed: int = 20261124) -> dict:
             await raw("INSERT INTO coupon_customer_count (template, customer, issued) "
                       "SELECT template, customer, COUNT(*) FROM coupon WHERE template = {} GROUP BY template, customer",
                       template)
+        from regulars.reports import coupon_days
+
+        await coupon_days.refresh(full=True)
         if is_postgres():
             await raw("ANALYZE coupon")
             await raw("ANALYZE coupon_customer_count")

@@ -12,7 +12,7 @@ from regulars.reports import common, registry
 from regulars.reports.filters import Filters
 
 FIGURES = ("issued", "seen", "redeemed", "expired", "outstanding", "liability_fen")
-OUTSTANDING = "c.state = 'issued' AND c.valid_until > {}"
+PAST_DUE = "c.state = 'issued' AND c.valid_until <= {}"  # outstanding no more, not yet turned expired
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
@@ -24,43 +24,75 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
     return f"c.issued_at >= {{}} AND c.issued_at < {{}} AND {where}", [start, end, *args]
 
 
-def _key(filters: Filters) -> str:
+def _keys(filters: Filters) -> tuple[str, str]:
+    """The grouping key on the roll-up and on the coupons themselves."""
     group = filters.group or "template"
-    return {"template": "c.template", "store": "c.issued_store", "clerk": "COALESCE(c.issued_by, 0)"}[group]
+    return {"template": ("d.template_id", "c.template"), "store": ("d.store_id", "c.issued_store"),
+            "clerk": ("d.clerk_id", "COALESCE(c.issued_by, 0)")}[group]
 
 
 async def compute(filters: Filters, lang: str) -> registry.Table:
+    """Read from the roll-up (by the issuing store's local day of issue); the coupons still issued but past their
+    validity (until the expiry job turns them expired, minutes) are read live and taken off the outstanding ones."""
     now = clock.now()
-    where, args = _where(filters)
+    start, end = filters.utc_bounds()
+    rolled, coupons_key = _keys(filters)
+    scope, scope_args = common.scope(filters, "d.store_id", "d.clerk_id")
+    live_scope, live_args = common.scope(filters, "c.issued_store", "c.issued_by")
+    window, window_args = scope, list(scope_args)
+    live_window, live_window_args = live_scope, list(live_args)
+    template = filters.params.get("template")
+    if template and template.isdigit():
+        window, window_args = window + " AND d.template_id = {}", window_args + [int(template)]
+        live_window, live_window_args = live_window + " AND c.template = {}", live_window_args + [int(template)]
+    fen = "CASE WHEN t.kind = 'amount_off' THEN t.amount_off_fen ELSE 0 END"
+    counts = "SUM(d.issued), SUM(d.seen), SUM(d.redeemed), SUM(d.expired)"
     rows = await raw(
         f"""
-        SELECT {_key(filters)} AS g, COUNT(*) AS issued,
-               SUM(CASE WHEN c.seen_at IS NOT NULL THEN 1 ELSE 0 END) AS seen,
-               SUM(CASE WHEN c.state = 'redeemed' THEN 1 ELSE 0 END) AS redeemed,
-               SUM(CASE WHEN c.state = 'expired' THEN 1 ELSE 0 END) AS expired,
-               SUM(CASE WHEN {OUTSTANDING} THEN 1 ELSE 0 END) AS outstanding,
-               SUM(CASE WHEN {OUTSTANDING} AND t.kind = 'amount_off' THEN t.amount_off_fen ELSE 0 END) AS liability_fen
-        FROM coupon c JOIN coupon_template t ON t.id = c.template
-        WHERE {where} GROUP BY 1
+        SELECT 'g' AS part, {rolled} AS g, {counts}, SUM(d.still_issued) AS still, SUM(d.still_issued * {fen}) AS fen,
+               MAX(t.name_zh) AS name_zh, MAX(t.name_en) AS name_en
+            FROM report_coupon_day d JOIN coupon_template t ON t.id = d.template_id
+            WHERE d.day >= {{}} AND d.day <= {{}} AND {window} GROUP BY 2
+        UNION ALL
+        SELECT 'o', {coupons_key}, 0, 0, 0, 0, COUNT(*), SUM({fen}), '', '' FROM coupon c
+            JOIN coupon_template t ON t.id = c.template
+            WHERE {PAST_DUE} AND c.issued_at >= {{}} AND c.issued_at < {{}} AND {live_window} GROUP BY 2
+        UNION ALL
+        SELECT 'a', 0, 0, 0, 0, 0, SUM(d.still_issued), SUM(d.still_issued * {fen}), '', ''
+            FROM report_coupon_day d JOIN coupon_template t ON t.id = d.template_id WHERE {scope}
+        UNION ALL
+        SELECT 'x', 0, 0, 0, 0, 0, COUNT(*), SUM({fen}), '', '' FROM coupon c JOIN coupon_template t ON t.id = c.template
+            WHERE {PAST_DUE} AND {live_scope}
         """,
-        now, now, *args,
+        filters.date_from, filters.date_to, *window_args, now, start, end, *live_window_args, *scope_args,
+        now, *live_args,
     )
-    scope, scope_args = common.scope(filters, "c.issued_store", "c.issued_by")
-    everything = (await raw(
-        f"SELECT COUNT(*) AS outstanding, SUM(CASE WHEN t.kind = 'amount_off' THEN t.amount_off_fen ELSE 0 END) AS fen "
-        f"FROM coupon c JOIN coupon_template t ON t.id = c.template WHERE {OUTSTANDING} AND {scope}",
-        now, *scope_args,
-    ))[0]
-    groups = {common.num(r["g"]): _figures(r) for r in rows}
+    groups: dict[int, dict[str, Any]] = {}
+    names: dict[int, str] = {}
+    everything = {"still": 0, "fen": 0}
+    for row in rows:
+        part, key = row["part"], common.num(row["g"])
+        values = list(row.values())
+        if part == "g":
+            groups[key] = dict(zip(("issued", "seen", "redeemed", "expired"), map(common.num, values[2:6])))
+            groups[key] |= {"outstanding": common.num(row["still"]), "liability_fen": common.num(row["fen"])}
+            names[key] = (row["name_en"] or row["name_zh"]) if lang == "en" else row["name_zh"]
+        elif part == "o" and key in groups:
+            groups[key]["outstanding"] -= common.num(row["still"])
+            groups[key]["liability_fen"] -= common.num(row["fen"])
+        else:
+            sign = 1 if part == "a" else -1
+            everything["still"] += sign * common.num(row["still"])
+            everything["fen"] += sign * common.num(row["fen"])
+    groups = {k: _figures(v) for k, v in groups.items()}
     if (filters.group or "template") == "template":
-        names = await _templates(list(groups), lang)
         table_rows = [{"template_id": k, "template": names.get(k, str(k))} | groups[k] for k in sorted(groups)]
         keys = [registry.Column("template", t("report.col.template", lang), "text")]
     else:
         table_rows = await common.label(filters, groups, lang)
         keys = common.key_columns(filters, lang)
     totals = _figures(common.totals(table_rows, FIGURES))
-    totals |= {"all_outstanding": common.num(everything["outstanding"]), "all_liability_fen": common.num(everything["fen"])}
+    totals |= {"all_outstanding": everything["still"], "all_liability_fen": everything["fen"]}
     columns = keys + [common.column("issued", lang), common.column("seen", lang), common.column("seen_share", lang, "percent"),
                       common.column("redeemed", lang), common.column("redemption_rate", lang, "percent"),
                       common.column("expired", lang), common.column("outstanding", lang),
@@ -79,14 +111,6 @@ def _figures(row: dict) -> dict[str, Any]:
     return found
 
 
-async def _templates(ids: list[int], lang: str) -> dict[int, str]:
-    if not ids:
-        return {}
-    marks = ", ".join("{}" for _ in ids)
-    rows = await raw(f"SELECT id, name_zh, name_en FROM coupon_template WHERE id IN ({marks})", *ids)
-    return {r["id"]: (r["name_en"] or r["name_zh"]) if lang == "en" else r["name_zh"] for r in rows}
-
-
 async def customers(filters: Filters) -> tuple[str, list[Any]]:
     """Holders of coupons issued in the range; `state=issued|seen|redeemed|expired` narrows them."""
     where, args = _where(filters)
@@ -98,4 +122,4 @@ async def customers(filters: Filters) -> tuple[str, list[Any]]:
     return f"SELECT c.customer FROM coupon c WHERE {where}", args
 
 
-registry.register("coupons", compute, customers)
+registry.register("coupons", compute, customers, reads="report_coupon_day")

@@ -103,3 +103,19 @@ class StoreGrade(Table, tablename="report_store_grade"):
     grade = Varchar(length=1)
     graded_at = Timestamptz()
     graded_by = Integer(null=True, default=None, help_text="NULL: the monthly job")
+
+
+class CouponDay(Table, tablename="report_coupon_day"):
+    """Coupons per store-local day of issue, issuing store, issuing clerk and template, with how many of them are
+    now seen, redeemed, expired or still issued: the coupons report adds these up instead of every coupon."""
+
+    id = Serial(primary_key=True)
+    day = Date(help_text="the issuing store's local day of issue")
+    store_id = Integer(help_text="the issuing store")
+    clerk_id = Integer(default=0, help_text="the issuing staff; 0: issued by the system")
+    template_id = Integer()
+    issued = Integer(default=0)
+    seen = Integer(default=0, help_text="shown to the customer in the wallet")
+    redeemed = Integer(default=0, help_text="state redeemed now")
+    expired = Integer(default=0, help_text="state expired now")
+    still_issued = Integer(default=0, help_text="state issued now (outstanding once past-due ones are taken off)")

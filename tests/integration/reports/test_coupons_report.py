@@ -5,7 +5,8 @@ import pytest
 
 from regulars.coupons import jobs as coupon_jobs
 from regulars.coupons import service as coupons
-from tests.support.reports import assert_downloads_match, by, customer, day, drill, key, local, move, report
+from regulars.reports import coupon_days
+from tests.support.reports import assert_downloads_match, by, customer, day, drill, key, local, move, report, roll_up
 
 RANGE = {"from": day(30), "to": day(0)}
 # store A: 满100减20 (2000 fen off) by clerk_a to c1 c2 c3 c4 (+ c6, issued 40 days ago: outside the range)
@@ -54,7 +55,8 @@ async def chain(world):
         await redeem(client, c[name]["code"])
     await move("coupon", c["t3c8"]["id"], valid_until=local(1))
     await coupon_jobs.expire_due()
-    world.ids, world.templates = ids, {"t1": t1, "t2": t2, "t3": t3}
+    await roll_up()
+    world.ids, world.templates, world.coupons = ids, {"t1": t1, "t2": t2, "t3": t3}, c
     return world
 
 
@@ -109,3 +111,18 @@ async def test_coupon_funnel_downloads_parse_back(chain):
         await assert_downloads_match(english, "coupons", table, **RANGE)
     finally:
         await english.close()
+
+
+async def test_coupon_funnel_roll_up_follows_later_changes(chain):
+    """The job's round after a wallet view, a redemption and an issue rebuilds just the cells they touched."""
+    c = chain.coupons
+    assert await coupons.mark_seen([c["t1c4"]["id"]]) == 1
+    await redeem(chain.clerk_a, c["t1c3"]["code"])
+    await issue(chain.clerk_b, chain.templates["t3"], await customer(chain.clerk_b, name="c10"))
+    assert await coupon_days.refresh() >= 2  # today's cells of store A and store B
+    rows = by((await report(chain.admin, "coupons", **RANGE))["rows"], "template")
+    figures = ("issued", "seen", "redeemed", "expired", "outstanding", "liability_fen")
+    assert tuple(rows["满100减20"][f] for f in figures) == (4, 3, 3, 0, 1, 2000)
+    assert tuple(rows["话费券"][f] for f in figures) == (4, 1, 1, 1, 2, 1000)
+    totals = (await report(chain.admin, "coupons", **RANGE))["totals"]
+    assert (totals["all_outstanding"], totals["all_liability_fen"]) == (5, 6500 - 2000 + 500)
