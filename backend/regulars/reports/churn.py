@@ -60,12 +60,13 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     key = "COALESCE(a.clerk_id, 0)" if filters.group == "clerk" else "a.store_id"
     actions = ", ".join(f"SUM(CASE WHEN {ACTION_SQL} = '{a}' THEN 1 ELSE 0 END) AS {a}" for a in ACTIONS)
     zeros = ", ".join(f"0 AS {a}" for a in ACTIONS)
-    order = ORDER.replace("a.", "r.")
+    # the counts over everyone at risk; the first SHOWN by urgency through a top-N sort (no ranking of them all)
     found = await raw(
-        f"WITH a AS MATERIALIZED (SELECT r.*, ROW_NUMBER() OVER (ORDER BY {order}) AS o FROM ({risk}) r) "
+        f"WITH a AS MATERIALIZED ({risk}) "
         f"SELECT 'g' AS part, {key} AS g, COUNT(*) AS at_risk, SUM(a.contract) AS contract_ending, "
         f"SUM(a.lapsed) AS lapsed, {actions}, 0 AS rank FROM a GROUP BY 2 "
-        f"UNION ALL SELECT 't', a.id, 0, 0, 0, {zeros}, a.o FROM a WHERE a.o <= {SHOWN}",
+        f"UNION ALL SELECT 't', a.id, 0, 0, 0, {zeros}, ROW_NUMBER() OVER (ORDER BY {ORDER}) "
+        f"FROM (SELECT * FROM a ORDER BY {ORDER} LIMIT {SHOWN}) a",
         *args,
     )
     counts = [r for r in found if r["part"] == "g"]
