@@ -40,50 +40,49 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     scope, scope_args = common.scope(filters, "d.store_id", "d.clerk_id")
     live_scope, live_args = common.scope(filters, "c.issued_store", "c.issued_by")
     window, window_args = scope, list(scope_args)
-    live_window, live_window_args = live_scope, list(live_args)
+    in_window, in_window_args = "c.issued_at >= {} AND c.issued_at < {}", [start, end]
     template = filters.params.get("template")
     if template and template.isdigit():
         window, window_args = window + " AND d.template_id = {}", window_args + [int(template)]
-        live_window, live_window_args = live_window + " AND c.template = {}", live_window_args + [int(template)]
+        in_window, in_window_args = in_window + " AND c.template = {}", in_window_args + [int(template)]
     fen = "CASE WHEN t.kind = 'amount_off' THEN t.amount_off_fen ELSE 0 END"
-    counts = "SUM(d.issued), SUM(d.seen), SUM(d.redeemed), SUM(d.expired)"
+    # 'o': the past-due coupons of the scope (few: the expiry job turns them expired each minute), those issued in
+    # the range apart, to take off the roll-up's still issued ones
     rows = await raw(
         f"""
-        SELECT 'g' AS part, {rolled} AS g, {counts}, SUM(d.still_issued) AS still, SUM(d.still_issued * {fen}) AS fen,
+        SELECT 'g' AS part, {rolled} AS g, SUM(d.issued) AS issued, SUM(d.seen) AS seen, SUM(d.redeemed) AS redeemed,
+               SUM(d.expired) AS expired, SUM(d.still_issued) AS still, SUM(d.still_issued * {fen}) AS fen,
                MAX(t.name_zh) AS name_zh, MAX(t.name_en) AS name_en
             FROM report_coupon_day d JOIN coupon_template t ON t.id = d.template_id
             WHERE d.day >= {{}} AND d.day <= {{}} AND {window} GROUP BY 2
         UNION ALL
-        SELECT 'o', {coupons_key}, 0, 0, 0, 0, COUNT(*), SUM({fen}), '', '' FROM coupon c
-            JOIN coupon_template t ON t.id = c.template
-            WHERE {PAST_DUE} AND c.issued_at >= {{}} AND c.issued_at < {{}} AND {live_window} GROUP BY 2
+        SELECT 'o', {coupons_key}, SUM(CASE WHEN {in_window} THEN 1 ELSE 0 END),
+               SUM(CASE WHEN {in_window} THEN {fen} ELSE 0 END), 0, 0, COUNT(*), SUM({fen}), '', ''
+            FROM coupon c JOIN coupon_template t ON t.id = c.template WHERE {PAST_DUE} AND {live_scope} GROUP BY 2
         UNION ALL
-        SELECT 'a', 0, 0, 0, 0, 0, SUM(d.still_issued), SUM(d.still_issued * {fen}), '', ''
-            FROM report_coupon_day d JOIN coupon_template t ON t.id = d.template_id WHERE {scope}
-        UNION ALL
-        SELECT 'x', 0, 0, 0, 0, 0, COUNT(*), SUM({fen}), '', '' FROM coupon c JOIN coupon_template t ON t.id = c.template
-            WHERE {PAST_DUE} AND {live_scope}
+        SELECT 'a', 0, 0, 0, 0, 0, SUM(s.still), SUM(s.still * {fen}), '', ''
+            FROM (SELECT d.template_id AS template_id, SUM(d.still_issued) AS still FROM report_coupon_day d
+                  WHERE {scope} GROUP BY d.template_id) s JOIN coupon_template t ON t.id = s.template_id
         """,
-        filters.date_from, filters.date_to, *window_args, now, start, end, *live_window_args, *scope_args,
-        now, *live_args,
+        filters.date_from, filters.date_to, *window_args, *in_window_args, *in_window_args, now, *live_args, *scope_args,
     )
     groups: dict[int, dict[str, Any]] = {}
     names: dict[int, str] = {}
     everything = {"still": 0, "fen": 0}
     for row in rows:
         part, key = row["part"], common.num(row["g"])
-        values = list(row.values())
         if part == "g":
-            groups[key] = dict(zip(("issued", "seen", "redeemed", "expired"), map(common.num, values[2:6])))
+            groups[key] = {f: common.num(row[f]) for f in ("issued", "seen", "redeemed", "expired")}
             groups[key] |= {"outstanding": common.num(row["still"]), "liability_fen": common.num(row["fen"])}
             names[key] = (row["name_en"] or row["name_zh"]) if lang == "en" else row["name_zh"]
-        elif part == "o" and key in groups:
-            groups[key]["outstanding"] -= common.num(row["still"])
-            groups[key]["liability_fen"] -= common.num(row["fen"])
         else:
             sign = 1 if part == "a" else -1
             everything["still"] += sign * common.num(row["still"])
             everything["fen"] += sign * common.num(row["fen"])
+    for row in rows:
+        if row["part"] == "o" and common.num(row["g"]) in groups:
+            groups[common.num(row["g"])]["outstanding"] -= common.num(row["issued"])
+            groups[common.num(row["g"])]["liability_fen"] -= common.num(row["seen"])
     groups = {k: _figures(v) for k, v in groups.items()}
     if (filters.group or "template") == "template":
         table_rows = [{"template_id": k, "template": names.get(k, str(k))} | groups[k] for k in sorted(groups)]
