@@ -60,22 +60,23 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     key = "COALESCE(a.clerk_id, 0)" if filters.group == "clerk" else "a.store_id"
     actions = ", ".join(f"SUM(CASE WHEN {ACTION_SQL} = '{a}' THEN 1 ELSE 0 END) AS {a}" for a in ACTIONS)
     zeros = ", ".join(f"0 AS {a}" for a in ACTIONS)
-    # the counts over everyone at risk; the first SHOWN by urgency through a top-N sort (no ranking of them all)
+    nulls = ", ".join(f"NULL AS {c}" for c in SHOWN_COLUMNS)
+    # the counts over everyone at risk, and the first SHOWN by urgency (a top-N sort, not a ranking of them all)
+    # with who they are and their last visit or purchase, in one statement
     found = await raw(
         f"WITH a AS MATERIALIZED ({risk}) "
         f"SELECT 'g' AS part, {key} AS g, COUNT(*) AS at_risk, SUM(a.contract) AS contract_ending, "
-        f"SUM(a.lapsed) AS lapsed, {actions}, 0 AS rank FROM a GROUP BY 2 "
-        f"UNION ALL SELECT 't', a.id, 0, 0, 0, {zeros}, ROW_NUMBER() OVER (ORDER BY {ORDER}) "
-        f"FROM (SELECT * FROM a ORDER BY {ORDER} LIMIT {SHOWN}) a",
+        f"SUM(a.lapsed) AS lapsed, {actions}, 0 AS rank, {nulls} FROM a GROUP BY 2 "
+        f"UNION ALL SELECT 't', a.id, 0, 0, 0, {zeros}, ROW_NUMBER() OVER (ORDER BY {ORDER}), {_shown_columns()} "
+        f"FROM (SELECT * FROM a ORDER BY {ORDER} LIMIT {SHOWN}) a {SHOWN_JOINS}",
         *args,
     )
     counts = [r for r in found if r["part"] == "g"]
-    top = [{"id": common.num(r["g"])} for r in sorted((r for r in found if r["part"] == "t"), key=lambda r: r["rank"])]
+    top = sorted((r for r in found if r["part"] == "t"), key=lambda r: r["rank"])
     figures = ("at_risk", "contract_ending", "lapsed", *ACTIONS)
     groups = {common.num(r["g"]): {f: common.num(r[f]) for f in figures} for r in counts}
     summary = await common.label(filters, groups, lang)
-    shown = await details(filters, [r["id"] for r in top], lang)
-    rows = [shown[r["id"]] for r in top if r["id"] in shown]
+    rows = [_detail(dict(r) | {"id": common.num(r["g"])}, filters, lang) for r in top]
     columns = [common.column("customer", lang, "text"), common.column("phone", lang, "text"),
                common.column("store", lang, "text"), common.column("clerk", lang, "text"),
                common.column("last_activity_on", lang, "date"), common.column("contract_end_on", lang, "date"),
@@ -93,36 +94,41 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
                                    "contract_days": number(filters, "contract_days", 30, 1, 180), "shown": len(rows)})
 
 
+SHOWN_COLUMNS = ("contract_flag", "lapsed_flag", "action", "name", "phone", "contract_end_on", "store", "clerk",
+                 "store_id", "clerk_id", "last_at")
+SHOWN_JOINS = ("JOIN customer cu ON cu.id = a.id JOIN store s ON s.id = a.store_id "
+               "LEFT JOIN staff st ON st.id = a.clerk_id")
+
+
+def _shown_columns() -> str:
+    """A customer at risk (`a`, joined by SHOWN_JOINS) as the list shows them, in SHOWN_COLUMNS' order."""
+    last = ("(SELECT MAX(p.occurred_at) FROM purchase p WHERE p.customer = a.id "
+            "AND p.kind IN ('purchase', 'visit'))")
+    return (f"a.contract AS contract_flag, a.lapsed AS lapsed_flag, {ACTION_SQL} AS action, cu.name AS name, "
+            f"cu.phone AS phone, cu.contract_end_on AS contract_end_on, s.name AS store, st.display_name AS clerk, "
+            f"a.store_id AS store_id, a.clerk_id AS clerk_id, {last} AS last_at")
+
+
+def _detail(row: dict[str, Any], filters: Filters, lang: str) -> dict[str, Any]:
+    at = row["last_at"]
+    reasons = [t(f"report.reason.{r}", lang) for r in ("contract", "lapsed") if row[f"{r}_flag"]]
+    return {
+        "customer_id": row["id"], "customer": row["name"], "phone": customer_rules.mask_phone(row["phone"]),
+        "store_id": row["store_id"], "store": row["store"], "clerk_id": row["clerk_id"], "clerk": row["clerk"] or "",
+        "last_activity_on": clock.local(clock.aware(at), filters.timezone).date().isoformat() if at else None,
+        "contract_end_on": dialect.day_text(row["contract_end_on"]) if row["contract_end_on"] else None,
+        "reason": "、".join(reasons) if lang == "zh-CN" else ", ".join(reasons),
+        "action_key": row["action"], "action": t(f"report.action.{row['action']}", lang),
+    }
+
+
 async def details(filters: Filters, ids: list[int], lang: str) -> dict[int, dict[str, Any]]:
     """For these customers (a page at most): who they are, last activity, reason and suggested action."""
     if not ids:
         return {}
     risk, args = at_risk(filters, ids)
-    marks = dialect.marks(ids)
-    rows = await raw(
-        f"SELECT a.id AS id, a.contract AS contract, a.lapsed AS lapsed, {ACTION_SQL} AS action, c.name AS name, "
-        f"c.phone AS phone, c.contract_end_on AS contract_end_on, s.name AS store, st.display_name AS clerk, "
-        f"a.store_id AS store_id, a.clerk_id AS clerk_id "
-        f"FROM ({risk}) a JOIN customer c ON c.id = a.id JOIN store s ON s.id = a.store_id "
-        f"LEFT JOIN staff st ON st.id = a.clerk_id",
-        *args,
-    )
-    last = {r["customer"]: r["at"] for r in await raw(
-        f"SELECT customer, MAX(occurred_at) AS at FROM purchase WHERE customer IN ({marks}) "
-        "AND kind IN ('purchase', 'visit') GROUP BY customer", *ids)}
-    found = {}
-    for row in rows:
-        at = last.get(row["id"])
-        reasons = [t(f"report.reason.{r}", lang) for r in ("contract", "lapsed") if row[r]]
-        found[row["id"]] = {
-            "customer_id": row["id"], "customer": row["name"], "phone": customer_rules.mask_phone(row["phone"]),
-            "store_id": row["store_id"], "store": row["store"], "clerk_id": row["clerk_id"], "clerk": row["clerk"] or "",
-            "last_activity_on": clock.local(clock.aware(at), filters.timezone).date().isoformat() if at else None,
-            "contract_end_on": dialect.day_text(row["contract_end_on"]) if row["contract_end_on"] else None,
-            "reason": "、".join(reasons) if lang == "zh-CN" else ", ".join(reasons),
-            "action_key": row["action"], "action": t(f"report.action.{row['action']}", lang),
-        }
-    return found
+    rows = await raw(f"SELECT a.id AS id, {_shown_columns()} FROM ({risk}) a {SHOWN_JOINS}", *args)
+    return {row["id"]: _detail(dict(row), filters, lang) for row in rows}
 
 
 async def customers(filters: Filters) -> tuple[str, list[Any]]:

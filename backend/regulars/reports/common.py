@@ -43,8 +43,14 @@ def group_key(filters: Filters, store_column: str, clerk_column: str) -> str:
     return f"COALESCE({clerk_column}, 0)" if filters.group == "clerk" else store_column
 
 
-async def store_names() -> dict[int, str]:
-    return {r["id"]: r["name"] for r in await raw("SELECT id, name FROM store")}
+async def store_names(ids: list[int] | None = None) -> dict[int, str]:
+    """Store id -> name: of these stores only (a store manager's report names one), or of every store."""
+    if ids is None:
+        return {r["id"]: r["name"] for r in await raw("SELECT id, name FROM store")}
+    if not ids:
+        return {}
+    marks = ", ".join("{}" for _ in ids)
+    return {r["id"]: r["name"] for r in await raw(f"SELECT id, name FROM store WHERE id IN ({marks})", *ids)}
 
 
 async def staff_of(filters: Filters) -> dict[int, dict[str, Any]]:
@@ -58,10 +64,10 @@ async def staff_of(filters: Filters) -> dict[int, dict[str, Any]]:
 
 async def label(filters: Filters, rows: dict[int, dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     """Rows keyed by store id (or clerk id with group=clerk) with their names, in a stable order."""
-    stores = await store_names()
     out = []
     if filters.group == "clerk":
         staff = await staff_of(filters)
+        stores = await store_names(None if filters.store_id is None else [filters.store_id])
         for key in sorted(rows, key=lambda k: (k == 0, k)):
             person = staff.get(key)
             if key == 0 or person is None:
@@ -71,6 +77,7 @@ async def label(filters: Filters, rows: dict[int, dict[str, Any]], lang: str) ->
             out.append({"clerk_id": key or None, "clerk": name, "store_id": store_id,
                         "store": stores.get(store_id, "") if store_id else ""} | rows[key])
         return out
+    stores = await store_names(sorted(rows) if filters.store_id is not None or len(rows) <= 50 else None)
     for key in sorted(rows):
         out.append({"store_id": key, "store": stores.get(key, str(key))} | rows[key])
     return out
