@@ -48,12 +48,13 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
                     WHERE co.days IS NOT NULL AND (r.purchase_id = co.second_id
                           OR (r.purchase_id IS NULL AND {near} BETWEEN -{SAME_VISIT_DAYS} AND {SAME_VISIT_DAYS})))
         SELECT 'g' AS part, g, COUNT(*) AS customers, COUNT(days) AS repurchased, AVG(days) AS avg_days,
-               NULL AS median FROM cohort GROUP BY g
-        UNION ALL SELECT 'm', g, 0, 0, NULL, AVG(days) FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY g
-        UNION ALL SELECT 't', -1, COUNT(*), COUNT(days), AVG(days), NULL FROM cohort
-        UNION ALL SELECT 'tm', -1, 0, 0, NULL, AVG(days) FROM ranked_all WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
-        UNION ALL SELECT 'c', template, COUNT(DISTINCT customer), 0, NULL, NULL FROM coupons GROUP BY template
-        UNION ALL SELECT 'ca', -1, COUNT(DISTINCT customer), 0, NULL, NULL FROM coupons
+               NULL AS median, NULL AS name_zh, NULL AS name_en FROM cohort GROUP BY g
+        UNION ALL SELECT 'm', g, 0, 0, NULL, AVG(days), NULL, NULL FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY g
+        UNION ALL SELECT 't', -1, COUNT(*), COUNT(days), AVG(days), NULL, NULL, NULL FROM cohort
+        UNION ALL SELECT 'tm', -1, 0, 0, NULL, AVG(days), NULL, NULL FROM ranked_all WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
+        UNION ALL SELECT 'c', k.template, COUNT(DISTINCT k.customer), 0, NULL, NULL, MAX(ct.name_zh), MAX(ct.name_en)
+            FROM coupons k JOIN coupon_template ct ON ct.id = k.template GROUP BY k.template
+        UNION ALL SELECT 'ca', -1, COUNT(DISTINCT customer), 0, NULL, NULL, NULL, NULL FROM coupons
         """,
         *args,
     )
@@ -61,6 +62,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     medians: dict[int, Any] = {}
     total: dict[str, Any] = {}
     by_coupon: dict[int, int] = {}
+    names: dict[int, str] = {}
     with_coupon = 0
     for row in rows:
         part, key = row["part"], common.num(row["g"])
@@ -74,11 +76,11 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
             total["median_days"] = common.one_decimal(row["median"])
         elif part == "c":
             by_coupon[key] = common.num(row["customers"])
+            names[key] = (row["name_en"] or row["name_zh"]) if lang == "en" else row["name_zh"]
         else:
             with_coupon = common.num(row["customers"])
     for key, figures in groups.items():
         figures["median_days"] = common.one_decimal(medians.get(key))
-    names = await _template_names(list(by_coupon), lang)
     coupons = [{"coupon": names.get(k, str(k)), "customers": n} for k, n in sorted(by_coupon.items(), key=lambda i: -i[1])]
     coupons.append({"coupon": t("report.no_coupon", lang), "customers": max(0, total.get("repurchased", 0) - with_coupon)})
     columns = common.key_columns(filters, lang) + [
@@ -97,13 +99,6 @@ def _figures(row: dict) -> dict[str, Any]:
     buyers, again = common.num(row["customers"]), common.num(row["repurchased"])
     return {"first_buyers": buyers, "repurchased": again, "repurchase_rate": common.share(again, buyers),
             "avg_days": common.one_decimal(row["avg_days"]), "median_days": None}
-
-
-async def _template_names(ids: list[int], lang: str) -> dict[int, str]:
-    if not ids:
-        return {}
-    rows = await raw(f"SELECT id, name_zh, name_en FROM coupon_template WHERE id IN ({dialect.marks(ids)})", *ids)
-    return {r["id"]: (r["name_en"] or r["name_zh"]) if lang == "en" else r["name_zh"] for r in rows}
 
 
 async def customers(filters: Filters) -> tuple[str, list[Any]]:
