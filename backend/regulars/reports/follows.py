@@ -52,8 +52,17 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     touch_where, touch_args = _where(filters, "x.store", "x.staff", "x.channel", "x.campaign")
     first_where, first_args = _where(filters, "f.store", "f.first_staff", "f.first_channel", "f.first_campaign")
     latest_where, latest_args = _where(filters, "f.store", "f.last_staff", "f.last_channel", "f.last_campaign")
+    # the follows credited to their first touch and to their latest touch: one pass over the follows for both
+    store_where, store_args = common.scope(filters, "f.store", None)
+    first = f"f.first_at >= {{}} AND f.first_at < {{}} AND {first_where}"
+    latest = f"f.last_at >= {{}} AND f.last_at < {{}} AND {latest_where}"
     rows = await raw(
         f"""
+        WITH fl AS MATERIALIZED (
+            SELECT z.fk AS fk, z.lk AS lk, z.fi AS fi, z.li AS li FROM (
+                SELECT {keys['first']} AS fk, {keys['latest']} AS lk, CASE WHEN {first} THEN 1 ELSE 0 END AS fi,
+                       CASE WHEN {latest} THEN 1 ELSE 0 END AS li FROM follow f WHERE {store_where}) z
+            WHERE z.fi = 1 OR z.li = 1)
         SELECT 's' AS part, {keys['scans']} AS g, SUM(cd.scans) AS a, 0 AS b, 0 AS c FROM report_channel_day cd
             JOIN channel ch ON ch.id = cd.channel_id WHERE cd.day >= {{}} AND cd.day <= {{}} AND {scans_where} GROUP BY 2
         UNION ALL
@@ -61,14 +70,12 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
                SUM(CASE WHEN x.new_customer THEN 1 ELSE 0 END) FROM follow_touch x
             WHERE x.at >= {{}} AND x.at < {{}} AND {touch_where} GROUP BY 2
         UNION ALL
-        SELECT 'f', {keys['first']}, COUNT(*), 0, 0 FROM follow f
-            WHERE f.first_at >= {{}} AND f.first_at < {{}} AND {first_where} GROUP BY 2
+        SELECT 'f', fl.fk, COUNT(*), 0, 0 FROM fl WHERE fl.fi = 1 GROUP BY 2
         UNION ALL
-        SELECT 'l', {keys['latest']}, COUNT(*), 0, 0 FROM follow f
-            WHERE f.last_at >= {{}} AND f.last_at < {{}} AND {latest_where} GROUP BY 2
+        SELECT 'l', fl.lk, COUNT(*), 0, 0 FROM fl WHERE fl.li = 1 GROUP BY 2
         """,
-        filters.date_from, filters.date_to, *scans_args, start, end, *touch_args, start, end, *first_args,
-        start, end, *latest_args,
+        start, end, *first_args, start, end, *latest_args, *store_args, filters.date_from, filters.date_to, *scans_args,
+        start, end, *touch_args,
     )
     groups: dict[Any, dict[str, Any]] = {}
     for row in rows:
