@@ -30,9 +30,10 @@ def at_risk(filters: Filters, ids: list[int] | None = None) -> tuple[str, list[A
     where, args = common.scope(filters, "c.home_store", "c.responsible_clerk")
     if ids is not None:
         where, args = where + f" AND c.id IN ({dialect.marks(ids)})", args + list(ids)
-    # the flags once per customer (a materialized step), then the value tier of those at risk only. SQLite looks
-    # each customer's recent visits up by index; PostgreSQL anti-joins the recent visitors as one hashed set.
-    if is_postgres():
+    # the flags once per customer (a materialized step), then the value tier of those at risk only. SQLite, and
+    # PostgreSQL for one store's customers, look each customer's recent visits up by index; PostgreSQL anti-joins
+    # the chain's recent visitors as one hashed set.
+    if is_postgres() and filters.store_id is None and ids is None:
         recent = ("LEFT JOIN (SELECT DISTINCT p.customer FROM purchase p WHERE p.occurred_at >= {} "
                   "AND p.kind IN ('purchase', 'visit')) r ON r.customer = c.id")
         lapsed = "CASE WHEN c.created_at < {} AND r.customer IS NULL THEN 1 ELSE 0 END"

@@ -44,7 +44,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
         """,
         *args,
     )
-    names = await common.store_names()
+    names = await common.store_names(sorted({r["store_id"] for r in rows}) if filters.store_id is not None else None)
     stores: dict[int, dict] = {}
     bands = [0] * len(BANDS)
     for row in rows:
