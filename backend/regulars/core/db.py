@@ -52,10 +52,18 @@ async def writing() -> AsyncIterator[None]:
         yield
 
 
-async def raw(sql: str, *args: Any) -> list[dict]:
-    """Runs one SQL statement with `{}` placeholders (Piccolo's), in the current transaction if any."""
+async def raw(sql: str, *args: Any, long: bool = False) -> list[dict]:
+    """Runs one SQL statement with `{}` placeholders (Piccolo's), in the current transaction if any.
+
+    `long=True` marks a read known to take more than a millisecond (a report's aggregate): on SQLite it goes
+    straight to a reader thread, instead of first being tried, and cut short, within the event loop's inline budget.
+    """
     from piccolo.querystring import QueryString
 
+    if long:
+        run_long_read = getattr(engine(), "run_long_read", None)
+        if run_long_read is not None:
+            return await run_long_read(QueryString(sql, *args))
     return await engine().run_querystring(QueryString(sql, *args))
 
 

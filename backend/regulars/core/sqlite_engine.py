@@ -275,6 +275,17 @@ class ServerSQLiteEngine(SQLiteEngine):
             self.print_query(query_id=self.get_query_id(), query=str(querystring))
         return await self._run(query, args)
 
+    async def run_long_read(self, querystring: QueryString):
+        """A read that would outrun the inline budget: on a reader thread at once (in the transaction if any)."""
+        query, args = querystring.compile_string(engine_type=self.engine_type)
+        if self.current_transaction.get() is not None or self.readers is None:
+            return await self._run(query, args)
+        connection = await self.readers.get()
+        try:
+            return await self._execute(connection, query, args)
+        finally:
+            self.readers.put_nowait(connection)
+
     async def run_ddl(self, ddl: str, in_pool: bool = False):
         if self.log_queries:
             self.print_query(query_id=self.get_query_id(), query=ddl)

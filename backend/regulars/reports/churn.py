@@ -64,7 +64,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     nulls = ", ".join(f"NULL AS {c}" for c in SHOWN_COLUMNS)
     # the counts over everyone at risk, and the first SHOWN by urgency (a top-N sort, not a ranking of them all)
     # with who they are and their last visit or purchase, in one statement
-    found = await raw(
+    found = await common.aggregate(
         f"WITH a AS MATERIALIZED ({risk}) "
         f"SELECT 'g' AS part, {key} AS g, COUNT(*) AS at_risk, SUM(a.contract) AS contract_ending, "
         f"SUM(a.lapsed) AS lapsed, {actions}, 0 AS rank, {nulls} FROM a GROUP BY 2 "

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from regulars.core.db import raw
 from regulars.core.i18n import t
 from regulars.reports import common, registry
 from regulars.reports.filters import Filters
@@ -18,20 +17,20 @@ FLOWS = ("new_customers", "follows", "new_followers", "coupons_issued", "coupons
 
 async def compute(filters: Filters, lang: str) -> registry.Table:
     where, args = common.scope(filters, "d.store_id", "d.clerk_id")
-    flows = await raw(
+    flows = await common.aggregate(
         f"SELECT d.clerk_id AS clerk, {', '.join(f'SUM(d.{f}) AS {f}' for f in FLOWS)} FROM report_daily d "
         f"WHERE d.day >= {{}} AND d.day <= {{}} AND {where} GROUP BY d.clerk_id",
         filters.date_from, filters.date_to, *args,
     )
     mine, mine_args = common.scope(filters, "c.home_store", "c.responsible_clerk")
-    looked_after = await raw(
+    looked_after = await common.aggregate(
         f"SELECT COALESCE(c.responsible_clerk, 0) AS clerk, COUNT(*) AS customers, "
         f"SUM(CASE WHEN c.completeness >= {COMPLETE} THEN 1 ELSE 0 END) AS profiles_completed "
         f"FROM customer c WHERE c.erased_at IS NULL AND {mine} GROUP BY 1",
         *mine_args,
     )
     tasks_where, tasks_args = common.scope(filters, "t.store_id", "t.clerk_id")
-    care_tasks = await raw(
+    care_tasks = await common.aggregate(
         f"SELECT COALESCE(t.clerk_id, 0) AS clerk, COUNT(*) AS tasks, SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END) "
         f"AS tasks_done FROM care_task t WHERE t.due_on >= {{}} AND t.due_on <= {{}} AND {tasks_where} GROUP BY 1",
         filters.date_from, filters.date_to, *tasks_args,

@@ -11,6 +11,11 @@ from regulars.reports import registry
 from regulars.reports.filters import Filters
 
 
+async def aggregate(sql: str, *args: Any) -> list[dict]:
+    """A report's aggregate statement: a read of more than a millisecond (straight to a reader thread on SQLite)."""
+    return await raw(sql, *args, long=True)
+
+
 def num(value: Any) -> int:
     """A count or sum from either engine (PostgreSQL sums are Decimal) as an int; NULL is 0."""
     if value is None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from regulars.core import clock
-from regulars.core.db import raw
 from regulars.core.i18n import t
 from regulars.reports import common, registry
 from regulars.reports.filters import Filters
@@ -48,7 +47,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     fen = "CASE WHEN t.kind = 'amount_off' THEN t.amount_off_fen ELSE 0 END"
     # 'o': the past-due coupons of the scope (few: the expiry job turns them expired each minute), those issued in
     # the range apart, to take off the roll-up's still issued ones
-    rows = await raw(
+    rows = await common.aggregate(
         f"""
         SELECT 'g' AS part, {rolled} AS g, SUM(d.issued) AS issued, SUM(d.seen) AS seen, SUM(d.redeemed) AS redeemed,
                SUM(d.expired) AS expired, SUM(d.still_issued) AS still, SUM(d.still_issued * {fen}) AS fen,

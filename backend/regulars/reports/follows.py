@@ -56,7 +56,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     store_where, store_args = common.scope(filters, "f.store", None)
     first = f"f.first_at >= {{}} AND f.first_at < {{}} AND {first_where}"
     latest = f"f.last_at >= {{}} AND f.last_at < {{}} AND {latest_where}"
-    rows = await raw(
+    rows = await common.aggregate(
         f"""
         WITH fl AS MATERIALIZED (
             SELECT z.fk AS fk, z.lk AS lk, z.fi AS fi, z.li AS li FROM (

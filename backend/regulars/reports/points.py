@@ -8,7 +8,6 @@ import datetime as dt
 from typing import Any
 
 from regulars.core import clock
-from regulars.core.db import raw
 from regulars.core.i18n import t
 from regulars.reports import common, dialect, registry
 from regulars.reports.filters import Filters
@@ -22,14 +21,14 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     now = clock.now()
     key = "clerk_id" if filters.group == "clerk" else "store_id"
     where, args = common.scope(filters, "d.store_id", "d.clerk_id")
-    flows = await raw(
+    flows = await common.aggregate(
         f"SELECT d.{key} AS g, {', '.join(f'SUM(d.{f}) AS {f}' for f in FLOWS)} FROM report_daily d "
         f"WHERE d.day >= {{}} AND d.day <= {{}} AND {where} GROUP BY d.{key}",
         filters.date_from, filters.date_to, *args,
     )
     holders, holder_args = common.scope(filters, "c.home_store", "c.responsible_clerk")
     holder_key = common.group_key(filters, "c.home_store", "c.responsible_clerk")
-    balances = await raw(
+    balances = await common.aggregate(
         f"SELECT {holder_key} AS g, SUM(b.balance) AS balance, SUM(CASE WHEN b.balance > 0 THEN 1 ELSE 0 END) AS holders "
         f"FROM points_balance b JOIN customer c ON c.id = b.customer WHERE {holders} GROUP BY 1",
         *holder_args,
@@ -38,7 +37,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     today = clock.today_in(zone, now)
     months = dialect.month_starts(zone, today, _add_months(today, EXPIRY_MONTHS - 1))
     bucket, bucket_args = dialect.buckets("l.expires_at", [now] + months[1:])
-    expiring = await raw(
+    expiring = await common.aggregate(
         f"SELECT {holder_key} AS g, {bucket} AS month, "
         f"SUM(CASE WHEN l.expires_at < {{}} THEN l.remaining ELSE 0 END) AS soon, SUM(l.remaining) AS points "
         f"FROM points_lot l JOIN customer c ON c.id = l.customer "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from regulars.core.db import raw
 from regulars.core.i18n import t
 from regulars.reports import common, registry
 from regulars.reports.filters import Filters
@@ -29,7 +28,7 @@ BANDS = ("0-19", "20-39", "40-59", "60-79", "80-100")
 async def compute(filters: Filters, lang: str) -> registry.Table:
     where, args = scope(filters)
     # one pass over the customers: per home store and completeness band, summed up per store below
-    rows = await raw(
+    rows = await common.aggregate(
         f"""
         SELECT c.home_store AS store_id,
                CASE WHEN c.completeness >= 80 THEN 4 WHEN c.completeness >= 60 THEN 3 WHEN c.completeness >= 40 THEN 2

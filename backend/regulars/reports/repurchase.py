@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from regulars.core.db import raw
 from regulars.core.i18n import t
 from regulars.reports import common, dialect, registry
 from regulars.reports.filters import Filters, number
@@ -35,7 +34,7 @@ def _cohort(filters: Filters) -> tuple[str, list[Any]]:
 async def compute(filters: Filters, lang: str) -> registry.Table:
     cohort, args = _cohort(filters)
     near = dialect.days_between("r.at", "co.second_at")
-    rows = await raw(
+    rows = await common.aggregate(
         f"""
         WITH cohort AS MATERIALIZED ({cohort}),
         ranked AS (SELECT g, days, ROW_NUMBER() OVER (PARTITION BY g ORDER BY days) AS rn,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from regulars.core import clock
-from regulars.core.db import raw
 from regulars.core.i18n import t
 from regulars.reports import common, dialect, registry
 from regulars.reports.filters import Filters
@@ -44,7 +43,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     activity, activity_args = dialect.buckets("p.occurred_at", starts)
     # "+ 0": look purchases up by customer, never by the store's whole range (SQLite would, per cohort member)
     at_store = " AND p.store + 0 = {}" if filters.store_id is not None else ""
-    rows = await raw(
+    rows = await common.aggregate(
         f"""
         WITH cohort AS MATERIALIZED ({cohort})
         SELECT 's' AS part, cm, -1 AS am, COUNT(*) AS n FROM cohort GROUP BY cm

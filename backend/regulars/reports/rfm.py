@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from regulars.core.db import raw
 from regulars.core.i18n import t
 from regulars.reports import common, registry, rfm_rollup
 from regulars.reports.filters import Filters
@@ -22,7 +21,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     key = "x.clerk_id" if filters.group == "clerk" else "x.store_id"
     segments = ", ".join(f"SUM(CASE WHEN {SEGMENT_SQL} = '{s}' THEN 1 ELSE 0 END) AS {s}" for s in SEGMENTS)
     tiers = ", ".join(f"SUM(CASE WHEN x.{d} = {k} THEN 1 ELSE 0 END) AS {d}{k}" for d in "rfm" for k in range(1, 6))
-    rows = await raw(
+    rows = await common.aggregate(
         f"SELECT {key} AS g, COUNT(*) AS customers, AVG(x.recency_days) AS avg_recency_days, "
         f"AVG(x.frequency) AS avg_frequency, AVG(x.monetary_fen) AS avg_monetary_fen, {segments}, {tiers} "
         f"FROM customer_rfm x WHERE {where} GROUP BY {key}",

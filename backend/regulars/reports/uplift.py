@@ -49,7 +49,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     came = _came(filters)
     channels = ", ".join(f"SUM(CASE WHEN o.status = 'sent' AND o.channel = '{c}' THEN 1 ELSE 0 END) AS sent_{c}"
                          for c in CHANNELS)
-    rows = await raw(
+    rows = await common.aggregate(
         f"""
         SELECT o.campaign AS g, COUNT(*) AS audience, SUM(CASE WHEN o.status = 'sent' THEN 1 ELSE 0 END) AS treated,
                SUM(CASE WHEN o.status = 'holdout' THEN 1 ELSE 0 END) AS holdout, {channels},
