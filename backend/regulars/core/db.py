@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+from string import Formatter
 from typing import Any, AsyncIterator
 from urllib.parse import urlparse
 
+from piccolo.columns import Column
 from piccolo.engine.base import Engine
 from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
+from piccolo.querystring import QueryString
 
 from regulars.core.sqlite_engine import ServerSQLiteEngine
 from regulars.settings import Settings
@@ -58,13 +62,41 @@ async def raw(sql: str, *args: Any, long: bool = False) -> list[dict]:
     `long=True` marks a read known to take more than a millisecond (a report's aggregate): on SQLite it goes
     straight to a reader thread, instead of first being tried, and cut short, within the event loop's inline budget.
     """
-    from piccolo.querystring import QueryString
+    db = engine()
+    if any(isinstance(arg, (QueryString, Column)) for arg in args):  # nested SQL: Piccolo compiles it
+        return await db.run_querystring(QueryString(sql, *args))
+    query = _compiled(sql, len(args), db.engine_type)
+    if isinstance(db, ServerSQLiteEngine):
+        return await (db.run_long_read if long else db.run_compiled)(query, list(args))
+    return await _run_postgres(db, query, args)  # type: ignore[arg-type]
 
-    if long:
-        run_long_read = getattr(engine(), "run_long_read", None)
-        if run_long_read is not None:
-            return await run_long_read(QueryString(sql, *args))
-    return await engine().run_querystring(QueryString(sql, *args))
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(sql: str, count: int, engine_type: str) -> str:
+    """The statement exactly as Piccolo's QueryString compiles it for `count` plain arguments, remembered per
+    statement: the hot paths run the same few statements all day, and compiling each anew cost more than
+    running the indexed lookup it wraps."""
+    parts: list[str] = []
+    for index, (literal, *_) in enumerate(Formatter().parse(sql)):
+        parts.append(literal)
+        if index < count:
+            parts.append("?" if engine_type == "sqlite" else f"${index + 1}")
+    return "".join(parts)
+
+
+async def _run_postgres(db: PostgresEngine, query: str, args: tuple) -> list:
+    """PostgresEngine.run_querystring after compilation: in the current transaction, else on a pooled connection."""
+    current = db.current_transaction.get()
+    if current:
+        return await current.connection.fetch(query, *args)
+    if db.pool:
+        async with db.pool.acquire() as connection:
+            return await connection.fetch(query, *args)
+    connection = await db.get_new_connection()
+    try:
+        return await connection.fetch(query, *args)
+    finally:
+        await connection.close()
 
 
 async def _keep_session(connection: Any) -> None:

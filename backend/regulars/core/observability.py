@@ -7,6 +7,7 @@ tokens, codes and phone numbers in URLs do not reach the logs.
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import logging
 import os
@@ -30,6 +31,7 @@ LATENCY = Histogram(
 EVENTS = Counter("regulars_events_total", "Business events (redemptions, follows, sends, ...)", ["event"])
 OUTBOX_DEPTH = Gauge("regulars_outbox_depth", "Care messages waiting to be sent", multiprocess_mode="max")
 
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 _PHONE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
 
 
@@ -82,8 +84,8 @@ class ObservabilityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = incoming if re.fullmatch(r"[A-Za-z0-9._-]{8,64}", incoming or "") else secrets.token_hex(8)
+        incoming = next((value for name, value in scope["headers"] if name == b"x-request-id"), b"").decode("latin-1")
+        request_id = incoming if incoming and _REQUEST_ID.fullmatch(incoming) else secrets.token_hex(8)
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -102,12 +104,23 @@ class ObservabilityMiddleware:
             elapsed = time.perf_counter() - started
             route = route_template(scope)
             method = scope.get("method", "-")
-            REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(method, route).observe(elapsed)
+            _counted(method, route, status).inc()
+            _timed(method, route).observe(elapsed)
             if access_log.isEnabledFor(logging.INFO):
                 access_log.info("request", extra={"method": method, "route": route, "status": status,
                                                   "ms": round(elapsed * 1000, 2)})
             request_id_var.reset(token)
+
+
+@functools.lru_cache(maxsize=2048)
+def _counted(method: str, route: str, status: int) -> Any:
+    """The request counter's child for these labels (looking a child up takes a lock and validates the labels)."""
+    return REQUESTS.labels(method, route, str(status))
+
+
+@functools.lru_cache(maxsize=1024)
+def _timed(method: str, route: str) -> Any:
+    return LATENCY.labels(method, route)
 
 
 def route_template(scope: Scope) -> str:

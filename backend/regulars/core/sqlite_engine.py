@@ -28,6 +28,11 @@ import aiosqlite
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
+# Piccolo registers a converter for INTEGER columns that turns every value into text, then a Decimal, then
+# an int: three Python calls per integer read. SQLite's INTEGER affinity already stores what the app writes
+# there as integers, which sqlite3 returns as Python ints without any converter.
+sqlite3.converters.pop("INTEGER", None)
+
 READ_PREFIXES = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
 MAX_GROUP = 64
 INLINE_SECONDS = 0.001  # how long a read may hold the event loop before it moves to a reader thread
@@ -275,9 +280,17 @@ class ServerSQLiteEngine(SQLiteEngine):
             self.print_query(query_id=self.get_query_id(), query=str(querystring))
         return await self._run(query, args)
 
-    async def run_long_read(self, querystring: QueryString):
-        """A read that would outrun the inline budget: on a reader thread at once (in the transaction if any)."""
-        query, args = querystring.compile_string(engine_type=self.engine_type)
+    async def run_compiled(self, query: str, args: list[Any]) -> list[dict]:
+        """Runs a statement already compiled to `?` placeholders (core.db.raw)."""
+        if self.log_queries:
+            self.print_query(query_id=self.get_query_id(), query=query)
+        return await self._run(query, args)
+
+    async def run_long_read(self, query: str, args: list[Any]) -> list[dict]:
+        """A compiled read that would outrun the inline budget: on a reader thread at once (in the transaction, if
+        any), not first tried and cut short on the event loop (core.db.raw with long=True)."""
+        if self.log_queries:
+            self.print_query(query_id=self.get_query_id(), query=query)
         if self.current_transaction.get() is not None or self.readers is None:
             return await self._run(query, args)
         connection = await self.readers.get()

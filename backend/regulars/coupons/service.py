@@ -146,8 +146,10 @@ async def issue_once(
 async def _customer(actor: Principal | None, customer_id: int) -> dict:
     if actor is not None:
         return await customers.reachable(actor, customer_id)
-    profile = await customers.detail(customer_id)
-    return {"id": profile.id, "home_store": profile.home_store_id}
+    rows = await raw("SELECT id, home_store FROM customer WHERE id = {} AND erased_at IS NULL", customer_id)
+    if not rows:
+        raise NotFound("customer.not_found", id=customer_id)
+    return dict(rows[0])
 
 
 async def _by_source(template_id: int, customer_id: int, source: str, source_ref: str) -> dict | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import typing
 from typing import Any
 
@@ -14,7 +16,7 @@ from regulars.core.errors import BadInput, Conflict, NotFound
 from regulars.core.idempotency import Outcome
 from regulars.customers import messages  # noqa: F401  (registers the room's messages)
 from regulars.customers import invariants, rules, schemas, timeline  # noqa: F401  (invariants registers checks)
-from regulars.customers.tables import Consent, Customer, CustomerStore, CustomerTag
+from regulars.customers.tables import Consent, Customer, CustomerTag
 from regulars.stores import service as stores
 
 PROFILE_FIELDS = (
@@ -47,8 +49,8 @@ async def reachable(actor: Principal, customer_id: int) -> dict:
 
 
 async def store_ids(customer_id: int) -> list[int]:
-    rows = await CustomerStore.select(CustomerStore.store).where(CustomerStore.customer == customer_id)
-    return sorted(r["store"] for r in rows)
+    rows = await raw("SELECT store FROM customer_store WHERE customer = {} ORDER BY store", customer_id)
+    return [r["store"] for r in rows]
 
 
 async def phones_of(customer_ids: list[int]) -> dict[int, str]:
@@ -62,7 +64,8 @@ async def phones_of(customer_ids: list[int]) -> dict[int, str]:
 
 
 async def find_by_phone(phone: str) -> dict | None:
-    return await Customer.select().where(Customer.phone == phone).first()
+    rows = await raw("SELECT * FROM customer WHERE phone = {}", phone)
+    return dict(rows[0]) if rows else None
 
 
 # create ---------------------------------------------------------------------------------
@@ -155,8 +158,10 @@ async def insert_customer(
             ).returning(Customer.id)
         )[0]
         customer_id = row["id"]
-        await CustomerStore.insert(CustomerStore(customer=customer_id, store=home_store, relation="home", since=now))
-        await _set_tags(customer_id, tags)
+        await raw("INSERT INTO customer_store (customer, store, relation, since) VALUES ({}, {}, 'home', {})",
+                  customer_id, home_store, now)
+        if tags:
+            await _set_tags(customer_id, tags)
         await timeline.add(customer_id, "created", channel=channel, store_id=home_store,
                            staff_id=actor.staff_id if actor else None, data=event_data or {})
         await audit.record(actor, "customer.create", "customer", customer_id, store_id=home_store,
@@ -182,10 +187,13 @@ async def view(actor: Principal, customer_id: int) -> schemas.Customer:
 
 
 async def detail(customer_id: int) -> schemas.Customer:
-    row = await Customer.select().where(Customer.id == customer_id).output(load_json=True).first()
-    if row is None or row["erased_at"] is not None:
+    rows = await raw("SELECT * FROM customer WHERE id = {} AND erased_at IS NULL", customer_id)
+    if not rows:
         raise NotFound("customer.not_found", id=customer_id)
-    tags = await CustomerTag.select(CustomerTag.tag).where(CustomerTag.customer == customer_id).order_by(CustomerTag.id)
+    row = dict(rows[0])
+    if isinstance(row["interests"], str):
+        row["interests"] = json.loads(row["interests"])
+    tags = await raw("SELECT tag FROM customer_tag WHERE customer = {} ORDER BY id", customer_id)
     return to_schema(row, [t["tag"] for t in tags], await store_ids(customer_id))
 
 

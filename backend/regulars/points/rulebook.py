@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import msgspec
 
 from regulars.core import audit, clock
@@ -18,6 +20,7 @@ def _scope(store_id: int | None) -> str:
 
 
 def _rule(row: dict) -> schemas.Rule:
+    row = {k: json.loads(v) if k in ("rates", "bonuses") and isinstance(v, str) else v for k, v in dict(row).items()}
     return schemas.Rule(rates=dict(row["rates"] or {}), bonuses=dict(row["bonuses"] or {}),
                         birthday_multiplier_pct=row["birthday_multiplier_pct"], expiry_years=row["expiry_years"])
 
@@ -29,11 +32,11 @@ async def _stored(store_id: int | None) -> schemas.Rule | None:
 
 async def rule_for(store_id: int | None) -> schemas.Rule:
     """The rule that applies in a store: its own if it has one, else the chain's, else the default."""
-    if store_id is not None:
-        own = await _stored(store_id)
-        if own is not None:
-            return own
-    return await _stored(None) or rules.DEFAULT_RULE
+    scopes = [_scope(store_id), _scope(None)] if store_id is not None else [_scope(None)]
+    rows = await raw(f"SELECT scope, rates, bonuses, birthday_multiplier_pct, expiry_years FROM points_rule "
+                     f"WHERE scope IN ({', '.join('{}' for _ in scopes)})", *scopes)
+    found = {row["scope"]: row for row in rows}
+    return next((_rule(found[scope]) for scope in scopes if scope in found), rules.DEFAULT_RULE)
 
 
 async def view(actor: Principal, store_id: int | None) -> schemas.RuleSet:

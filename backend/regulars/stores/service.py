@@ -60,10 +60,10 @@ async def list_stores(actor: Principal) -> list[schemas.Store]:
 
 
 async def get_store(store_id: int) -> schemas.Store:
-    row = await Store.select().where(Store.id == store_id).first()
-    if row is None:
+    rows = await raw("SELECT * FROM store WHERE id = {}", store_id)
+    if not rows:
         raise NotFound("store.not_found", id=store_id)
-    return _store_out(row)
+    return _store_out(rows[0])
 
 
 async def set_grades(actor: Principal | None, grades: dict[int, str], reason: str) -> int:

@@ -1,6 +1,7 @@
 """The points report on a hand-built chain: points earned by purchases, taken back by a refund, spent in
 the exchange, adjusted by a manager, expired, and expiring soon. Figures written down by hand below."""
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -8,6 +9,7 @@ import pytest
 from regulars.core import clock
 from regulars.core.db import raw, writing
 from regulars.points import service as points
+from regulars.reports import daily
 from tests.support.reports import assert_downloads_match, buy, by, customer, day, drill, key, report, roll_up
 
 RANGE = {"from": day(7), "to": day(0)}
@@ -63,6 +65,12 @@ async def test_points_report_by_store(chain):
     expiry = table["breakdowns"]["expiry"]
     assert len(expiry) == 3 and sum(e["points"] for e in expiry) == 300
     assert {e["month"]: e["points"] for e in expiry}[chain.soon] == 300
+
+
+async def test_points_report_same_after_concurrent_rebuilds(chain):
+    before = await report(chain.admin, "points", **RANGE)
+    await asyncio.gather(*(daily.refresh(full=True) for _ in range(4)))  # the job and an admin's refresh at once
+    assert await report(chain.admin, "points", **RANGE) == before
 
 
 async def test_points_report_by_clerk(chain):
