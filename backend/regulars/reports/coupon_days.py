@@ -16,13 +16,14 @@ import json
 from zoneinfo import ZoneInfo
 
 from regulars.core import clock
-from regulars.core.db import raw, writing
+from regulars.core.db import is_postgres, raw, writing
 from regulars.reports import dialect
 
 NAME = "coupons"
 SLACK = dt.timedelta(minutes=10)
 CHUNK_DAYS = 31
 COUNTS = ("issued", "seen", "redeemed", "expired", "still_issued")
+LOCK_KEY = 7402  # PostgreSQL advisory lock: one rebuild of report_coupon_day cells at a time
 
 
 def _aggregate(day: str) -> str:
@@ -53,6 +54,8 @@ async def _rebuild(zone: str, store_ids: list[int] | None, first: dt.date, last:
         delete_args += store_ids
     sums = ", ".join(f"SUM({c})" for c in COUNTS)
     async with writing():
+        if is_postgres():  # a second rebuild waits, then deletes what the first inserted (SQLite writes one at a time)
+            await raw("SELECT pg_advisory_xact_lock({})", LOCK_KEY)
         await raw(delete, *delete_args)
         await raw(
             f"INSERT INTO report_coupon_day (day, store_id, clerk_id, template_id, {', '.join(COUNTS)}) "

@@ -1,6 +1,8 @@
 """The coupon funnel on a hand-built chain: three templates, twelve coupons, some seen in the wallet,
 redeemed, expired or issued before the range. Figures written down by hand below."""
 
+import asyncio
+
 import pytest
 
 from regulars.coupons import jobs as coupon_jobs
@@ -74,6 +76,12 @@ async def test_coupon_funnel_by_template(chain):
     assert (totals["all_outstanding"], totals["all_liability_fen"]) == (5, 6500)  # with c6's, issued earlier
     assert table["breakdowns"]["funnel"] == [{"stage": "发放", "coupons": 9}, {"stage": "钱包查看", "coupons": 3},
                                              {"stage": "核销", "coupons": 4}]
+
+
+async def test_coupon_funnel_same_after_concurrent_rebuilds(chain):
+    before = await report(chain.admin, "coupons", **RANGE)
+    await asyncio.gather(*(coupon_days.refresh(full=True) for _ in range(3)), coupon_days.refresh())
+    assert await report(chain.admin, "coupons", **RANGE) == before
 
 
 async def test_coupon_funnel_by_store_and_by_clerk(chain):
