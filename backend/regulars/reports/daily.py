@@ -14,7 +14,7 @@ import json
 from zoneinfo import ZoneInfo
 
 from regulars.core import clock
-from regulars.core.db import is_postgres, raw, writing
+from regulars.core.db import raw, writing
 from regulars.reports import dialect
 
 REFRESH_DAYS = 3
@@ -100,8 +100,7 @@ async def _rebuild(zone: str, store_ids: list[int] | None, first: dt.date, last:
         delete += f" AND store_id IN ({dialect.marks(store_ids)})"
         delete_args += store_ids
     async with writing():
-        if is_postgres():  # a second rebuild waits, then deletes what the first inserted (SQLite writes one at a time)
-            await raw("SELECT pg_advisory_xact_lock({})", LOCK_KEY)
+        await dialect.one_rebuild_at_a_time(LOCK_KEY)
         await raw(delete, *delete_args)
         await raw(
             f"INSERT INTO report_daily (day, store_id, clerk_id, {', '.join(COUNTERS)}) "

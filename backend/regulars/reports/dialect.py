@@ -10,9 +10,17 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from regulars.core.db import is_postgres
+from regulars.core.db import is_postgres, raw
 
 ZONE_NAME = re.compile(r"^[A-Za-z0-9_/+\-]{1,60}$")
+
+
+async def one_rebuild_at_a_time(lock_key: int) -> None:
+    """Inside a roll-up's write unit (delete its rows, insert them again): waits for any other rebuild of the
+    same table to commit first, so that this one deletes what that one inserted instead of failing on a
+    duplicate key. PostgreSQL: a transaction-level advisory lock; SQLite writes one unit at a time already."""
+    if is_postgres():
+        await raw("SELECT pg_advisory_xact_lock({})", lock_key)
 
 
 def _zone_literal(zone: str) -> str:
