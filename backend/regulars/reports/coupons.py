@@ -67,6 +67,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     )
     groups: dict[int, dict[str, Any]] = {}
     names: dict[int, str] = {}
+    past_due: dict[int, tuple[int, int]] = {}  # per group: past-due coupons issued in the range, their liability
     everything = {"still": 0, "fen": 0}
     for row in rows:
         part, key = row["part"], common.num(row["g"])
@@ -74,14 +75,16 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
             groups[key] = {f: common.num(row[f]) for f in ("issued", "seen", "redeemed", "expired")}
             groups[key] |= {"outstanding": common.num(row["still"]), "liability_fen": common.num(row["fen"])}
             names[key] = (row["name_en"] or row["name_zh"]) if lang == "en" else row["name_zh"]
-        else:
-            sign = 1 if part == "a" else -1
-            everything["still"] += sign * common.num(row["still"])
-            everything["fen"] += sign * common.num(row["fen"])
-    for row in rows:
-        if row["part"] == "o" and common.num(row["g"]) in groups:
-            groups[common.num(row["g"])]["outstanding"] -= common.num(row["issued"])
-            groups[common.num(row["g"])]["liability_fen"] -= common.num(row["seen"])
+            continue
+        if part == "o":  # its first two figures sit in the columns named issued and seen by the 'g' part
+            past_due[key] = (common.num(row["issued"]), common.num(row["seen"]))
+        sign = 1 if part == "a" else -1
+        everything["still"] += sign * common.num(row["still"])
+        everything["fen"] += sign * common.num(row["fen"])
+    for key, (count, fen) in past_due.items():
+        if key in groups:
+            groups[key]["outstanding"] -= count
+            groups[key]["liability_fen"] -= fen
     groups = {k: _figures(v) for k, v in groups.items()}
     if (filters.group or "template") == "template":
         table_rows = [{"template_id": k, "template": names.get(k, str(k))} | groups[k] for k in sorted(groups)]

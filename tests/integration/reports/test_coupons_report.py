@@ -2,9 +2,11 @@
 redeemed, expired or issued before the range. Figures written down by hand below."""
 
 import asyncio
+import datetime as dt
 
 import pytest
 
+from regulars.core import clock
 from regulars.coupons import jobs as coupon_jobs
 from regulars.coupons import service as coupons
 from regulars.reports import coupon_days
@@ -76,6 +78,19 @@ async def test_coupon_funnel_by_template(chain):
     assert (totals["all_outstanding"], totals["all_liability_fen"]) == (5, 6500)  # with c6's, issued earlier
     assert table["breakdowns"]["funnel"] == [{"stage": "发放", "coupons": 9}, {"stage": "钱包查看", "coupons": 3},
                                              {"stage": "核销", "coupons": 4}]
+
+
+async def test_coupon_funnel_past_due_coupon_is_not_outstanding_before_the_expiry_job(chain):
+    """A coupon past its validity stops counting as outstanding at once, not when the expiry job next runs."""
+    coupon = chain.coupons["t1c3"]
+    await move("coupon", coupon["id"], valid_until=clock.now() - dt.timedelta(minutes=1))
+    try:
+        table = await report(chain.admin, "coupons", **RANGE)
+        row = by(table["rows"], "template")["满100减20"]
+        assert (row["issued"], row["outstanding"], row["liability_fen"]) == (4, 1, 2000)
+        assert (table["totals"]["all_outstanding"], table["totals"]["all_liability_fen"]) == (4, 4500)
+    finally:
+        await move("coupon", coupon["id"], valid_until=dt.datetime.fromisoformat(coupon["valid_until"]))
 
 
 async def test_coupon_funnel_same_after_concurrent_rebuilds(chain):
