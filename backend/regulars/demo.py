@@ -147,10 +147,11 @@ async def fill(stores: int = 30, customers: int = 100_000, seed: int = 20261123,
     if is_postgres():
         await raw("SELECT setval(pg_get_serial_sequence('customer', 'id'), (SELECT MAX(id) FROM customer))")
         await raw("ANALYZE")  # planner statistics now, not whenever autovacuum gets to the bulk load
-    from regulars.reports import coupon_days, daily, rfm_rollup
+    from regulars.reports import coupon_days, daily, profile_bands, rfm_rollup
 
     await daily.refresh(full=True)  # the reports' roll-ups, so that a new demo chain reports at once
     await coupon_days.refresh(full=True)
+    await profile_bands.refresh(full=True)
     await rfm_rollup.refresh()
     return (f"demo chain: {stores} stores, {len(staff_rows)} staff, {customers} customers, "
             f"{history.written} rows of purchases, coupons and points, {follows} follows through channel codes")

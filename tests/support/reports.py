@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from regulars.core import clock
 from regulars.core.db import raw, writing
-from regulars.reports import coupon_days, daily, rfm_rollup
+from regulars.reports import coupon_days, daily, profile_bands, rfm_rollup
 from tests.support.world import new_phone
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -74,6 +74,7 @@ async def move(table: str, row_id: int, **values: Any) -> None:
 async def roll_up() -> None:
     await daily.refresh(full=True)
     await coupon_days.refresh(full=True)
+    await profile_bands.refresh(full=True)
     await rfm_rollup.refresh()
 
 

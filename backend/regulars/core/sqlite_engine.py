@@ -222,7 +222,9 @@ class ServerSQLiteEngine(SQLiteEngine):
         if self.writer is not None:
             return
         writer = await self._open()
-        readers: asyncio.Queue = asyncio.Queue()
+        # last in, first out: a lone request takes the reader it ran on last, whose page cache holds its pages
+        # (handed round in turn, each of them reads the same pages from the file again)
+        readers: asyncio.Queue = asyncio.LifoQueue()
         self._all = [writer]
         for _ in range(self.reader_count):
             connection = await self._open()

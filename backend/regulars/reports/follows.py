@@ -25,14 +25,12 @@ def _keys(filters: Filters) -> dict[str, str]:
     group = filters.group or "channel"
     if group == "day":
         zone, offset = filters.timezone, _offset(filters)
-        return {"scans": "cd.day", "touch": dialect.local_day("x.at", zone, offset),
-                "first": dialect.local_day("f.first_at", zone, offset), "latest": dialect.local_day("f.last_at", zone, offset)}
+        return {"scans": "cd.day", "touch": dialect.local_day("x.at", zone, offset)}
     return {
-        "channel": {"scans": "cd.channel_id", "touch": "x.channel", "first": "f.first_channel", "latest": "f.last_channel"},
-        "store": {"scans": "cd.store_id", "touch": "x.store", "first": "f.store", "latest": "f.store"},
-        "clerk": {"scans": "COALESCE(ch.staff, 0)", "touch": "COALESCE(x.staff, 0)", "first": "COALESCE(f.first_staff, 0)",
-                  "latest": "COALESCE(f.last_staff, 0)"},
-    }.get(group, {"scans": "cd.channel_id", "touch": "x.channel", "first": "f.first_channel", "latest": "f.last_channel"})
+        "channel": {"scans": "cd.channel_id", "touch": "x.channel"},
+        "store": {"scans": "cd.store_id", "touch": "x.store"},
+        "clerk": {"scans": "COALESCE(ch.staff, 0)", "touch": "COALESCE(x.staff, 0)"},
+    }.get(group, {"scans": "cd.channel_id", "touch": "x.channel"})
 
 
 def _where(filters: Filters, store: str, clerk: str, channel: str, campaign: str) -> tuple[str, list[Any]]:
@@ -50,19 +48,12 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     keys = _keys(filters)
     scans_where, scans_args = _where(filters, "cd.store_id", "ch.staff", "cd.channel_id", "ch.campaign")
     touch_where, touch_args = _where(filters, "x.store", "x.staff", "x.channel", "x.campaign")
-    first_where, first_args = _where(filters, "f.store", "f.first_staff", "f.first_channel", "f.first_campaign")
-    latest_where, latest_args = _where(filters, "f.store", "f.last_staff", "f.last_channel", "f.last_campaign")
-    # the follows credited to their first touch and to their latest touch: one pass over the follows for both
-    store_where, store_args = common.scope(filters, "f.store", None)
-    first = f"f.first_at >= {{}} AND f.first_at < {{}} AND {first_where}"
-    latest = f"f.last_at >= {{}} AND f.last_at < {{}} AND {latest_where}"
+    # Every counted follow is a touch with the follow's latest channel, clerk, campaign and time, the first one
+    # marked new_follower: so the follows credited to their first touch in the range are the range's new
+    # followers, and those credited to their latest touch are the range's touches that are still their follow's
+    # latest (found through the follow by its (customer, store) key, not by scanning all the store's follows).
     rows = await common.aggregate(
         f"""
-        WITH fl AS MATERIALIZED (
-            SELECT z.fk AS fk, z.lk AS lk, z.fi AS fi, z.li AS li FROM (
-                SELECT {keys['first']} AS fk, {keys['latest']} AS lk, CASE WHEN {first} THEN 1 ELSE 0 END AS fi,
-                       CASE WHEN {latest} THEN 1 ELSE 0 END AS li FROM follow f WHERE {store_where}) z
-            WHERE z.fi = 1 OR z.li = 1)
         SELECT 's' AS part, {keys['scans']} AS g, SUM(cd.scans) AS a, 0 AS b, 0 AS c FROM report_channel_day cd
             JOIN channel ch ON ch.id = cd.channel_id WHERE cd.day >= {{}} AND cd.day <= {{}} AND {scans_where} GROUP BY 2
         UNION ALL
@@ -70,12 +61,11 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
                SUM(CASE WHEN x.new_customer THEN 1 ELSE 0 END) FROM follow_touch x
             WHERE x.at >= {{}} AND x.at < {{}} AND {touch_where} GROUP BY 2
         UNION ALL
-        SELECT 'f', fl.fk, COUNT(*), 0, 0 FROM fl WHERE fl.fi = 1 GROUP BY 2
-        UNION ALL
-        SELECT 'l', fl.lk, COUNT(*), 0, 0 FROM fl WHERE fl.li = 1 GROUP BY 2
+        SELECT 'l', {keys['touch']}, COUNT(*), 0, 0 FROM follow_touch x
+            JOIN follow f ON f.customer = x.customer AND f.store = x.store AND f.last_at = x.at
+            WHERE x.at >= {{}} AND x.at < {{}} AND {touch_where} GROUP BY 2
         """,
-        start, end, *first_args, start, end, *latest_args, *store_args, filters.date_from, filters.date_to, *scans_args,
-        start, end, *touch_args,
+        filters.date_from, filters.date_to, *scans_args, start, end, *touch_args, start, end, *touch_args,
     )
     groups: dict[Any, dict[str, Any]] = {}
     for row in rows:
@@ -88,8 +78,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
             figures["follows"] += common.num(row["a"])
             figures["new_followers"] += common.num(row["b"])
             figures["new_customers"] += common.num(row["c"])
-        elif part == "f":
-            figures["first_touch"] += common.num(row["a"])
+            figures["first_touch"] += common.num(row["b"])
         else:
             figures["latest_touch"] += common.num(row["a"])
     for figures in groups.values():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from regulars.core import clock
+from regulars.core.db import raw
 from regulars.core.i18n import t
-from regulars.reports import common, registry
+from regulars.reports import common, profile_bands, registry
 from regulars.reports.filters import Filters
 
-FLAGS = ("with_birthday", "with_plan", "with_device", "service_consent", "marketing_consent")
+FLAGS = tuple(profile_bands.FLAGS)
 
 
 def scope(filters: Filters, alias: str = "c") -> tuple[str, list]:
@@ -26,23 +28,24 @@ BANDS = ("0-19", "20-39", "40-59", "60-79", "80-100")
 
 
 async def compute(filters: Filters, lang: str) -> registry.Table:
-    where, args = scope(filters)
-    # one pass over the customers: per home store and completeness band, summed up per store below
-    rows = await common.aggregate(
-        f"""
-        SELECT c.home_store AS store_id,
-               CASE WHEN c.completeness >= 80 THEN 4 WHEN c.completeness >= 60 THEN 3 WHEN c.completeness >= 40 THEN 2
-                    WHEN c.completeness >= 20 THEN 1 ELSE 0 END AS band,
-               COUNT(*) AS customers, SUM(c.completeness) AS completeness,
-               SUM(CASE WHEN c.birth_month IS NOT NULL THEN 1 ELSE 0 END) AS with_birthday,
-               SUM(CASE WHEN c.plan <> '' THEN 1 ELSE 0 END) AS with_plan,
-               SUM(CASE WHEN c.device_model <> '' THEN 1 ELSE 0 END) AS with_device,
-               SUM(CASE WHEN c.consent_service THEN 1 ELSE 0 END) AS service_consent,
-               SUM(CASE WHEN c.consent_marketing THEN 1 ELSE 0 END) AS marketing_consent
-        FROM customer c WHERE {where} GROUP BY 1, 2
-        """,
-        *args,
-    )
+    _, end = filters.utc_bounds()
+    if end > clock.now():
+        # the range reaches today: the customers as they are now, from the roll-up (refreshed each minute)
+        where, args = common.scope(filters, "p.store_id", "p.clerk_id")
+        rows = await raw(
+            f"SELECT p.store_id AS store_id, p.band AS band, SUM(p.customers) AS customers, "
+            f"SUM(p.completeness) AS completeness, {', '.join(f'SUM(p.{f}) AS {f}' for f in FLAGS)} "
+            f"FROM report_profile p WHERE {where} GROUP BY p.store_id, p.band",
+            *args,
+        )
+    else:
+        # customers as they were by the end of the range (profile fields as they are now)
+        where, args = scope(filters)
+        rows = await common.aggregate(
+            f"SELECT c.home_store AS store_id, {profile_bands.band()} AS band, COUNT(*) AS customers, "
+            f"SUM(c.completeness) AS completeness, {profile_bands.flag_sums()} FROM customer c WHERE {where} GROUP BY 1, 2",
+            *args,
+        )
     names = await common.store_names(sorted({r["store_id"] for r in rows}) if filters.store_id is not None else None)
     stores: dict[int, dict] = {}
     bands = [0] * len(BANDS)
@@ -94,4 +97,4 @@ async def customers(filters: Filters) -> tuple[str, list]:
     return f"SELECT c.id FROM customer c WHERE {where}", args
 
 
-registry.register("profiles", compute, customers)
+registry.register("profiles", compute, customers, reads="report_profile (when the range reaches today)")

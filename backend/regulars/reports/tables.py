@@ -119,3 +119,20 @@ class CouponDay(Table, tablename="report_coupon_day"):
     redeemed = Integer(default=0, help_text="state redeemed now")
     expired = Integer(default=0, help_text="state expired now")
     still_issued = Integer(default=0, help_text="state issued now (outstanding once past-due ones are taken off)")
+
+
+class ProfileBand(Table, tablename="report_profile"):
+    """Today's customers (not erased) per home store, responsible clerk and completeness band, with how many
+    have each profile field and consent: the profiles report adds these up instead of every customer."""
+
+    id = Serial(primary_key=True)
+    store_id = Integer(help_text="the customers' home store")
+    clerk_id = Integer(default=0, help_text="the responsible clerk; 0: none")
+    band = Integer(help_text="completeness band: 0 for 0-19, ... 4 for 80-100")
+    customers = Integer(default=0)
+    completeness = Integer(default=0, help_text="the customers' completeness added up")
+    with_birthday = Integer(default=0)
+    with_plan = Integer(default=0)
+    with_device = Integer(default=0)
+    service_consent = Integer(default=0)
+    marketing_consent = Integer(default=0)

@@ -88,8 +88,8 @@ async def store_ids_by_code() -> dict[str, int]:
 async def store_timezone(store_id: int | None) -> str:
     if store_id is None:
         return get_settings().timezone
-    row = await Store.select(Store.timezone).where(Store.id == store_id).first()
-    return row["timezone"] if row else get_settings().timezone
+    rows = await raw("SELECT timezone FROM store WHERE id = {}", store_id)
+    return rows[0]["timezone"] if rows else get_settings().timezone
 
 
 # staff ----------------------------------------------------------------------------------

@@ -7,6 +7,9 @@ import uuid
 import pytest
 from openpyxl import load_workbook
 
+from regulars.core.db import raw
+from regulars.reports import profile_bands
+from tests.support.reports import roll_up
 from tests.support.world import new_phone
 
 # store A: four customers, store B: two; completeness by the rules' weights
@@ -33,7 +36,14 @@ async def chain(world):
             response = await client.post("/api/v1/customers", json={"phone": new_phone()} | body,
                                          headers={"Idempotency-Key": uuid.uuid4().hex})
             assert response.status_code == 201, response.text
+    await roll_up()
     return world
+
+
+async def rollup_rows() -> list[tuple]:
+    return [tuple(r.values()) for r in await raw(
+        "SELECT store_id, clerk_id, band, customers, completeness, with_birthday, with_plan, with_device, "
+        "service_consent, marketing_consent FROM report_profile ORDER BY store_id, clerk_id, band")]
 
 
 async def test_profiles_report_for_the_chain(chain):
@@ -83,3 +93,38 @@ async def test_unknown_report_404_and_bad_dates_422(chain):
     assert bad.status_code == 422 and bad.json()["field"] == "from"
     backwards = await chain.admin.get("/api/v1/reports/profiles", params={"from": "2026-02-01", "to": "2026-01-01"})
     assert backwards.status_code == 422
+
+
+async def test_profiles_report_before_the_customers_existed_counts_none(chain):
+    """A range that ended before today reads the customers who existed then (live), not the roll-up."""
+    table = (await chain.admin.get("/api/v1/reports/profiles", params={"from": "2025-01-01", "to": "2025-01-31"})).json()
+    assert table["totals"]["customers"] == 0 and table["rows"] == []
+
+
+async def test_profile_rollup_follows_edits_and_erasure(chain):
+    """Each round rebuilds the stores whose customers changed: a new customer, an edit, an erasure; the rows
+    always equal a full rebuild's."""
+    def store_a(table: dict) -> dict:
+        return {r["store"]: r for r in table["rows"]}["测试一厅"]
+
+    before = store_a((await chain.admin.get("/api/v1/reports/profiles")).json())
+    response = await chain.clerk_a.post("/api/v1/customers", json={"phone": new_phone(), "name": "己"},
+                                        headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert response.status_code == 201, response.text
+    customer_id = response.json()["id"]
+    assert await profile_bands.refresh() >= 1  # store A (and others changed within the slack)
+    added = store_a((await chain.admin.get("/api/v1/reports/profiles")).json())
+    assert (added["customers"], added["with_plan"]) == (before["customers"] + 1, before["with_plan"])
+
+    edit = await chain.clerk_a.patch(f"/api/v1/customers/{customer_id}", json={"plan": "5G畅享套餐129元"})
+    assert edit.status_code == 200, edit.text
+    await profile_bands.refresh()
+    edited = store_a((await chain.admin.get("/api/v1/reports/profiles")).json())
+    assert (edited["customers"], edited["with_plan"]) == (before["customers"] + 1, before["with_plan"] + 1)
+    incremental = await rollup_rows()
+    await profile_bands.refresh(full=True)
+    assert await rollup_rows() == incremental
+
+    assert (await chain.manager_a.delete(f"/api/v1/customers/{customer_id}")).status_code == 204
+    await profile_bands.refresh()
+    assert store_a((await chain.admin.get("/api/v1/reports/profiles")).json()) == before
