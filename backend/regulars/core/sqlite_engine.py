@@ -177,6 +177,7 @@ class _InlineReader:
         self.connection.row_factory = dict_factory
         self.connection.execute("PRAGMA query_only = ON")
         self.deadline = 0.0
+        self._load_schema()
         # Called every 1000 VM steps (counted over the statement's lifetime, not per run, so
         # the handler checks the clock): a true answer interrupts the statement.
         self.connection.set_progress_handler(lambda: time.perf_counter() > self.deadline, 1000)
@@ -188,11 +189,22 @@ class _InlineReader:
             cursor = self.connection.execute(query, args)
             rows = cursor.fetchmany(INLINE_ROWS + 1)
         except sqlite3.Error:
+            self._load_schema()
             return None  # the reader thread runs it again and reports any real error
         if len(rows) > INLINE_ROWS:
             cursor.close()
             return None
         return rows
+
+    def _load_schema(self) -> None:
+        """Reads the schema outside the budget. A connection parses the schema before its first statement (again
+        after another connection changes it), which on a large database can take longer than the budget: cut short
+        there, it would be parsed anew, and cut short again, on every read."""
+        self.deadline = float("inf")
+        try:
+            self.connection.execute("SELECT 1 FROM sqlite_master LIMIT 0").fetchall()
+        except sqlite3.Error:
+            pass  # busy: the next read tries again
 
     def close(self) -> None:
         self.connection.close()

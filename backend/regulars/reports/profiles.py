@@ -30,7 +30,8 @@ BANDS = ("0-19", "20-39", "40-59", "60-79", "80-100")
 async def compute(filters: Filters, lang: str) -> registry.Table:
     _, end = filters.utc_bounds()
     if end > clock.now():
-        # the range reaches today: the customers as they are now, from the roll-up (refreshed each minute)
+        # the range reaches today: the customers as they are now, from the roll-up
+        await profile_bands.catch_up(filters.store_id)
         where, args = common.scope(filters, "p.store_id", "p.clerk_id")
         rows = await raw(
             f"SELECT p.store_id AS store_id, p.band AS band, SUM(p.customers) AS customers, "

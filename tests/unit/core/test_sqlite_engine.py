@@ -1,9 +1,11 @@
 """The SQLite engine's grouped writer: units commit together, fail alone, and never lock each other out."""
 
 import asyncio
+import sqlite3
 
 import pytest
 
+from regulars.core import sqlite_engine
 from regulars.core.sqlite_engine import ServerSQLiteEngine
 
 pytestmark = pytest.mark.nodb
@@ -121,3 +123,33 @@ async def test_inline_read_sees_committed_unit_and_cannot_write(engine):
     assert engine.inline.read("SELECT name FROM item WHERE name = ?", ["fresh"]) == [{"name": "fresh"}]
     assert engine.inline.read("INSERT INTO item (name) VALUES ('sneaky')", []) is None
     assert await count(engine) == 1
+
+
+def large_schema(path, tables: int = 300) -> None:
+    connection = sqlite3.connect(path)
+    for i in range(tables):
+        connection.execute(f"CREATE TABLE t{i} (id INTEGER PRIMARY KEY, name TEXT, n INTEGER)")
+        connection.execute(f"CREATE INDEX t{i}_name ON t{i} (name, n)")
+    connection.execute("INSERT INTO t0 (id, name) VALUES (1, 'one')")
+    connection.commit()
+    connection.close()
+
+
+def test_inline_reads_of_a_large_schema_stay_inline(tmp_path, monkeypatch):
+    """Parsing a large schema outruns the budget: the reader parses it once, outside the budget, instead of being
+    cut short while parsing on every read (and sending every read, late, to a thread)."""
+    path = tmp_path / "large.sqlite3"
+    large_schema(path)
+    monkeypatch.setattr(sqlite_engine, "INLINE_SECONDS", 0.0)  # any statement of over 1,000 steps is cut short
+    reader = sqlite_engine._InlineReader({"database": str(path)})
+    try:
+        for _ in range(3):
+            assert reader.read("SELECT name FROM t0 WHERE id = ?", [1]) == [{"name": "one"}]
+        other = sqlite3.connect(path)
+        other.execute("CREATE TABLE added (id INTEGER PRIMARY KEY)")  # the schema changes: parsed again
+        other.commit()
+        other.close()
+        reader.read("SELECT name FROM t0 WHERE id = ?", [1])  # may be cut short while parsing
+        assert reader.read("SELECT name FROM t0 WHERE id = ?", [1]) == [{"name": "one"}]
+    finally:
+        reader.close()
