@@ -12,7 +12,6 @@ its cells, insert their aggregates.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from zoneinfo import ZoneInfo
 
 from regulars.core import clock
@@ -70,14 +69,6 @@ async def _zones() -> dict[str, list[int]]:
     return zones
 
 
-async def _state() -> dict:
-    rows = await raw("SELECT watermarks FROM report_rollup WHERE name = {}", NAME)
-    if not rows:
-        return {}
-    value = rows[0]["watermarks"]
-    return json.loads(value) if isinstance(value, str) else dict(value or {})
-
-
 def _changed(zone: str, offset: int, store_ids: list[int] | None, since: dt.datetime,
              coupon_mark: int) -> tuple[str, list]:
     """(store, local day of issue) of every coupon changed since then: one indexed read per kind of change."""
@@ -110,7 +101,7 @@ async def _changed_days(zone: str, store_ids: list[int] | None, since: dt.dateti
 async def refresh(full: bool = False) -> int:
     """Brings report_coupon_day up to date; returns how many (day, store) cells it rebuilt (a full rebuild: days)."""
     now = clock.now()
-    state = {} if full else await _state()
+    state = {} if full else await dialect.watermarks(NAME)
     top = (await raw("SELECT MAX(id) AS top FROM coupon"))[0]["top"] or 0
     zones = await _zones()
     rebuilt = 0
@@ -135,10 +126,5 @@ async def refresh(full: bool = False) -> int:
             for day, stores in sorted((await _changed_days(zone, only, since, int(state.get("coupon", 0)))).items()):
                 await _rebuild(zone, sorted(stores), day, day)
                 rebuilt += len(stores)
-    async with writing():
-        await raw(
-            "INSERT INTO report_rollup (name, watermarks, refreshed_at) VALUES ({}, {}, {}) "
-            "ON CONFLICT (name) DO UPDATE SET watermarks = excluded.watermarks, refreshed_at = excluded.refreshed_at",
-            NAME, json.dumps({"coupon": int(top), "at": now.isoformat()}), now,
-        )
+    await dialect.save_watermarks(NAME, {"coupon": int(top), "at": now.isoformat()}, now)
     return rebuilt

@@ -109,14 +109,6 @@ async def _rebuild(zone: str, store_ids: list[int] | None, first: dt.date, last:
         )
 
 
-async def _state() -> dict:
-    rows = await raw("SELECT watermarks FROM report_rollup WHERE name = {}", NAME)
-    if not rows:
-        return {}
-    value = rows[0]["watermarks"]
-    return json.loads(value) if isinstance(value, str) else dict(value or {})
-
-
 async def _zones() -> dict[str, list[int]]:
     zones: dict[str, list[int]] = {}
     for row in await raw("SELECT id, timezone FROM store ORDER BY id"):
@@ -127,7 +119,7 @@ async def _zones() -> dict[str, list[int]]:
 async def refresh(full: bool = False) -> int:
     """Brings report_daily up to date; returns how many days it rebuilt (per zone, summed)."""
     now = clock.now()
-    marks = {} if full else await _state()
+    marks = {} if full else await dialect.watermarks(NAME)
     earliest: dt.datetime | None = now - dt.timedelta(days=REFRESH_DAYS)
     tops: dict[str, int] = {}
     for source, (table, column) in SOURCES.items():
@@ -149,12 +141,7 @@ async def refresh(full: bool = False) -> int:
             await _rebuild(zone, only, day, chunk_end)
             rebuilt += (chunk_end - day).days + 1
             day = chunk_end + dt.timedelta(days=1)
-    async with writing():
-        await raw(
-            "INSERT INTO report_rollup (name, watermarks, refreshed_at) VALUES ({}, {}, {}) "
-            "ON CONFLICT (name) DO UPDATE SET watermarks = excluded.watermarks, refreshed_at = excluded.refreshed_at",
-            NAME, json.dumps(tops), now,
-        )
+    await dialect.save_watermarks(NAME, tops, now)
     return rebuilt
 
 

@@ -7,10 +7,11 @@ that crosses a daylight-saving change is cut into pieces, each with its own offs
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from zoneinfo import ZoneInfo
 
-from regulars.core.db import is_postgres, raw
+from regulars.core.db import is_postgres, raw, writing
 
 ZONE_NAME = re.compile(r"^[A-Za-z0-9_/+\-]{1,60}$")
 
@@ -21,6 +22,25 @@ async def one_rebuild_at_a_time(lock_key: int) -> None:
     duplicate key. PostgreSQL: a transaction-level advisory lock; SQLite writes one unit at a time already."""
     if is_postgres():
         await raw("SELECT pg_advisory_xact_lock({})", lock_key)
+
+
+async def watermarks(name: str) -> dict:
+    """What a roll-up's last round recorded (report_rollup.watermarks), {} before its first round."""
+    rows = await raw("SELECT watermarks FROM report_rollup WHERE name = {}", name)
+    if not rows:
+        return {}
+    value = rows[0]["watermarks"]
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
+async def save_watermarks(name: str, values: dict, now: dt.datetime) -> None:
+    """Records a roll-up's round: its watermarks and when it ran, in one write unit."""
+    async with writing():
+        await raw(
+            "INSERT INTO report_rollup (name, watermarks, refreshed_at) VALUES ({}, {}, {}) "
+            "ON CONFLICT (name) DO UPDATE SET watermarks = excluded.watermarks, refreshed_at = excluded.refreshed_at",
+            name, json.dumps(values), now,
+        )
 
 
 def _zone_literal(zone: str) -> str:

@@ -11,7 +11,6 @@ Running it twice, or after a crash, gives the same rows.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from regulars.core import clock
 from regulars.core.db import raw, writing
@@ -54,19 +53,11 @@ async def _rebuild(store_ids: list[int]) -> None:
         )
 
 
-async def _state() -> dict:
-    rows = await raw("SELECT watermarks FROM report_rollup WHERE name = {}", NAME)
-    if not rows:
-        return {}
-    value = rows[0]["watermarks"]
-    return json.loads(value) if isinstance(value, str) else dict(value or {})
-
-
 async def catch_up(store_id: int | None) -> None:
     """Before the report reads the roll-up: rebuilds the stores in reach (one, or all) with a customer changed since
     the last round began, so that a profile captured a moment ago is counted now, not at the next round. The
     round itself stays the job's (which reads back SLACK for writes committed late)."""
-    state = await _state()
+    state = await dialect.watermarks(NAME)
     if "at" not in state:
         await refresh()
         return
@@ -81,7 +72,7 @@ async def catch_up(store_id: int | None) -> None:
 async def refresh(full: bool = False) -> int:
     """Brings report_profile up to date; returns how many stores it rebuilt."""
     now = clock.now()
-    state = {} if full else await _state()
+    state = {} if full else await dialect.watermarks(NAME)
     if "at" not in state:
         async with writing():
             await raw("DELETE FROM report_profile WHERE store_id NOT IN (SELECT id FROM store)")
@@ -93,10 +84,5 @@ async def refresh(full: bool = False) -> int:
                                                   since))
     for first in range(0, len(stores), STORES_PER_UNIT):
         await _rebuild(stores[first:first + STORES_PER_UNIT])
-    async with writing():
-        await raw(
-            "INSERT INTO report_rollup (name, watermarks, refreshed_at) VALUES ({}, {}, {}) "
-            "ON CONFLICT (name) DO UPDATE SET watermarks = excluded.watermarks, refreshed_at = excluded.refreshed_at",
-            NAME, json.dumps({"at": now.isoformat()}), now,
-        )
+    await dialect.save_watermarks(NAME, {"at": now.isoformat()}, now)
     return len(stores)
