@@ -88,7 +88,7 @@ class Database:
             await connection.close()
 
 
-def _fingerprint(scale: Scale) -> str:
+def fingerprint(scale: Scale) -> str:
     """Changes when the demo generator or any migration changes."""
     digest = hashlib.sha256(f"{scale.stores}:{scale.customers}:{scale.coupon_pool}".encode())
     backend = ROOT / "backend" / "regulars"
@@ -121,10 +121,10 @@ def sqlite_master(scale: Scale, var_dir: Path) -> tuple[Path, float, bool, dict[
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     path = DATA_DIR / f"sqlite-{scale.name}.sqlite3"
     stamp_path = path.with_suffix(".json")
-    fingerprint = _fingerprint(scale)
+    stamp_wanted = fingerprint(scale)
     if path.exists() and stamp_path.exists() and not os.environ.get("BENCH_FRESH"):
         stamp = json.loads(stamp_path.read_text())
-        if stamp.get("fingerprint") == fingerprint:
+        if stamp.get("fingerprint") == stamp_wanted:
             return path, stamp["demo_seconds"], True, stamp.get("pool", {})
     for stale in DATA_DIR.glob(f"{path.name}*"):
         stale.unlink()
@@ -134,7 +134,7 @@ def sqlite_master(scale: Scale, var_dir: Path) -> tuple[Path, float, bool, dict[
     connection = sqlite3.connect(path)
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
-    stamp_path.write_text(json.dumps({"fingerprint": fingerprint, "demo_seconds": seconds, "pool": pool}))
+    stamp_path.write_text(json.dumps({"fingerprint": stamp_wanted, "demo_seconds": seconds, "pool": pool}))
     return path, seconds, False, pool
 
 

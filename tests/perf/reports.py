@@ -28,7 +28,7 @@ import httpx
 
 from regulars.demo import DEMO_PASSWORD
 from tests.perf import cpus, report
-from tests.perf.datasets import ENGINES, SCALES, Database, PostgresCluster, sqlite_copy, sqlite_master
+from tests.perf.datasets import ENGINES, SCALES, Database, PostgresCluster, fingerprint, sqlite_copy, sqlite_master
 from tests.perf.server import BenchServer
 
 ZONE = ZoneInfo("Asia/Shanghai")
@@ -243,6 +243,27 @@ async def measure(engine, db: Database, repeat: int, work_dir: Path) -> list[dic
     return results
 
 
+KEEP = bool(os.environ.get("BENCH_REPORTS_PG_KEEP"))  # leave the filled cluster running, and reuse it next time
+
+
+async def _postgres(scale, work_dir: Path) -> tuple[Database, PostgresCluster | None]:
+    """The filled database: a kept cluster of this scale and code (BENCH_REPORTS_PG_KEEP), else a new cluster."""
+    candidate = PostgresCluster(int(os.environ.get("BENCH_REPORTS_PG_PORT", "55497")))
+    stamp = candidate.dir / "regulars-bench-reports.json"
+    if (candidate.dir / "postmaster.pid").exists():
+        kept = json.loads(stamp.read_text()) if stamp.exists() else {}
+        if KEEP and kept.get("fingerprint") == fingerprint(scale):
+            return Database("postgres", f"{candidate.base_url}/regulars_bench", kept["seconds"], cached=True), candidate
+        # someone else's cluster (another benchmark), or one filled by other code: never reuse it, never stop it
+        raise SystemExit(f"a PostgreSQL cluster already runs in {candidate.dir}; set BENCH_REPORTS_PG_PORT to a "
+                         "free port (or stop it)")
+    candidate.start()
+    db = await candidate.prepare(scale, work_dir / "var")
+    if KEEP:
+        stamp.write_text(json.dumps({"fingerprint": fingerprint(scale), "seconds": db.prepare_seconds}))
+    return db, candidate
+
+
 async def main() -> None:
     scale = SCALES[os.environ.get("BENCH_SCALE", "small")]
     wanted = os.environ.get("BENCH_ENGINES", "sqlite-normal,postgres").split(",")
@@ -257,19 +278,12 @@ async def main() -> None:
                 master, seconds, cached, pool = sqlite_master(scale, work_dir / "var")
                 db = sqlite_copy(master, work_dir, engine, seconds, cached, pool)
             else:
-                candidate = PostgresCluster(int(os.environ.get("BENCH_REPORTS_PG_PORT", "55497")))
-                if (candidate.dir / "postmaster.pid").exists():
-                    # someone else's cluster (another benchmark): never reuse it, never stop it
-                    raise SystemExit(f"a PostgreSQL cluster already runs in {candidate.dir}; "
-                                     "set BENCH_REPORTS_PG_PORT to a free port")
-                cluster = candidate
-                cluster.start()
-                db = await cluster.prepare(scale, work_dir / "var")
+                db, cluster = await _postgres(scale, work_dir)
             print(f"{engine.name}: {scale.customers:,} customers (demo {db.prepare_seconds:.0f}s"
                   f"{', cached' if db.cached else ''})", flush=True)
             results += await measure(engine, db, repeat, work_dir)
         finally:
-            if cluster is not None:
+            if cluster is not None and not KEEP:
                 cluster.stop()
     failing = [r for r in results if (r["ratio"] or 0) > GOAL_RATIO
                or (r["engine"].startswith("sqlite") and r["report_s"] > GOAL_SQLITE_SECONDS)]

@@ -21,6 +21,7 @@ class Principal(msgspec.Struct, frozen=True):
     store_id: int | None
     session_id: int | None = None
     ip: str | None = None
+    timezone: str | None = None  # the staff member's store's, read with the session (None: unknown or chain staff)
 
     @property
     def is_admin(self) -> bool:

@@ -52,23 +52,32 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     # marked new_follower: so the follows credited to their first touch in the range are the range's new
     # followers, and those credited to their latest touch are the range's touches that are still their follow's
     # latest (found through the follow by its (customer, store) key, not by scanning all the store's follows).
+    # 'd': the follows per local day, for the chart whatever the grouping
+    day = dialect.local_day("x.at", filters.timezone, _offset(filters))
     rows = await common.aggregate(
         f"""
-        SELECT 's' AS part, {keys['scans']} AS g, SUM(cd.scans) AS a, 0 AS b, 0 AS c FROM report_channel_day cd
+        SELECT 's' AS part, {keys['scans']} AS g, CAST(NULL AS DATE) AS d, SUM(cd.scans) AS a, 0 AS b, 0 AS c FROM report_channel_day cd
             JOIN channel ch ON ch.id = cd.channel_id WHERE cd.day >= {{}} AND cd.day <= {{}} AND {scans_where} GROUP BY 2
         UNION ALL
-        SELECT 't', {keys['touch']}, COUNT(*), SUM(CASE WHEN x.new_follower THEN 1 ELSE 0 END),
+        SELECT 't', {keys['touch']}, NULL, COUNT(*), SUM(CASE WHEN x.new_follower THEN 1 ELSE 0 END),
                SUM(CASE WHEN x.new_customer THEN 1 ELSE 0 END) FROM follow_touch x
             WHERE x.at >= {{}} AND x.at < {{}} AND {touch_where} GROUP BY 2
         UNION ALL
-        SELECT 'l', {keys['touch']}, COUNT(*), 0, 0 FROM follow_touch x
+        SELECT 'l', {keys['touch']}, NULL, COUNT(*), 0, 0 FROM follow_touch x
             JOIN follow f ON f.customer = x.customer AND f.store = x.store AND f.last_at = x.at
             WHERE x.at >= {{}} AND x.at < {{}} AND {touch_where} GROUP BY 2
+        UNION ALL
+        SELECT 'd', NULL, {day}, COUNT(*), 0, 0 FROM follow_touch x WHERE x.at >= {{}} AND x.at < {{}} AND {touch_where}
+            GROUP BY 3
         """,
         filters.date_from, filters.date_to, *scans_args, start, end, *touch_args, start, end, *touch_args,
+        start, end, *touch_args,
     )
+    by_day = sorted((dialect.day_text(r["d"]), common.num(r["a"])) for r in rows if r["part"] == "d")
     groups: dict[Any, dict[str, Any]] = {}
     for row in rows:
+        if row["part"] == "d":
+            continue
         key = dialect.day_text(row["g"]) if (filters.group == "day" and row["g"] is not None) else row["g"]
         figures = groups.setdefault(key, {f: 0 for f in FIGURES})
         part = row["part"]
@@ -91,7 +100,7 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
                               common.column("new_customers", lang), common.column("first_touch", lang),
                               common.column("latest_touch", lang)]
     return registry.Table(name="acquisition", title=t("report.title.acquisition", lang), columns=columns,
-                          rows=table_rows, totals=totals, breakdowns=await _breakdowns(filters, lang, table_rows))
+                          rows=table_rows, totals=totals, breakdowns=_breakdowns(filters, by_day, table_rows))
 
 
 async def _label(filters: Filters, groups: dict, lang: str) -> tuple[list[dict], list[registry.Column]]:
@@ -122,14 +131,9 @@ async def _label(filters: Filters, groups: dict, lang: str) -> tuple[list[dict],
     return rows, columns
 
 
-async def _breakdowns(filters: Filters, lang: str, rows: list[dict]) -> dict[str, list[dict[str, Any]]]:
-    start, end = filters.utc_bounds()
-    where, args = _where(filters, "x.store", "x.staff", "x.channel", "x.campaign")
-    day = dialect.local_day("x.at", filters.timezone, _offset(filters))
-    by_day = await raw(f"SELECT {day} AS d, COUNT(*) AS n FROM follow_touch x WHERE x.at >= {{}} AND x.at < {{}} "
-                       f"AND {where} GROUP BY 1 ORDER BY 1", start, end, *args)
+def _breakdowns(filters: Filters, by_day: list[tuple[str, int]], rows: list[dict]) -> dict[str, list[dict[str, Any]]]:
     label = {"day": "day", "store": "store", "clerk": "clerk"}.get(filters.group or "channel", "channel")
-    return {"by_day": [{"day": dialect.day_text(r["d"]), "follows": common.num(r["n"])} for r in by_day],
+    return {"by_day": [{"day": day, "follows": follows} for day, follows in by_day],
             "follows": [{"group": str(r.get(label) or ""), "follows": r["follows"]} for r in rows]}
 
 

@@ -55,18 +55,23 @@ async def _rebuild(store_ids: list[int]) -> None:
 
 async def catch_up(store_id: int | None) -> None:
     """Before the report reads the roll-up: rebuilds the stores in reach (one, or all) with a customer changed since
-    the last round began, so that a profile captured a moment ago is counted now, not at the next round. The
-    round itself stays the job's (which reads back SLACK for writes committed late)."""
-    state = await dialect.watermarks(NAME)
-    if "at" not in state:
+    the last round began (its refreshed_at), so that a profile captured a moment ago is counted now, not at the
+    next round; before any round, the first round. One statement when nothing changed. The round itself stays
+    the job's (which reads back SLACK for writes committed late)."""
+    # "+ 0" (as in refresh): by the change-time index, not by the store's customers
+    only, args = (" AND c.home_store + 0 = {}", [store_id]) if store_id is not None else ("", [])
+    rows = await raw(
+        "SELECT DISTINCT c.home_store + 0 AS s FROM report_rollup r JOIN customer c ON c.updated_at >= r.refreshed_at "
+        f"WHERE r.name = {{}}{only} "
+        "UNION ALL SELECT -1 WHERE NOT EXISTS (SELECT 1 FROM report_rollup WHERE name = {})",
+        NAME, *args, NAME,
+    )
+    stores = sorted(r["s"] for r in rows)
+    if stores[:1] == [-1]:
         await refresh()
         return
-    # "+ 0" (as in refresh): by the change-time index, not by the store's customers
-    only, args = (" AND home_store + 0 = {}", [store_id]) if store_id is not None else ("", [])
-    stores = [r["s"] for r in await raw(f"SELECT DISTINCT home_store + 0 AS s FROM customer WHERE updated_at >= {{}}{only}",
-                                        dt.datetime.fromisoformat(state["at"]), *args)]
     for first in range(0, len(stores), STORES_PER_UNIT):
-        await _rebuild(sorted(stores)[first:first + STORES_PER_UNIT])
+        await _rebuild(stores[first:first + STORES_PER_UNIT])
 
 
 async def refresh(full: bool = False) -> int:

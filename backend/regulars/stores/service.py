@@ -302,8 +302,8 @@ async def resolve_session(token: str, ip: str | None) -> Principal | None:
     """The principal behind a session cookie, or None if it is unknown, revoked, idle or deactivated."""
     now = clock.now()
     rows = await raw(
-        "SELECT s.id AS session_id, s.last_seen_at, st.id AS staff_id, st.username, st.display_name, st.role, st.store "
-        "FROM staff_session s JOIN staff st ON st.id = s.staff "
+        "SELECT s.id AS session_id, s.last_seen_at, st.id AS staff_id, st.username, st.display_name, st.role, st.store, "
+        "so.timezone FROM staff_session s JOIN staff st ON st.id = s.staff LEFT JOIN store so ON so.id = st.store "
         "WHERE s.token_hash = {} AND s.revoked_at IS NULL AND st.active = {}",
         security.token_hash(token), True,
     )
@@ -321,7 +321,7 @@ async def resolve_session(token: str, ip: str | None) -> Principal | None:
         await StaffSession.update({StaffSession.last_seen_at: now}).where(StaffSession.id == row["session_id"])
     return Principal(
         staff_id=row["staff_id"], username=row["username"], display_name=row["display_name"],
-        role=row["role"], store_id=row["store"], session_id=row["session_id"], ip=ip,
+        role=row["role"], store_id=row["store"], session_id=row["session_id"], ip=ip, timezone=row["timezone"],
     )
 
 
