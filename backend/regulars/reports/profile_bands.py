@@ -53,19 +53,22 @@ async def _rebuild(store_ids: list[int]) -> None:
         )
 
 
+def _changed(since: str, store_id: int | None) -> tuple[str, list]:
+    """The stores (one, or all) with a customer changed at or after `since` (SQL of one value): an index probe
+    per store on (home_store, updated_at)."""
+    only, args = (" AND s.id = {}", [store_id]) if store_id is not None else ("", [])
+    return (f"SELECT s.id AS s FROM store s WHERE EXISTS (SELECT 1 FROM customer c WHERE c.home_store = s.id "
+            f"AND c.updated_at >= {since}){only}"), args
+
+
 async def catch_up(store_id: int | None) -> None:
     """Before the report reads the roll-up: rebuilds the stores in reach (one, or all) with a customer changed since
     the last round began (its refreshed_at), so that a profile captured a moment ago is counted now, not at the
     next round; before any round, the first round. One statement when nothing changed. The round itself stays
     the job's (which reads back SLACK for writes committed late)."""
-    # "+ 0" (as in refresh): by the change-time index, not by the store's customers
-    only, args = (" AND c.home_store + 0 = {}", [store_id]) if store_id is not None else ("", [])
-    rows = await raw(
-        "SELECT DISTINCT c.home_store + 0 AS s FROM report_rollup r JOIN customer c ON c.updated_at >= r.refreshed_at "
-        f"WHERE r.name = {{}}{only} "
-        "UNION ALL SELECT -1 WHERE NOT EXISTS (SELECT 1 FROM report_rollup WHERE name = {})",
-        NAME, *args, NAME,
-    )
+    changed, args = _changed("(SELECT r.refreshed_at FROM report_rollup r WHERE r.name = {})", store_id)
+    rows = await raw(f"{changed} UNION ALL SELECT -1 WHERE NOT EXISTS (SELECT 1 FROM report_rollup WHERE name = {{}})",
+                     NAME, *args, NAME)
     stores = sorted(r["s"] for r in rows)
     if stores[:1] == [-1]:
         await refresh()
@@ -83,10 +86,8 @@ async def refresh(full: bool = False) -> int:
             await raw("DELETE FROM report_profile WHERE store_id NOT IN (SELECT id FROM store)")
         stores = [r["id"] for r in await raw("SELECT id FROM store ORDER BY id")]
     else:
-        since = dt.datetime.fromisoformat(state["at"]) - SLACK
-        # "+ 0": by the change-time index; SQLite would otherwise walk every customer in home-store order
-        stores = sorted(r["s"] for r in await raw("SELECT DISTINCT home_store + 0 AS s FROM customer WHERE updated_at >= {}",
-                                                  since))
+        changed, args = _changed("{}", None)
+        stores = sorted(r["s"] for r in await raw(changed, dt.datetime.fromisoformat(state["at"]) - SLACK, *args))
     for first in range(0, len(stores), STORES_PER_UNIT):
         await _rebuild(stores[first:first + STORES_PER_UNIT])
     await dialect.save_watermarks(NAME, {"at": now.isoformat()}, now)
