@@ -88,6 +88,7 @@ soak: $(STAMP) pg-start
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m tests.perf.bench
+	$(BIN)/python -m tests.perf.reports
 
 openapi: $(STAMP)
 	$(BIN)/regulars openapi
