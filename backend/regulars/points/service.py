@@ -172,7 +172,7 @@ async def summary(actor: Principal, customer_id: int, limit: int, offset: int) -
         f"SELECT {ledger.ENTRY_COLUMNS} FROM points_entry WHERE customer = {{}} ORDER BY id DESC LIMIT {{}} OFFSET {{}}",
         customer_id, limit + 1, offset,
     )
-    zone = await stores.store_timezone(actor.store_id)
+    zone = await stores.store_timezone(actor.store_id, actor)
     return schemas.Points(
         customer_id=customer_id, balance=await balance(customer_id),
         upcoming_expiry=await upcoming_expiry(customer_id, zone),

@@ -26,7 +26,7 @@ async def assign(actor: Principal, data: schemas.ChurnAssign, key: str | None, l
 
 async def _assign(actor: Principal, data: schemas.ChurnAssign, lang: str) -> schemas.ChurnAssigned:
     ids = sorted(set(data.customer_ids))
-    zone = await stores.store_timezone(actor.store_id)
+    zone = await stores.store_timezone(actor.store_id, actor)
     today = clock.today_in(zone)
     filters = Filters(date_from=today, date_to=today, store_id=None if actor.is_admin else actor.store_id,
                       clerk_id=None, channel_id=None, campaign_id=None, timezone=zone,

@@ -24,11 +24,7 @@ def available() -> list[str]:
 
 async def _filters(actor: Principal, query: dict[str, Any]) -> report_filters.Filters:
     store_id = actor.store_id if not actor.is_admin else _int(query.get("store"))
-    if store_id is not None and store_id == actor.store_id and actor.timezone:
-        zone = actor.timezone  # read with the session
-    else:
-        zone = await stores_service.store_timezone(store_id)
-    return report_filters.parse(actor, query, zone)
+    return report_filters.parse(actor, query, await stores_service.store_timezone(store_id, actor))
 
 
 def _report(name: str) -> registry.Report:

@@ -23,7 +23,7 @@ async def today(actor: Principal, store_id: int | None) -> schemas.Today:
         store_id = actor.store_id
     elif store_id is not None:
         await stores.get_store(store_id)  # 404 for an unknown store
-    zone = ZoneInfo(await stores.store_timezone(store_id))
+    zone = ZoneInfo(await stores.store_timezone(store_id, actor))
     now = clock.now()
     day = now.astimezone(zone).date()
     since = dt.datetime.combine(day, dt.time(), zone).astimezone(dt.timezone.utc)

@@ -85,7 +85,10 @@ async def store_ids_by_code() -> dict[str, int]:
     return {r["code"]: r["id"] for r in await Store.select(Store.id, Store.code)}
 
 
-async def store_timezone(store_id: int | None) -> str:
+async def store_timezone(store_id: int | None, actor: Principal | None = None) -> str:
+    """The store's time zone (the chain's for None); the actor's own store's comes with their session."""
+    if actor is not None and actor.timezone and store_id is not None and store_id == actor.store_id:
+        return actor.timezone
     if store_id is None:
         return get_settings().timezone
     rows = await raw("SELECT timezone FROM store WHERE id = {}", store_id)

@@ -129,3 +129,14 @@ async def test_profile_rollup_follows_edits_and_erasure(chain):
 
     assert (await chain.manager_a.delete(f"/api/v1/customers/{customer_id}")).status_code == 204
     assert store_a((await chain.admin.get("/api/v1/reports/profiles")).json()) == before
+
+
+async def test_reports_read_dates_in_the_managers_store_zone(chain):
+    """A manager's reports take their store's zone (read with the session), and follow a change of it."""
+    await raw("UPDATE store SET timezone = 'Europe/Berlin' WHERE id = {}", chain.store_b.id)
+    try:
+        table = (await chain.manager_b.get("/api/v1/reports/profiles")).json()
+        assert table["filters"]["timezone"] == "Europe/Berlin"
+    finally:
+        await raw("UPDATE store SET timezone = 'Asia/Shanghai' WHERE id = {}", chain.store_b.id)
+    assert (await chain.manager_b.get("/api/v1/reports/profiles")).json()["filters"]["timezone"] == "Asia/Shanghai"
