@@ -9,7 +9,7 @@ import logging
 from typing import Any
 
 from regulars.care import calendar, occasions, reference, rules, schemas, segments, service
-from regulars.core import clock
+from regulars.core import clock, db
 from regulars.core.db import is_postgres, raw, writing
 
 log = logging.getLogger("regulars.care.planner")
@@ -20,7 +20,8 @@ REPLAN_AFTER = dt.timedelta(hours=1)
 async def plan_now(campaign_id: int) -> schemas.PlanResult:
     """Plans one campaign for today at once; how many contacts it added, and how many of them are holdout."""
     now = clock.now()
-    planned = await plan(now, force=True, campaign_ids=[campaign_id])
+    with db.heavy():  # a campaign's audience may be every customer of the chain
+        planned = await plan(now, force=True, campaign_ids=[campaign_id])
     rows = await raw("SELECT count(*) AS n FROM care_outbox WHERE campaign = {} AND status = 'holdout' "
                      "AND created_at = {}", campaign_id, now)
     return schemas.PlanResult(planned=planned, holdout=rows[0]["n"])

@@ -14,6 +14,7 @@ from piccolo.engine.finder import engine_finder
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.querystring import QueryString
 
+from regulars.core import sqlite_engine
 from regulars.core.sqlite_engine import ServerSQLiteEngine
 from regulars.settings import Settings
 
@@ -54,6 +55,13 @@ async def writing() -> AsyncIterator[None]:
     """Runs the block as one write transaction: IMMEDIATE on SQLite, the default on PostgreSQL."""
     async with engine().transaction():
         yield
+
+
+def heavy() -> contextlib.AbstractContextManager[None]:
+    """Marks set-wide work (a job's round, an import, a bulk issue, planning a campaign): on SQLite its writes run
+    on the writer connection's thread, so the event loop goes on answering requests while they take their time;
+    a request's own writes run on the loop's thread, where they are quicker. Tasks started inside inherit it."""
+    return sqlite_engine.heavy()
 
 
 async def raw(sql: str, *args: Any, long: bool = False) -> list[dict]:

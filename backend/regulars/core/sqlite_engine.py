@@ -9,6 +9,15 @@ committed together: each runs inside its own SAVEPOINT of a shared transaction, 
 one COMMIT (one fsync) acknowledges the whole group, so a unit's caller returns only
 once its work is durable.
 
+A unit's statements run on the event loop's own thread: once the group's BEGIN IMMEDIATE
+holds the write lock they never wait for a lock, and a statement of a request (an indexed
+update, an insert) takes tens of microseconds, where each trip to the connection's thread
+and back cost more than that, and while the loop was busy the writer's thread waited for
+the interpreter lock, holding every other unit up. What may wait or take long runs on the
+connection's thread instead: BEGIN IMMEDIATE (another process may hold the lock), COMMIT
+(the fsync and the WAL checkpoint), and every statement run under `heavy()`, which the
+background jobs, imports, bulk issues and other set-wide writes declare.
+
 A read first runs on the event loop's own thread, on a read-only connection, under a
 budget of time and rows: an indexed lookup costs tens of microseconds there,
 against a trip to a connection thread and back. A read that exceeds the budget is
@@ -19,13 +28,16 @@ loop for more than about a millisecond.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
+import logging
 import sqlite3
 import time
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 import aiosqlite
-from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.engine.sqlite import Savepoint, SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
+from piccolo.engine.base import validate_savepoint_name
 from piccolo.querystring import QueryString
 
 # Piccolo registers a converter for INTEGER columns that turns every value into text, then a Decimal, then
@@ -33,10 +45,25 @@ from piccolo.querystring import QueryString
 # there as integers, which sqlite3 returns as Python ints without any converter.
 sqlite3.converters.pop("INTEGER", None)
 
+log = logging.getLogger("regulars.sqlite")
 READ_PREFIXES = ("SELECT", "WITH", "PRAGMA", "EXPLAIN")
 MAX_GROUP = 64
 INLINE_SECONDS = 0.001  # how long a read may hold the event loop before it moves to a reader thread
 INLINE_ROWS = 200
+CACHE_KIB = 65_536  # page cache per connection (SQLite's default, 2 MiB, rereads index pages of a large database)
+CHECKPOINT_SECONDS = 1.0  # how often the WAL is copied back into the database, off the writer's path
+
+_heavy: contextvars.ContextVar[bool] = contextvars.ContextVar("regulars_sqlite_heavy", default=False)
+
+
+@contextlib.contextmanager
+def heavy() -> Iterator[None]:
+    """Statements in this block (and in tasks started in it) may take long: they run on the writer's thread."""
+    token = _heavy.set(True)
+    try:
+        yield
+    finally:
+        _heavy.reset(token)
 
 
 async def configure_connection(connection: aiosqlite.Connection, synchronous: str) -> None:
@@ -45,6 +72,7 @@ async def configure_connection(connection: aiosqlite.Connection, synchronous: st
     await connection.execute("PRAGMA busy_timeout = 15000")
     await connection.execute("PRAGMA foreign_keys = ON")
     await connection.execute(f"PRAGMA synchronous = {synchronous}")
+    await connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
 
 
 class _Writer:
@@ -52,6 +80,9 @@ class _Writer:
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self.connection = connection
+        # the same sqlite3 connection, for statements run on the event loop's thread (opened with
+        # check_same_thread=False; the lock keeps the two threads from ever using it at once)
+        self.direct: sqlite3.Connection = connection._conn
         self.lock = asyncio.Lock()
         self.group_open = False
         self.group_size = 0
@@ -60,11 +91,15 @@ class _Writer:
 
     async def begin_unit(self) -> None:
         if not self.group_open:
-            await self.connection.execute("BEGIN IMMEDIATE")
+            await self.connection.execute("BEGIN IMMEDIATE")  # on the thread: may wait for another process
             self.group_open = True
             self.group_size = 0
             self.group_done = asyncio.get_running_loop().create_future()
-        await self.connection.execute("SAVEPOINT unit")
+        self.direct.execute("SAVEPOINT unit")
+
+    def run(self, query: str, args: list) -> list[dict]:
+        """A statement of the open unit, on the event loop's thread."""
+        return self.direct.execute(query, args).fetchall()
 
     async def commit_group(self) -> None:
         done, self.group_done = self.group_done, None
@@ -139,8 +174,8 @@ class WriteTransaction(SQLiteTransaction):
         self.engine.current_transaction.reset(self._token)
         try:
             if exception is not None or self._rolled_back:
-                await writer.connection.execute("ROLLBACK TO unit")
-            await writer.connection.execute("RELEASE unit")
+                writer.direct.execute("ROLLBACK TO unit")
+            writer.direct.execute("RELEASE unit")
             writer.group_size += 1
             done = writer.group_done
             if writer.group_size >= MAX_GROUP:
@@ -158,6 +193,19 @@ class WriteTransaction(SQLiteTransaction):
             await asyncio.shield(done)
         return exception is None
 
+    @property
+    def grouped(self) -> bool:
+        """A unit of the writer's group (the pool is started), not a transaction of its own."""
+        return self._token is not None
+
+    async def savepoint(self, name: Optional[str] = None) -> Savepoint:
+        if self._token is None:
+            return await super().savepoint(name)
+        name = name or f"savepoint_{self.get_savepoint_id()}"
+        validate_savepoint_name(name)
+        self.engine.writer.direct.execute(f"SAVEPOINT {name}")
+        return _InlineSavepoint(name=name, transaction=self)
+
     async def commit(self):
         if self._token is None:
             return await super().commit()
@@ -167,6 +215,16 @@ class WriteTransaction(SQLiteTransaction):
         if self._token is None:
             return await super().rollback()
         self._rolled_back = True
+
+
+class _InlineSavepoint(Savepoint):
+    """A savepoint inside a unit, set and released on the event loop's thread like the unit's statements."""
+
+    async def rollback_to(self):
+        self.transaction.engine.writer.direct.execute(f"ROLLBACK TO SAVEPOINT {self.name}")
+
+    async def release(self):
+        self.transaction.engine.writer.direct.execute(f"RELEASE SAVEPOINT {self.name}")
 
 
 class _InlineReader:
@@ -221,9 +279,10 @@ class ServerSQLiteEngine(SQLiteEngine):
         self.writer: Optional[_Writer] = None
         self._all: list[aiosqlite.Connection] = []
         self.inline: Optional[_InlineReader] = None
+        self._checkpoints: Optional[asyncio.Task] = None
 
     async def _open(self) -> aiosqlite.Connection:
-        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection = await aiosqlite.connect(**self.connection_kwargs, check_same_thread=False)
         await configure_connection(connection, self.synchronous)
         return connection
 
@@ -242,11 +301,31 @@ class ServerSQLiteEngine(SQLiteEngine):
             connection = await self._open()
             self._all.append(connection)
             readers.put_nowait(connection)
+        # the writer never copies the WAL back itself: a commit that did held every other unit up meanwhile
+        await writer.execute("PRAGMA wal_autocheckpoint = 0")
+        checkpointer = await self._open()
+        self._all.append(checkpointer)
+        self._checkpoints = asyncio.get_running_loop().create_task(self._checkpoint_loop(checkpointer))
         self.writer, self.readers = _Writer(writer), readers
         self.inline = _InlineReader(self.connection_kwargs)
 
+    async def _checkpoint_loop(self, connection: aiosqlite.Connection) -> None:
+        """Copies committed WAL pages back into the database every CHECKPOINT_SECONDS, on a connection and thread of
+        its own: a passive checkpoint goes on beside the writer's transactions and never waits for them."""
+        while True:
+            await asyncio.sleep(CHECKPOINT_SECONDS)
+            try:
+                await connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as exc:  # another process's checkpoint is running: this one is not needed
+                log.debug("WAL checkpoint skipped: %s", exc)
+
     async def close_connection_pool(self) -> None:
         writer, self.writer, self.readers = self.writer, None, None
+        if self._checkpoints is not None:
+            self._checkpoints.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._checkpoints
+            self._checkpoints = None
         if self.inline is not None:
             self.inline.close()
             self.inline = None
@@ -254,6 +333,8 @@ class ServerSQLiteEngine(SQLiteEngine):
             async with writer.lock:
                 if writer.group_open:
                     await writer.commit_group()
+            with contextlib.suppress(sqlite3.Error):  # what the WAL holds goes into the database file
+                await writer.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
         for connection in self._all:
             await connection.close()
         self._all = []
@@ -265,10 +346,12 @@ class ServerSQLiteEngine(SQLiteEngine):
         # One trip to the connection's thread per statement (execute and fetch together), not three.
         return await connection.execute_fetchall(query, args)
 
-    async def _run(self, query: str, args: Optional[list[Any]]) -> list[dict]:
+    async def _run(self, query: str, args: Optional[list[Any]], long: bool = False) -> list[dict]:
         args = args or []
         current = self.current_transaction.get()
         if current is not None:
+            if current.grouped and not long and not _heavy.get():
+                return self.writer.run(query, args)  # a unit of the group: on the loop's thread
             return await self._execute(current.connection, query, args)
         if self.writer is None:
             connection = await self._open()
@@ -286,7 +369,7 @@ class ServerSQLiteEngine(SQLiteEngine):
             finally:
                 self.readers.put_nowait(connection)
         async with self.transaction():
-            return await self._execute(self.writer.connection, query, args)
+            return await self._run(query, args, long)
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False):
         query, args = querystring.compile_string(engine_type=self.engine_type)
@@ -306,7 +389,7 @@ class ServerSQLiteEngine(SQLiteEngine):
         if self.log_queries:
             self.print_query(query_id=self.get_query_id(), query=query)
         if self.current_transaction.get() is not None or self.readers is None:
-            return await self._run(query, args)
+            return await self._run(query, args, long=True)
         connection = await self.readers.get()
         try:
             return await self._execute(connection, query, args)

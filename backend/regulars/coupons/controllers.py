@@ -9,6 +9,7 @@ from litestar import Controller, Request, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
+from regulars.core import db
 from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response
 from regulars.coupons import bulk, invariants, jobs, privacy, redemption, schemas, service, templates  # noqa: F401  (invariants, jobs, privacy register hooks)
@@ -89,7 +90,8 @@ class CouponController(Controller):
         job_id = await bulk.start(actor, data)
         claimed = await bulk.claim(job_id)
         if claimed is not None:
-            task = asyncio.get_running_loop().create_task(bulk.run(*claimed))
+            with db.heavy():  # the task inherits it
+                task = asyncio.get_running_loop().create_task(bulk.run(*claimed))
             _running.add(task)
             task.add_done_callback(_running.discard)
         return await bulk.job(actor, job_id, language(request))

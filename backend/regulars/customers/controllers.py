@@ -11,6 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
+from regulars.core import db
 from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response, page
 from regulars.customers import importer, privacy, retention, schemas, service, timeline
@@ -149,9 +150,10 @@ class ImportController(Controller):
         content = await upload.read()
         actor = principal_of(request)
         job_id = await importer.start(actor, upload.filename or "upload.csv", dry_run)
-        task = asyncio.get_running_loop().create_task(
-            importer.run(actor, job_id, upload.filename or "upload.csv", content, dry_run)
-        )
+        with db.heavy():  # the task inherits it
+            task = asyncio.get_running_loop().create_task(
+                importer.run(actor, job_id, upload.filename or "upload.csv", content, dry_run)
+            )
         _running_imports.add(task)
         task.add_done_callback(_running_imports.discard)
         return await importer.job(actor, job_id, language(request))

@@ -10,6 +10,7 @@ from litestar import Controller, Request, Response, get, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
+from regulars.core import db
 from regulars.core.auth import admin_guard, manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response, page
 from regulars.points import exchange, grants, jobs, rulebook, schemas, service  # noqa: F401  (jobs registers the room's work)
@@ -75,7 +76,8 @@ class PointsController(Controller):
         outcome = await grants.create(principal_of(request), data, idempotency_key(request))
         if not outcome.replayed:
             job_id = msgspec.json.decode(outcome.body)["id"]
-            task = asyncio.get_running_loop().create_task(grants.run(job_id))
+            with db.heavy():  # the task inherits it
+                task = asyncio.get_running_loop().create_task(grants.run(job_id))
             _running.add(task)
             task.add_done_callback(_running.discard)
         return outcome_response(outcome)

@@ -11,6 +11,7 @@ from litestar.enums import RequestEncodingType
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
+from regulars.core import db
 from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.errors import BadInput
 from regulars.core.http import idempotency_key, language, outcome_response, page
@@ -82,7 +83,8 @@ class PurchaseImportController(Controller):
         actor = principal_of(request)
         filename = upload.filename or "purchases.csv"
         job_id = await importer.start(actor, filename, dry_run)
-        task = asyncio.get_running_loop().create_task(importer.run(actor, job_id, filename, content, dry_run))
+        with db.heavy():  # the task inherits it
+            task = asyncio.get_running_loop().create_task(importer.run(actor, job_id, filename, content, dry_run))
         _running.add(task)
         task.add_done_callback(_running.discard)
         return await import_jobs.job(actor, job_id, language(request))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from regulars.core import clock
-from regulars.core.db import raw, writing
+from regulars.core.db import heavy, raw, writing
 from regulars.reports import dialect
 
 NAME = "profiles"
@@ -70,11 +70,12 @@ async def catch_up(store_id: int | None) -> None:
     rows = await raw(f"{changed} UNION ALL SELECT -1 WHERE NOT EXISTS (SELECT 1 FROM report_rollup WHERE name = {{}})",
                      NAME, *args, NAME)
     stores = sorted(r["s"] for r in rows)
-    if stores[:1] == [-1]:
-        await refresh()
-        return
-    for first in range(0, len(stores), STORES_PER_UNIT):
-        await _rebuild(stores[first:first + STORES_PER_UNIT])
+    with heavy():  # a store's customers are aggregated anew: off the event loop
+        if stores[:1] == [-1]:
+            await refresh()
+            return
+        for first in range(0, len(stores), STORES_PER_UNIT):
+            await _rebuild(stores[first:first + STORES_PER_UNIT])
 
 
 async def refresh(full: bool = False) -> int:

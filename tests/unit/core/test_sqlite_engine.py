@@ -2,6 +2,7 @@
 
 import asyncio
 import sqlite3
+import threading
 
 import pytest
 
@@ -102,6 +103,56 @@ async def test_second_process_style_writer_waits_instead_of_failing(engine, tmp_
     assert await count(engine) == 80
 
 
+def thread_names(db) -> None:
+    """`SELECT thread()` answers the name of the thread that runs the writer's statement."""
+    db.writer.direct.create_function("thread", 0, lambda: threading.current_thread().name)
+
+
+async def test_a_units_statements_run_on_the_loop_and_heavy_ones_on_the_writers_thread(engine):
+    thread_names(engine)
+    loop_thread = threading.current_thread().name
+    async with engine.transaction():
+        quick = (await engine._run("SELECT thread() AS t", None))[0]["t"]
+        with sqlite_engine.heavy():
+            slow = (await engine._run("SELECT thread() AS t", None))[0]["t"]
+        savepoint = await engine.current_transaction.get().savepoint()
+        await engine._run("INSERT INTO item (name) VALUES (?)", ["undone"])
+        await savepoint.rollback_to()
+        await savepoint.release()
+        await engine._run("INSERT INTO item (name) VALUES (?)", ["kept"])
+    assert quick == loop_thread
+    assert slow != loop_thread
+    assert [r["name"] for r in await engine._run("SELECT name FROM item", None)] == ["kept"]
+
+
+async def test_the_loop_goes_on_while_the_writer_waits_for_another_process(engine):
+    """BEGIN IMMEDIATE waits for another process's write on the writer's thread, not on the event loop."""
+    blocker = sqlite3.connect(engine.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    ticks = 0
+
+    async def tick():
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    ticker = asyncio.get_running_loop().create_task(tick())
+
+    async def write():
+        async with engine.transaction():
+            await engine._run("INSERT INTO item (name) VALUES (?)", ["after"])
+
+    writing = asyncio.get_running_loop().create_task(write())
+    await asyncio.sleep(0.3)
+    assert not writing.done() and ticks >= 10  # the unit waits; the loop does not
+    blocker.execute("COMMIT")
+    await asyncio.wait_for(writing, 15)
+    ticker.cancel()
+    blocker.close()
+    assert await count(engine) == 1
+
+
 async def test_long_read_moves_off_the_event_loop_and_completes(engine):
     query = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400000) "
              "SELECT COUNT(*) AS c FROM n")
@@ -153,3 +204,37 @@ def test_inline_reads_of_a_large_schema_stay_inline(tmp_path, monkeypatch):
         assert reader.read("SELECT name FROM t0 WHERE id = ?", [1]) == [{"name": "one"}]
     finally:
         reader.close()
+
+
+def rows_in_database_file(path: str) -> int:
+    """Rows of `item` in the database file itself, ignoring whatever the WAL still holds."""
+    connection = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        return connection.execute("SELECT COUNT(*) FROM item").fetchone()[0]
+    finally:
+        connection.close()
+
+
+async def fill(db, units: int) -> None:
+    async def unit(i):
+        async with db.transaction():
+            await db._run("INSERT INTO item (name) VALUES (?)", [f"{i}-" + "x" * 2000])
+
+    await asyncio.gather(*(unit(i) for i in range(units)))
+
+
+@pytest.mark.parametrize("every, copied", [(0.05, True), (3600, False)])
+async def test_the_wal_is_copied_back_beside_the_writer_not_by_its_commits(tmp_path, monkeypatch, every, copied):
+    monkeypatch.setattr(sqlite_engine, "CHECKPOINT_SECONDS", every)
+    db = ServerSQLiteEngine(path=str(tmp_path / "wal.sqlite3"), synchronous="FULL")
+    connection = await db.get_connection()
+    await connection.execute("CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT UNIQUE, n INTEGER NOT NULL DEFAULT 0)")
+    await connection.close()
+    await db.start_connection_pool()
+    try:
+        await fill(db, 3000)  # some 3,000 pages: past SQLite's own checkpoint threshold of 1,000
+        await asyncio.sleep(0.5)
+        assert rows_in_database_file(db.path) == (3000 if copied else 0)
+    finally:
+        await db.close_connection_pool()
+    assert rows_in_database_file(db.path) == 3000  # closing copies what is left
