@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 from string import Formatter
 from typing import Any, AsyncIterator
@@ -50,11 +51,9 @@ def is_postgres() -> bool:
     return engine().engine_type == "postgres"
 
 
-@contextlib.asynccontextmanager
-async def writing() -> AsyncIterator[None]:
+def writing() -> contextlib.AbstractAsyncContextManager[Any]:
     """Runs the block as one write transaction: IMMEDIATE on SQLite, the default on PostgreSQL."""
-    async with engine().transaction():
-        yield
+    return engine().transaction()
 
 
 def heavy() -> contextlib.AbstractContextManager[None]:
@@ -64,6 +63,10 @@ def heavy() -> contextlib.AbstractContextManager[None]:
     return sqlite_engine.heavy()
 
 
+# argument types that are never nested SQL: checked first, as the isinstance() against Piccolo's classes costs more
+_PLAIN = frozenset({int, str, float, bool, bytes, type(None), dt.datetime, dt.date})
+
+
 async def raw(sql: str, *args: Any, long: bool = False) -> list[dict]:
     """Runs one SQL statement with `{}` placeholders (Piccolo's), in the current transaction if any.
 
@@ -71,8 +74,8 @@ async def raw(sql: str, *args: Any, long: bool = False) -> list[dict]:
     straight to a reader thread, instead of first being tried, and cut short, within the event loop's inline budget.
     """
     db = engine()
-    if any(isinstance(arg, (QueryString, Column)) for arg in args):  # nested SQL: Piccolo compiles it
-        return await db.run_querystring(QueryString(sql, *args))
+    if not all(type(arg) in _PLAIN for arg in args) and any(isinstance(arg, (QueryString, Column)) for arg in args):
+        return await db.run_querystring(QueryString(sql, *args))  # nested SQL: Piccolo compiles it
     query = _compiled(sql, len(args), db.engine_type)
     if isinstance(db, ServerSQLiteEngine):
         return await (db.run_long_read if long else db.run_compiled)(query, list(args))
