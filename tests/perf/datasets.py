@@ -142,6 +142,7 @@ def sqlite_copy(master: Path, work_dir: Path, engine: EngineSpec, seconds: float
                 pool: dict[str, Any] | None = None) -> Database:
     target = work_dir / f"{engine.name}.sqlite3"
     shutil.copyfile(master, target)
+    os.sync()  # the copy's gigabytes would otherwise be written back during the first measurements
     return Database("sqlite", f"sqlite:///{target}", seconds, cached, pool or {})
 
 

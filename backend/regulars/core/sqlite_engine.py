@@ -31,7 +31,9 @@ import asyncio
 import contextlib
 import contextvars
 import logging
+import os
 import sqlite3
+import threading
 import time
 from typing import Any, Iterator, Optional
 
@@ -51,7 +53,14 @@ MAX_GROUP = 64
 INLINE_SECONDS = 0.001  # how long a read may hold the event loop before it moves to a reader thread
 INLINE_ROWS = 200
 CACHE_KIB = 65_536  # page cache per connection (SQLite's default, 2 MiB, rereads index pages of a large database)
-CHECKPOINT_SECONDS = 1.0  # how often the WAL is copied back into the database, off the writer's path
+# How often the WAL is copied back into the database, off the writer's path. Each round ends with the writer copying
+# what came in meanwhile after its next commit, which holds the writer up: the shorter the round, the shorter that.
+CHECKPOINT_SECONDS = 0.25
+# The checkpoint thread's nice value: at an equal share of the core the event loop would answer at half speed while
+# a round copies pages; it still gets about a tenth of a busy core.
+CHECKPOINT_NICE = 10
+# A writer commit copies the WAL back itself only past this many pages: the checkpoint thread fell far behind.
+BACKSTOP_PAGES = 50_000
 
 _heavy: contextvars.ContextVar[bool] = contextvars.ContextVar("regulars_sqlite_heavy", default=False)
 
@@ -88,6 +97,7 @@ class _Writer:
         self.group_size = 0
         self.group_done: Optional[asyncio.Future] = None
         self.flush_task: Optional[asyncio.Task] = None
+        self.checkpoint_due = False  # set by the checkpoint thread after each of its rounds
 
     async def begin_unit(self) -> None:
         if not self.group_open:
@@ -113,6 +123,13 @@ class _Writer:
             raise
         if done and not done.done():
             done.set_result(None)
+        if self.checkpoint_due:
+            # The checkpoint thread has copied the WAL back up to a moment ago. Copying the rest now, between two
+            # groups, lets the next group start the WAL over from its beginning; left to chance, it seldom can
+            # under load (a group is always open or starting), and the WAL grows to the backstop.
+            self.checkpoint_due = False
+            with contextlib.suppress(sqlite3.Error):
+                await self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     async def _rollback_quietly(self) -> None:
         try:
@@ -227,6 +244,33 @@ class _InlineSavepoint(Savepoint):
         self.transaction.engine.writer.direct.execute(f"RELEASE SAVEPOINT {self.name}")
 
 
+class _Checkpointer:
+    """Copies committed WAL pages back into the database every CHECKPOINT_SECONDS, on a connection and a thread of its
+    own at a lower priority: a passive checkpoint goes on beside the writer's transactions and never waits for them."""
+
+    def __init__(self, connection_kwargs: dict[str, Any], writer: _Writer) -> None:
+        self.connection = sqlite3.connect(**{**connection_kwargs, "check_same_thread": False})
+        self.writer = writer
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="sqlite-checkpoint", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        with contextlib.suppress(OSError):  # not allowed here: it runs at the process's priority
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CHECKPOINT_NICE)
+        while not self.stopping.wait(CHECKPOINT_SECONDS):
+            try:
+                self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error as exc:  # another process's checkpoint is running: this one is not needed
+                log.debug("WAL checkpoint skipped: %s", exc)
+            self.writer.checkpoint_due = True  # the writer copies the rest after its next commit
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+        self.connection.close()
+
+
 class _InlineReader:
     """A read-only connection used on the event loop's thread for reads that fit the budget."""
 
@@ -279,7 +323,7 @@ class ServerSQLiteEngine(SQLiteEngine):
         self.writer: Optional[_Writer] = None
         self._all: list[aiosqlite.Connection] = []
         self.inline: Optional[_InlineReader] = None
-        self._checkpoints: Optional[asyncio.Task] = None
+        self._checkpoints: Optional[_Checkpointer] = None
 
     async def _open(self) -> aiosqlite.Connection:
         connection = await aiosqlite.connect(**self.connection_kwargs, check_same_thread=False)
@@ -301,30 +345,17 @@ class ServerSQLiteEngine(SQLiteEngine):
             connection = await self._open()
             self._all.append(connection)
             readers.put_nowait(connection)
-        # the writer never copies the WAL back itself: a commit that did held every other unit up meanwhile
-        await writer.execute("PRAGMA wal_autocheckpoint = 0")
-        checkpointer = await self._open()
-        self._all.append(checkpointer)
-        self._checkpoints = asyncio.get_running_loop().create_task(self._checkpoint_loop(checkpointer))
+        # the writer does not copy the WAL back itself (a commit that did held every other unit up meanwhile)
+        # unless the checkpoint thread has fallen far behind
+        await writer.execute(f"PRAGMA wal_autocheckpoint = {BACKSTOP_PAGES}")
         self.writer, self.readers = _Writer(writer), readers
+        self._checkpoints = _Checkpointer(self.connection_kwargs, self.writer)
         self.inline = _InlineReader(self.connection_kwargs)
-
-    async def _checkpoint_loop(self, connection: aiosqlite.Connection) -> None:
-        """Copies committed WAL pages back into the database every CHECKPOINT_SECONDS, on a connection and thread of
-        its own: a passive checkpoint goes on beside the writer's transactions and never waits for them."""
-        while True:
-            await asyncio.sleep(CHECKPOINT_SECONDS)
-            try:
-                await connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            except sqlite3.Error as exc:  # another process's checkpoint is running: this one is not needed
-                log.debug("WAL checkpoint skipped: %s", exc)
 
     async def close_connection_pool(self) -> None:
         writer, self.writer, self.readers = self.writer, None, None
         if self._checkpoints is not None:
-            self._checkpoints.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._checkpoints
+            await asyncio.to_thread(self._checkpoints.stop)
             self._checkpoints = None
         if self.inline is not None:
             self.inline.close()

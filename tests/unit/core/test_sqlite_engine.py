@@ -1,6 +1,7 @@
 """The SQLite engine's grouped writer: units commit together, fail alone, and never lock each other out."""
 
 import asyncio
+import os
 import sqlite3
 import threading
 
@@ -238,3 +239,30 @@ async def test_the_wal_is_copied_back_beside_the_writer_not_by_its_commits(tmp_p
     finally:
         await db.close_connection_pool()
     assert rows_in_database_file(db.path) == 3000  # closing copies what is left
+
+
+async def test_the_wal_starts_over_while_units_keep_coming(tmp_path, monkeypatch):
+    """Under a steady stream of units the WAL is reused from its beginning after each checkpoint round, instead of
+    growing with everything written (a group is nearly always open, so left alone it could seldom start over)."""
+    monkeypatch.setattr(sqlite_engine, "CHECKPOINT_SECONDS", 0.05)
+    db = ServerSQLiteEngine(path=str(tmp_path / "steady.sqlite3"), synchronous="FULL")
+    connection = await db.get_connection()
+    await connection.execute("CREATE TABLE note (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+    await connection.close()
+    await db.start_connection_pool()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 1.5
+
+    async def writer():
+        while loop.time() < deadline:
+            async with db.transaction():
+                await db._run("INSERT INTO note (body) VALUES (?)", ["x" * 1500])
+
+    try:
+        await asyncio.gather(*(writer() for _ in range(8)))
+        written = (await db._run("SELECT COUNT(*) AS n FROM note", None))[0]["n"]
+        wal_pages = os.path.getsize(db.path + "-wal") // 4096  # its size is the furthest it ever reached
+    finally:
+        await db.close_connection_pool()
+    assert written > 3000  # some 1,500 pages of rows alone
+    assert wal_pages < written / 8
