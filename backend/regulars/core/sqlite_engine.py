@@ -15,8 +15,12 @@ update, an insert) takes tens of microseconds, where each trip to the connection
 and back cost more than that, and while the loop was busy the writer's thread waited for
 the interpreter lock, holding every other unit up. What may wait or take long runs on the
 connection's thread instead: BEGIN IMMEDIATE (another process may hold the lock), COMMIT
-(the fsync and the WAL checkpoint), and every statement run under `heavy()`, which the
-background jobs, imports, bulk issues and other set-wide writes declare.
+(the fsync), and every statement run under `heavy()`, which the background jobs, imports,
+bulk issues and other set-wide writes declare.
+
+Committed pages are copied from the WAL back into the database by a thread of their own
+(see _Checkpointer), not by the commit that crosses SQLite's threshold, which would hold
+every waiting unit up while it copies.
 
 A read first runs on the event loop's own thread, on a read-only connection, under a
 budget of time and rows: an indexed lookup costs tens of microseconds there,
@@ -38,8 +42,8 @@ import time
 from typing import Any, Iterator, Optional
 
 import aiosqlite
-from piccolo.engine.sqlite import Savepoint, SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.engine.base import validate_savepoint_name
+from piccolo.engine.sqlite import Savepoint, SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
 # Piccolo registers a converter for INTEGER columns that turns every value into text, then a Decimal, then
