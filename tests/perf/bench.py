@@ -297,6 +297,9 @@ async def bench(options: Options) -> int:
                 document["runs"] += await measure(options, engine, db, workers, work_dir,
                                                   cluster if engine.kind == "postgres" else None)
             document["extras"] += await measure_extras(options, engine, cluster if engine.kind == "postgres" else None)
+            if db.kind == "sqlite":  # its pages would crowd the next engine's copy out of the page cache
+                for suffix in ("", "-wal", "-shm"):
+                    Path(db.url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
             if cluster is not None:
                 cluster.stop()
                 cluster = None
