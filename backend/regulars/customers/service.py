@@ -349,9 +349,9 @@ async def add_note(actor: Principal, customer_id: int, text: str, key: str | Non
     await idempotency.run(f"customers.note:{actor.staff_id}", key, {"customer_id": customer_id, "text": text}, action)
 
 
-CONSENT_FLAG = {  # the customer's current flag for a purpose: service, or marketing
-    True: "UPDATE customer SET consent_service = {}, updated_at = {} WHERE id = {}",
-    False: "UPDATE customer SET consent_marketing = {}, updated_at = {} WHERE id = {}",
+CONSENT_FLAG = {  # the customer's current flag for each purpose
+    "service": "UPDATE customer SET consent_service = {}, updated_at = {} WHERE id = {}",
+    "marketing": "UPDATE customer SET consent_marketing = {}, updated_at = {} WHERE id = {}",
 }
 
 
@@ -367,7 +367,7 @@ async def record_consent(customer_id: int, grant: schemas.ConsentGrant, *, chann
             actor.staff_id if actor else None, store_id if store_id is not None else (actor.store_id if actor else None),
             now,
         )
-        await raw(CONSENT_FLAG[grant.purpose == "service"], grant.granted, now, customer_id)
+        await raw(CONSENT_FLAG[grant.purpose], grant.granted, now, customer_id)
         await timeline.add(customer_id, "consent", channel=channel if channel in ("store", "web") else "store",
                            store_id=store_id or (actor.store_id if actor else None),
                            staff_id=actor.staff_id if actor else None,
