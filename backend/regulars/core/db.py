@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import functools
 from string import Formatter
-from typing import Any, AsyncIterator
+from typing import Any, Coroutine
 from urllib.parse import urlparse
 
 from piccolo.columns import Column
@@ -61,6 +62,19 @@ def heavy() -> contextlib.AbstractContextManager[None]:
     on the writer connection's thread, so the event loop goes on answering requests while they take their time;
     a request's own writes run on the loop's thread, where they are quicker. Tasks started inside inherit it."""
     return sqlite_engine.heavy()
+
+
+_background: set[asyncio.Task] = set()  # held here until done: the loop keeps only weak references to tasks
+
+
+def start_heavy(work: Coroutine[Any, Any, Any]) -> asyncio.Task:
+    """Starts set-wide work a request asked for (an import, a bulk issue, a grant) as a task of its own, under
+    `heavy()`, and returns at once; the work reports its progress in its own job row."""
+    with heavy():  # the task copies the context as it is now
+        task = asyncio.get_running_loop().create_task(work)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+    return task
 
 
 # argument types that are never nested SQL: checked first, as the isinstance() against Piccolo's classes costs more

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
@@ -14,7 +13,6 @@ from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response
 from regulars.coupons import bulk, invariants, jobs, privacy, redemption, schemas, service, templates  # noqa: F401  (invariants, jobs, privacy register hooks)
 
-_running: set[asyncio.Task] = set()
 IdempotencyHeader = Annotated[str | None, HeaderParameter(name="Idempotency-Key", required=False)]
 
 
@@ -90,10 +88,7 @@ class CouponController(Controller):
         job_id = await bulk.start(actor, data)
         claimed = await bulk.claim(job_id)
         if claimed is not None:
-            with db.heavy():  # the task inherits it
-                task = asyncio.get_running_loop().create_task(bulk.run(*claimed))
-            _running.add(task)
-            task.add_done_callback(_running.discard)
+            db.start_heavy(bulk.run(*claimed))
         return await bulk.job(actor, job_id, language(request))
 
     @get("/bulk/{job_id:int}")

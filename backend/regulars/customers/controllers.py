@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, patch, post
@@ -16,7 +15,6 @@ from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response, page
 from regulars.customers import importer, privacy, retention, schemas, service, timeline
 
-_running_imports: set[asyncio.Task] = set()
 
 
 class CustomerController(Controller):
@@ -150,12 +148,7 @@ class ImportController(Controller):
         content = await upload.read()
         actor = principal_of(request)
         job_id = await importer.start(actor, upload.filename or "upload.csv", dry_run)
-        with db.heavy():  # the task inherits it
-            task = asyncio.get_running_loop().create_task(
-                importer.run(actor, job_id, upload.filename or "upload.csv", content, dry_run)
-            )
-        _running_imports.add(task)
-        task.add_done_callback(_running_imports.discard)
+        db.start_heavy(importer.run(actor, job_id, upload.filename or "upload.csv", content, dry_run))
         return await importer.job(actor, job_id, language(request))
 
     @get("/{job_id:int}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 import msgspec
@@ -15,7 +14,6 @@ from regulars.core.auth import admin_guard, manager_guard, principal_of, staff_g
 from regulars.core.http import idempotency_key, language, outcome_response, page
 from regulars.points import exchange, grants, jobs, rulebook, schemas, service  # noqa: F401  (jobs registers the room's work)
 
-_running: set[asyncio.Task] = set()
 
 
 def replayed(shape: type) -> ResponseSpec:
@@ -76,10 +74,7 @@ class PointsController(Controller):
         outcome = await grants.create(principal_of(request), data, idempotency_key(request))
         if not outcome.replayed:
             job_id = msgspec.json.decode(outcome.body)["id"]
-            with db.heavy():  # the task inherits it
-                task = asyncio.get_running_loop().create_task(grants.run(job_id))
-            _running.add(task)
-            task.add_done_callback(_running.discard)
+            db.start_heavy(grants.run(job_id))
         return outcome_response(outcome)
 
     @get("/grants/{grant_id:int}", guards=[manager_guard])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any, Literal
 
 from litestar import Controller, Request, Response, get, post
@@ -18,7 +17,6 @@ from regulars.core.http import idempotency_key, language, outcome_response, page
 from regulars.customers import importer as import_jobs
 from regulars.purchases import importer, invariants, privacy, schemas, service  # noqa: F401  (registrations)
 
-_running: set[asyncio.Task] = set()
 
 
 def replayed(shape: type) -> ResponseSpec:
@@ -83,10 +81,7 @@ class PurchaseImportController(Controller):
         actor = principal_of(request)
         filename = upload.filename or "purchases.csv"
         job_id = await importer.start(actor, filename, dry_run)
-        with db.heavy():  # the task inherits it
-            task = asyncio.get_running_loop().create_task(importer.run(actor, job_id, filename, content, dry_run))
-        _running.add(task)
-        task.add_done_callback(_running.discard)
+        db.start_heavy(importer.run(actor, job_id, filename, content, dry_run))
         return await import_jobs.job(actor, job_id, language(request))
 
 

@@ -126,6 +126,18 @@ async def test_a_units_statements_run_on_the_loop_and_heavy_ones_on_the_writers_
     assert [r["name"] for r in await engine._run("SELECT name FROM item", None)] == ["kept"]
 
 
+async def test_work_a_request_starts_in_the_background_writes_off_the_loop(engine):
+    from regulars.core import db
+
+    thread_names(engine)
+
+    async def work():
+        async with engine.transaction():
+            return (await engine._run("SELECT thread() AS t", None))[0]["t"]
+
+    assert await db.start_heavy(work()) != threading.current_thread().name
+
+
 async def test_the_loop_goes_on_while_the_writer_waits_for_another_process(engine):
     """BEGIN IMMEDIATE waits for another process's write on the writer's thread, not on the event loop."""
     blocker = sqlite3.connect(engine.path, isolation_level=None)
