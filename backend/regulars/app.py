@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import secrets
 from contextlib import asynccontextmanager
@@ -28,7 +27,7 @@ from litestar.template.config import TemplateConfig
 
 from regulars import pwa, worker
 from regulars.care.controllers import routers as care_routers
-from regulars.core import db, observability
+from regulars.core import db, observability, process
 from regulars.core.openapi import ClosedStructSchemaPlugin, describe_problems
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
@@ -186,9 +185,7 @@ async def ping() -> dict[str, str]:
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     """Opens the database pool; runs the background jobs in this process unless workers run them."""
     await db.start()
-    # What exists now (the app, its routes, templates and schema) lives as long as the process: kept out of the
-    # collector's full passes, which otherwise walk all of it and pause every request for tens of milliseconds.
-    gc.freeze()
+    process.settle()
     stop = asyncio.Event()
     jobs = asyncio.create_task(worker.loop(stop)) if get_settings().run_jobs_in_server else None
     try:

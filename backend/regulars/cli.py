@@ -219,7 +219,12 @@ def cmd_restore(args: argparse.Namespace) -> None:
 def cmd_worker(args: argparse.Namespace) -> None:
     from regulars import worker
 
-    asyncio.run(worker.run_forever(once=args.once))
+    try:
+        import uvloop  # uvicorn's event loop, installed with the server: a worker runs on the loop `serve` runs on
+    except ImportError:
+        asyncio.run(worker.run_forever(once=args.once))
+    else:
+        uvloop.run(worker.run_forever(once=args.once))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,7 +16,7 @@ import socket
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
-from regulars.core import clock, db
+from regulars.core import clock, db, process
 from regulars.core.db import raw, writing
 
 log = logging.getLogger("regulars.worker")
@@ -137,6 +137,7 @@ async def run_forever(once: bool = False) -> None:
 
     create_app()  # imports every room, which registers its jobs
     await db.start()
+    process.settle()
     try:
         await loop(once=once)
     finally:

@@ -90,7 +90,8 @@ def session() -> aiohttp.ClientSession:
             resolver=GuardedResolver(settings.push_allow_insecure_local), limit=200, ttl_dns_cache=60
         )
         found = aiohttp.ClientSession(
-            connector=connector, timeout=aiohttp.ClientTimeout(total=settings.push_timeout_seconds), trust_env=False
+            connector=connector, timeout=aiohttp.ClientTimeout(total=settings.push_timeout_seconds), trust_env=False,
+            cookie_jar=aiohttp.DummyCookieJar(),  # push services set no cookie anyone should send back
         )
         _sessions[id(loop)] = found
     return found
@@ -176,9 +177,9 @@ async def send(
 async def deliver_within(target: PushTarget, data: bytes, timeout: float | None, **options: Any) -> PushResult:
     """`deliver`, answering `retry` when it takes longer than `timeout` or raises (never raises itself)."""
     try:
-        work = deliver(target, data, **options)
-        return await (asyncio.wait_for(work, timeout) if timeout else work)
-    except asyncio.TimeoutError:
+        async with asyncio.timeout(timeout):  # a deadline on this task, not a task of its own as wait_for makes
+            return await deliver(target, data, **options)
+    except TimeoutError:
         return PushResult("retry", target.id, detail="timeout")
     except Exception as exc:  # a failure of one send is that message's answer, not the batch's
         log.warning("push to %s raised %s", rules.origin_of(target.endpoint), type(exc).__name__)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import email.utils
+import functools
 import hashlib
 import ipaddress
 import re
@@ -14,6 +15,8 @@ URGENCIES = ("very-low", "low", "normal", "high")
 MAX_TTL = 28 * 24 * 3600
 MAX_PAYLOAD = 3072
 TOPIC_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+SPACE_RE = re.compile(r"\s")
+KEY_RE = re.compile(r"[A-Za-z0-9_\-+/]*={0,2}")
 
 
 class EndpointRefused(ValueError):
@@ -50,28 +53,42 @@ def check_endpoint(endpoint: str, *, allow_insecure_local: bool) -> tuple[str, i
     Names are resolved (and every address checked) at connection time, so a name that
     points inward later is refused then too; here the URL's form and any IP literal are checked.
     """
-    if len(endpoint) > 1000 or any(c.isspace() for c in endpoint):
+    if len(endpoint) > 1000 or SPACE_RE.search(endpoint):
         raise EndpointRefused("malformed")
     try:
         parts = urlsplit(endpoint)
-        port = parts.port
     except ValueError:
         raise EndpointRefused("malformed")
+    verdict = _origin_verdict(parts.scheme, parts.netloc, allow_insecure_local)
+    if isinstance(verdict, str):
+        raise EndpointRefused(verdict)
+    return verdict
+
+
+@functools.lru_cache(maxsize=1024)
+def _origin_verdict(scheme: str, netloc: str, allow_insecure_local: bool) -> tuple[str, int] | str:
+    """(host, port) of an acceptable origin, or why it is refused; remembered per origin (a fan-out sends to a
+    handful of push services)."""
+    try:
+        parts = urlsplit(f"{scheme}://{netloc}")
+        port = parts.port
+    except ValueError:
+        return "malformed"
     host = (parts.hostname or "").lower()
     if not host or parts.username or parts.password:
-        raise EndpointRefused("malformed")
+        return "malformed"
     literal = ip_literal(host)
     loopback_host = host == "localhost" or (literal is not None and ipaddress.ip_address(literal).is_loopback)
-    if parts.scheme not in ("https", "http") or (parts.scheme == "http" and not (allow_insecure_local and loopback_host)):
-        raise EndpointRefused("not_https")
+    if scheme not in ("https", "http") or (scheme == "http" and not (allow_insecure_local and loopback_host)):
+        return "not_https"
     if not allow_insecure_local and port not in (None, 443):
-        raise EndpointRefused("port")
+        return "port"
     if literal is not None and not address_allowed(literal, allow_loopback=allow_insecure_local):
-        raise EndpointRefused("private_address")
+        return "private_address"
     if literal is None and (host == "localhost" or host.endswith((".localhost", ".local", ".internal", ".lan"))):
         if not (allow_insecure_local and host == "localhost"):
-            raise EndpointRefused("private_address")
-    return host, port or (443 if parts.scheme == "https" else 80)
+            return "private_address"
+    return host, port or (443 if scheme == "https" else 80)
 
 
 def origin_of(endpoint: str) -> str:
@@ -81,7 +98,7 @@ def origin_of(endpoint: str) -> str:
 
 def b64url_decode(value: str) -> bytes:
     value = value.strip()
-    if not re.fullmatch(r"[A-Za-z0-9_\-+/]*={0,2}", value):
+    if not KEY_RE.fullmatch(value):
         raise ValueError("not base64url")
     return base64.urlsafe_b64decode(value.replace("+", "-").replace("/", "_").rstrip("=") + "=" * (-len(value.rstrip("=")) % 4))
 
