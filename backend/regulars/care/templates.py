@@ -42,7 +42,11 @@ def action_fields(answer: dict[str, Any], lang: str) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=512)
 def _compiled(source: str) -> Template:
-    return _env.from_string(source)
+    template = _env.from_string(source)
+    # Jinja keeps a template's globals as a ChainMap over the environment's and copies them into every render's
+    # context; a plain dict is copied in one step (a push fan-out renders two templates per message)
+    template.globals = dict(template.globals)
+    return template
 
 
 def render(source: str, context: dict[str, Any]) -> str:
