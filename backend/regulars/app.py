@@ -40,6 +40,7 @@ from regulars.messaging.push import close_sessions as close_push_sessions
 from regulars.pages.counter import routers as counter_pages
 from regulars.pages.follow import routers as follow_pages
 from regulars.pages.redeem import routers as redeem_pages
+from regulars.pages.common import message_page
 from regulars.pages.wallet import routers as wallet_pages
 from regulars.points.controllers import routers as points_routers
 from regulars.purchases.controllers import routers as purchase_routers
@@ -105,6 +106,13 @@ def on_validation_error(request: Request, exc: ValidationException) -> Response:
     )
 
 
+def _browser_page(request: Request) -> bool:
+    """A browser asking for a page outside the API (a customer's cut-off QR link): it gets a page, not JSON."""
+    path = request.url.path
+    return (request.method == "GET" and not path.startswith(("/api/", "/app/", "/metrics", "/healthz"))
+            and "text/html" in request.headers.get("accept", ""))
+
+
 def on_http_error(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException):
         return problem(request, 401, "error.unauthorized")
@@ -112,6 +120,8 @@ def on_http_error(request: Request, exc: HTTPException) -> Response:
         key = "error.csrf" if "CSRF" in str(exc.detail) else "error.forbidden"
         return problem(request, 403, key)
     if isinstance(exc, NotFoundException):
+        if _browser_page(request):
+            return message_page(request, 404, "page.missing.title", t("page.missing.body", language(request)))
         return problem(request, 404, "error.not_found")
     if isinstance(exc, MethodNotAllowedException):
         return problem(request, 405, "error.method")

@@ -27,11 +27,11 @@ CATEGORY_WEIGHTS = [25, 10, 30, 15, 20]
 PURCHASES = [0, 0, 1, 1, 1, 2, 2, 3, 4, 6]
 VISITS = [0, 0, 0, 1, 1, 2]
 COUPONS = [0, 0, 1, 1, 2]
-TEMPLATES = [  # name, kind, amount_off_fen, percent_off, max_off_fen, item, category, purpose
-    ("满100减20", "amount_off", 2000, None, None, "", "business", "discount"),
-    ("购机9折", "percent_off", None, 10, 20000, "", "device", "discount"),
-    ("免费贴膜", "service", None, None, None, "贴膜", "device", "care"),
-    ("话费券5元", "amount_off", 500, None, None, "", "business", "reward"),
+TEMPLATES = [  # name, kind, amount_off_fen, percent_off, max_off_fen, item, category, purpose, min_spend_fen
+    ("满100减20", "amount_off", 2000, None, None, "", "business", "discount", 10000),
+    ("购机9折", "percent_off", None, 10, 20000, "", "device", "discount", 0),
+    ("免费贴膜", "service", None, None, None, "贴膜", "device", "care", 0),
+    ("话费券5元", "amount_off", 500, None, None, "", "business", "reward", 0),
 ]
 VALID_DAYS = 30
 EXCHANGE_POINTS = 100
@@ -210,13 +210,13 @@ class History:
 async def start(seed: int, now: dt.datetime) -> History:
     """Creates the demo's chain-wide coupon templates and a history maker that numbers rows after the existing ones."""
     template_ids = []
-    for name, kind, amount, percent, cap, item, category, purpose in TEMPLATES:
+    for name, kind, amount, percent, cap, item, category, purpose, min_spend in TEMPLATES:
         rows = await raw(
             "INSERT INTO coupon_template (name_zh, name_en, terms_zh, terms_en, kind, amount_off_fen, percent_off, "
             "max_off_fen, item, category, purpose, valid_days, issued, per_customer_limit, scope, min_spend_fen, active, "
-            "created_at, updated_at) VALUES ({}, '', '', '', {}, {}, {}, {}, {}, {}, {}, {}, 0, NULL, 'chain', 0, {}, {}, {}) "
+            "created_at, updated_at) VALUES ({}, '', '', '', {}, {}, {}, {}, {}, {}, {}, {}, 0, NULL, 'chain', {}, {}, {}, {}) "
             "RETURNING id",
-            name, kind, amount, percent, cap, item, category, purpose, VALID_DAYS, True, now, now,
+            name, kind, amount, percent, cap, item, category, purpose, VALID_DAYS, min_spend, True, now, now,
         )
         template_ids.append(rows[0]["id"])
     ids = {}

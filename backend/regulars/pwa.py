@@ -53,6 +53,15 @@ async def service_worker() -> Response[str]:
     return Response(source, media_type="text/javascript", headers={"Service-Worker-Allowed": "/app/"})
 
 
+@get("/favicon.ico", include_in_schema=False, cache_control=CacheControlHeader(max_age=86400))
+async def favicon() -> Response[bytes]:
+    """The app's icon, which browsers ask for on every page (the customer pages' too)."""
+    path = PWA_DIR / "icons" / "icon-192.png"
+    if not path.is_file():
+        raise NotFoundException()
+    return Response(path.read_bytes(), media_type="image/png")
+
+
 def routers() -> list:
     """The PWA's route handlers, or none when the shell is not part of this installation."""
     if not PWA_DIR.is_dir():
@@ -61,4 +70,4 @@ def routers() -> list:
         path="/app", directories=[PWA_DIR], html_mode=True, name="pwa", cache_control=NO_CACHE,
         before_request=app_without_slash,
     )
-    return [root, service_worker, files]
+    return [root, service_worker, favicon, files]

@@ -57,6 +57,11 @@ def check_choices(choices: Choices) -> None:
         raise BadInput(key, field=field, extra={"problems": [{"field": f, "code": k} for f, k in problems]})
 
 
+async def follows(customer_id: int, store_id: int) -> bool:
+    """Whether the customer already follows the store (a follow again brings no welcome coupon)."""
+    return bool(await raw("SELECT 1 FROM follow WHERE customer = {} AND store = {}", customer_id, store_id))
+
+
 async def _open_channel(code: str) -> dict:
     channel = await channels.open_by_code(code)
     if channel is None:

@@ -10,6 +10,7 @@ import msgspec
 from regulars.core import clock
 from regulars.core.db import writing
 from regulars.core.errors import Gone, NotFound
+from regulars.coupons import codes as coupon_codes
 from regulars.coupons import redemption as coupon_redemption
 from regulars.coupons import rules as coupon_rules
 from regulars.coupons import schemas as coupon_schemas
@@ -19,6 +20,10 @@ from regulars.customers import service as customers
 from regulars.acquisition import account, counter, otp, wallet
 from regulars.acquisition import messages  # noqa: F401  (registers the room's messages)
 from regulars.stores import service as stores
+
+
+# the page that says a coupon was redeemed stays for as long as a manager may reverse the redemption
+RECEIPT_SECONDS = int(coupon_rules.REVERSE_WINDOW.total_seconds())
 
 
 async def opened(token_text: str, *, within: int) -> counter.CounterToken:
@@ -92,3 +97,18 @@ async def redeem(token_text: str, customer_id: int, code: str) -> Redeemed:
         })
     return Redeemed(coupon=done.coupon, code_shown=shown, store_name=done.store_name,
                     clerk_name=await stores.staff_name(token.staff_id), at=done.at)
+
+
+async def receipt(token_text: str, customer_id: int, code: str) -> Redeemed:
+    """The redemption of the customer's coupon through this counter token, for the page the customer shows the
+    clerk: reloading it or coming back to it shows it again. NotFound for anything else."""
+    token = counter.read(token_text, within=RECEIPT_SECONDS)
+    parsed = coupon_codes.parse(code)
+    row = await coupons.row_by_code(parsed) if parsed else None
+    if (row is None or row["customer"] != customer_id or row["state"] != "redeemed"
+            or row["redeemed_store"] != token.store_id or row["redeemed_by"] != token.staff_id):
+        raise NotFound("counter.token_unknown")
+    coupon = coupons.to_schema(row)
+    store = await stores.get_store(token.store_id)
+    return Redeemed(coupon=coupon, code_shown=coupon_rules.format_code(coupon.code), store_name=store.name,
+                    clerk_name=await stores.staff_name(token.staff_id), at=coupon.redeemed_at)

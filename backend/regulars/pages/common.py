@@ -60,7 +60,8 @@ def render(request: Request, template: str, *, status: int = 200, headers: dict 
 
 
 def yuan(fen: int) -> str:
-    return f"{fen // 100}" if fen % 100 == 0 else f"{fen // 100}.{fen % 100:02d}".rstrip("0")
+    """Whole yuan as they are ("20"), anything else with both decimals ("300.50")."""
+    return f"{fen // 100}" if fen % 100 == 0 else f"{fen // 100}.{fen % 100:02d}"
 
 
 def coupon_value(coupon: Any, lang: str) -> str:

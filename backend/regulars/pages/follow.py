@@ -55,14 +55,16 @@ class FollowPage(Controller):
         if channel["staff"] is not None and channel["kind"] == "clerk":
             clerk_name = await stores.staff_name(channel["staff"])
         known_phone, marketing_on = "", False
+        welcome = channel["welcome_template_id"] is not None
         if step == "known":
             customer_id = await wallet.customer_of_cookie(request)
             profile = await customers.detail(customer_id)
             known_phone, marketing_on = profile.phone_masked, profile.consent.marketing
+            welcome = welcome and not await follow.follows(customer_id, channel["store"])
         return render(
             request, "follow.html", status=status, headers=headers, zone=store.timezone, store=store, code=channel["code"],
             step=step, errors=errors or [], form=form or {}, ref=ref, phone_masked=phone_masked,
-            minutes=int(rules.OTP_LIFETIME.total_seconds() // 60), welcome=channel["welcome_template_id"] is not None,
+            minutes=int(rules.OTP_LIFETIME.total_seconds() // 60), welcome=welcome,
             clerk_name=clerk_name, known_phone=known_phone, marketing_on=marketing_on,
             referral_code=referral_code if referral_code and await referral.referrer_of(referral_code) else None,
             notice_version=rules.NOTICE_VERSION, erasure_days=account.erasure_days(),
@@ -122,7 +124,14 @@ class FollowPage(Controller):
                 return Redirect("/w?done=followed", status_code=303, headers=HEADERS)
         except TooManyRequests as exc:
             if action in ("verify", "resend"):
-                return too_many_page(request, exc)
+                # still on the code step: the code already sent stays usable, so the page stays where it was
+                pending = await otp.pending(ref) if ref else None
+                if pending is None:
+                    return too_many_page(request, exc)
+                return await self._page(request, channel, "verify", status=429, ref=ref,
+                                        errors=[t(exc.key, lang, retry_after=exc.retry_after)],
+                                        phone_masked=customer_rules.mask_phone(pending["phone"]),
+                                        headers={"Retry-After": str(exc.retry_after)})
             return await self._page(request, channel, "phone", status=429, errors=[t(exc.key, lang, retry_after=exc.retry_after)],
                                     form=values, headers={"Retry-After": str(exc.retry_after)}, referral_code=referral_code)
         except NotFound:

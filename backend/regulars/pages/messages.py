@@ -52,13 +52,18 @@ register(
         "page.follow.errors": {"zh-CN": "请检查以下内容", "en": "Please check the following"},
         "page.closed.title": {"zh-CN": "二维码无效", "en": "This QR code is not valid"},
         "page.closed.body": {
-            "zh-CN": "该二维码不存在或已停用。请向门店店员索取最新的二维码。",
-            "en": "This QR code does not exist or is no longer in use. Please ask the store for a current one.",
+            "zh-CN": "该二维码不存在或不在使用期内（活动二维码仅在活动期间有效）。请向门店店员索取最新的二维码。",
+            "en": "This QR code does not exist or is not in use now (an event's code works during the event only). Please ask the store for a current one.",
+        },
+        "page.missing.title": {"zh-CN": "页面不存在", "en": "Page not found"},
+        "page.missing.body": {
+            "zh-CN": "链接可能不完整或已失效。如果您是扫码进入的，请重新扫描门店的二维码。",
+            "en": "The link may be incomplete or out of date. If you scanned a QR code, please scan the store's code again.",
         },
         "page.wallet_missing.title": {"zh-CN": "链接无效", "en": "This link is not valid"},
         "page.wallet_missing.body": {
-            "zh-CN": "该会员链接无效或已失效。请扫描门店二维码重新进入，或使用短信中的链接。",
-            "en": "This wallet link is not valid. Scan the store's QR code again, or use the link from your text message.",
+            "zh-CN": "该会员链接无效或已失效。请扫描门店的关注二维码，验证手机号后即可回到您的会员页。",
+            "en": "This wallet link is not valid. Scan the store's follow QR code and verify your phone number to get back to your wallet.",
         },
         "page.csrf.title": {"zh-CN": "页面已过期", "en": "This page has expired"},
         "page.csrf.body": {
@@ -136,8 +141,8 @@ register(
             "en": "Notifications need JavaScript; messages from the store always appear under Messages above.",
         },
         "page.wallet.bookmark": {
-            "zh-CN": "请收藏本页，或保存短信中的链接，以便随时查看。",
-            "en": "Bookmark this page (or keep the link from your text message) to come back any time.",
+            "zh-CN": "请收藏本页，以便随时查看；也可以再次扫描门店的关注二维码并验证手机号回到这里。",
+            "en": "Bookmark this page to come back any time; scanning the store's follow QR code and verifying your phone number brings you back here too.",
         },
         "page.wallet.privacy": {"zh-CN": "隐私与数据", "en": "Privacy and your data"},
         "page.wallet.marketing_on": {"zh-CN": "优惠和关怀消息：已开启", "en": "Offers and care messages: on"},
@@ -156,10 +161,12 @@ register(
         },
         "page.wallet.notice": {"zh-CN": "个人信息处理规则", "en": "Privacy notice"},
         "page.wallet.saved": {"zh-CN": "已保存", "en": "Saved"},
+        "page.wallet.deletion_received": {"zh-CN": "已收到您的删除申请", "en": "Your deletion request was received"},
         "page.wallet.language": {"zh-CN": "消息语言", "en": "Language of our messages"},
         "page.wallet.save_language": {"zh-CN": "保存", "en": "Save"},
         "page.wallet.followed": {"zh-CN": "关注成功，欢迎您！", "en": "You are now following the store. Welcome!"},
         "page.redeem.title": {"zh-CN": "自助核销", "en": "Use a coupon"},
+        "page.redeem.verify": {"zh-CN": "验证", "en": "Verify"},
         "page.redeem.at": {"zh-CN": "服务店员：{clerk}", "en": "Your clerk: {clerk}"},
         "page.redeem.identify": {
             "zh-CN": "请输入会员手机号，验证后显示您在本店可用的电子券。",

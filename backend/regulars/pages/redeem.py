@@ -45,6 +45,8 @@ class RedeemPage(Controller):
     async def show(self, request: Request, token: FromPath[str], step: FromQuery[str | None] = None,
                    c: FromQuery[str | None] = None, coupon: FromQuery[str | None] = None) -> Template:
         await check_misses(request)
+        if step == "done":
+            return await self._receipt(request, token, coupon)
         try:
             opened = await redeem.opened(token, within=counter.SCAN_SECONDS if step is None else counter.CONFIRM_SECONDS)
         except NotFound as exc:
@@ -66,6 +68,20 @@ class RedeemPage(Controller):
             return await self._page(request, opened, token, "confirm", coupon=chosen)
         return await self._page(request, opened, token, "choose", coupons=usable)
 
+    async def _receipt(self, request: Request, token: str, code: str | None) -> Template:
+        customer_id = await wallet.customer_of_cookie(request)
+        try:
+            if customer_id is None or not code:
+                raise NotFound("counter.token_unknown")
+            done = await redeem.receipt(token, customer_id, code)
+        except NotFound as exc:
+            await count_miss(request)
+            return _refused(request, exc)
+        except Gone as exc:
+            return _refused(request, exc)
+        opened = counter.read(token, within=redeem.RECEIPT_SECONDS)
+        return await self._page(request, opened, token, "done", redeemed=done)
+
     @post("/{token:str}", status_code=200)
     async def submit(self, request: Request, token: FromPath[str]) -> Response | Template:
         form = await request.form()
@@ -84,8 +100,8 @@ class RedeemPage(Controller):
                 if customer_id is None:
                     return Redirect(f"{here}?step=choose", status_code=303, headers=HEADERS)
                 done = await redeem.redeem(token, customer_id, str(form.get("coupon") or "")[:30])
-                opened = counter.read(token, within=counter.CONFIRM_SECONDS)
-                return await self._page(request, opened, token, "done", redeemed=done)
+                # the success page is one to reload and come back to, not the answer to a form
+                return Redirect(f"{here}?step=done&coupon={quote(done.coupon.code)}", status_code=303, headers=HEADERS)
         except TooManyRequests as exc:
             return too_many_page(request, exc)
         except (BadInput, NotFound) as exc:

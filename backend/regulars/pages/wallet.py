@@ -20,8 +20,10 @@ from regulars.acquisition import account, rules, wallet
 from regulars.pages.common import HEADERS, PAGE_ERRORS, check_misses, count_miss, not_found_page, render, too_many_page
 
 STATIC = Path(__file__).parent / "static"
-FLASHES = {"followed": "page.wallet.followed", "marketing": "page.wallet.saved", "deletion": "page.wallet.saved",
+FLASHES = {"followed": "page.wallet.followed", "marketing": "page.wallet.saved", "deletion": "page.wallet.deletion_received",
            "language": "page.wallet.saved"}
+# answers to the privacy forms, shown beside them (the page comes back scrolled to that section)
+PRIVACY_FLASHES = {"marketing", "deletion", "language"}
 
 
 async def _customer(request: Request, token: str) -> int | None:
@@ -79,6 +81,7 @@ class WalletPage(Controller):
         unread = [item.id for item in view.inbox.items if item.read_at is None]
         page = render(request, "wallet.html", zone=view.timezone, view=view, token=token, highlight=m, now=clock.now(),
                       store_names=store_names, flash=t(FLASHES[done], language(request)) if done in FLASHES else None,
+                      flash_in_privacy=done in PRIVACY_FLASHES,
                       cookies=[Cookie(value=token, **wallet.cookie_settings())])
         await inbox.mark_customer_read(customer_id, unread)  # shown once as new, then read
         return page

@@ -209,6 +209,21 @@ async def test_follow_send_rate_limited_per_phone(world, visitor, sms_gateway):
     assert len(sms_gateway.to(phone)) == 1
 
 
+async def test_follow_resend_too_soon_stays_on_the_code_step(world, visitor, sms_gateway):
+    channel = await make_channel(world, name="重发")
+    phone = new_phone()
+    sent = await visitor.send_code(channel["code"], phone)
+    await visitor.get(sent.headers["location"])
+    ref = re.search(r'name="ref" value="([^"]+)"', visitor.last_html).group(1)
+    again = await visitor.post_form(f"/f/{channel['code']}", {"action": "resend", "ref": ref})
+    assert again.status_code == 429 and int(again.headers["retry-after"]) >= 1
+    assert "验证码发送太频繁" in again.text and 'name="code"' in again.text  # the code field is still there
+    # and the code already sent still follows
+    code = sms_gateway.last_code(phone)
+    followed = await visitor.post_form(f"/f/{channel['code']}", {"action": "verify", "ref": ref, "code": code})
+    assert followed.status_code == 303 and followed.headers["location"].startswith("/w/")
+
+
 async def test_follow_send_rate_limited_per_client(world, acq_server, sms_gateway):
     channel = await make_channel(world, name="同一客户端")
     crowd = Visitor(acq_server.url)
@@ -355,6 +370,19 @@ async def test_follow_closed_code_friendly_404(world, visitor):
     assert page.headers["content-type"].startswith("text/html")
     assert "二维码无效" in page.text
     assert (await channel_of(world, channel["id"]))["scans"] == 0
+
+
+async def test_cut_off_link_gets_a_page_not_json(visitor, world):
+    """A QR link cut short (`/f/`) or mistyped, opened in a phone's browser, answers a page in the visitor's language;
+    the API keeps answering problem JSON."""
+    for path in ("/f/", "/w/abc/def", "/no-such-page"):
+        page = await visitor.get(path, headers={"Accept": "text/html,application/xhtml+xml"})
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html"), path
+        assert "页面不存在" in page.text and "urn:regulars" not in page.text
+    api = await visitor.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.headers["content-type"].startswith("application/problem+json")
+    icon = await visitor.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/png"
 
 
 async def test_follow_code_closed_between_send_and_verify(world, visitor, sms_gateway):

@@ -74,7 +74,10 @@ async def test_wallet_marketing_off_and_on(follower, world):
     customer = (await world.manager_a.get(f"/api/v1/customers/{follower.customer_id}")).json()
     assert customer["consent"]["marketing"] is False
     page = await follower.get(off.headers["location"])
-    assert "优惠和关怀消息：已关闭" in page.text and "已保存" in page.text
+    assert "优惠和关怀消息：已关闭" in page.text
+    # the confirmation sits in the privacy section the page comes back scrolled to, not at the top out of sight
+    privacy = page.text.split('id="privacy"', 1)[1]
+    assert "已保存" in privacy and "已保存" not in page.text.split('id="privacy"', 1)[0]
     await follower.post_form(f"{follower.wallet_path}/marketing", {"marketing": "on"})
     customer = (await world.manager_a.get(f"/api/v1/customers/{follower.customer_id}")).json()
     assert customer["consent"]["marketing"] is True
@@ -126,6 +129,7 @@ async def test_wallet_deletion_request_queued_then_erased(follower, world):
     await follower.get(follower.wallet_path)
     asked = await follower.post_form(f"{follower.wallet_path}/delete", {"confirm": "yes"})
     assert asked.status_code == 303
+    assert "已收到您的删除申请" in (await follower.get(asked.headers["location"])).text
     page = await follower.get(follower.wallet_path)
     assert "您的删除申请已提交" in page.text
     requests = (await world.admin.get("/api/v1/privacy/erasure-requests", params={"status": "pending"})).json()

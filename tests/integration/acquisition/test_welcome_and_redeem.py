@@ -66,8 +66,12 @@ async def test_refollow_through_other_welcome_code_no_second_welcome(world, acq_
     phone = new_phone()
     browser = Visitor(acq_server.url)
     try:
+        first = await browser.get(f"/f/{poster['code']}?step=phone")
+        assert "新关注即送礼券" in first.text
         await browser.follow(poster["code"], phone, sms_gateway)
-        await browser.get(f"/f/{event['code']}")
+        again = await browser.get(f"/f/{event['code']}")
+        # the page does not promise a follower of the store a welcome coupon they will not get
+        assert again.status_code == 200 and "新关注即送礼券" not in again.text
         await browser.post_form(f"/f/{event['code']}", {"action": "follow", "consent_service": "yes",
                                                          "age_confirmed": "yes", "notice_version": "2026-11"})
     finally:
@@ -126,9 +130,13 @@ async def test_customer_redeems_by_scanning_the_counter(holder, tablet, world):
     assert confirm.status_code == 200 and "确认核销" in confirm.text
     async with tablet.http.stream("GET", "/api/v1/counter/events") as events:
         await asyncio.sleep(0.3)
-        done = await holder.post_form(f"/redeem/{token}", {"action": "redeem", "coupon": holder.coupon["code"]})
-        assert done.status_code == 200 and "核销成功" in done.text
+        answer = await holder.post_form(f"/redeem/{token}", {"action": "redeem", "coupon": holder.coupon["code"]})
+        assert answer.status_code == 303 and "step=done" in answer.headers["location"]
         seen = await first_event(events)
+    # The success page is one the customer can reload while showing it to the clerk.
+    for _ in range(2):
+        done = await holder.get(answer.headers["location"])
+        assert done.status_code == 200 and "核销成功" in done.text and holder.coupon["name_zh"] in done.text
     assert seen["coupon_id"] == holder.coupon["id"] and seen["customer"].endswith(holder.phone[-4:])
     # What the tablet shows of the coupon comes with the event: its name and its value.
     assert seen["name_zh"] == holder.coupon["name_zh"]
@@ -167,7 +175,7 @@ async def test_customer_redeem_concurrent_one_success(holder, tablet, world, acq
         holder.http.post(f"/redeem/{tokens[1]}", data={"_csrf_token": holder.csrf(), "action": "redeem", "coupon": code}),
         tablet.post("/api/v1/coupons/redeem", json={"code": code}),
     )
-    successes = [a for a in answers[:2] if a.status_code == 200 and "核销成功" in a.text]
+    successes = [a for a in answers[:2] if a.status_code == 303 and "step=done" in a.headers["location"]]
     successes += [answers[2]] if answers[2].status_code == 200 else []
     assert len(successes) == 1, [a.status_code for a in answers]
     rows = await raw("SELECT COUNT(*) AS n FROM coupon_redemption WHERE coupon = {}", holder.coupon["id"])
@@ -175,6 +183,23 @@ async def test_customer_redeem_concurrent_one_success(holder, tablet, world, acq
     # A refused attempt left its token unspent.
     unspent = [t for t in tokens if not await counter.spent(counter.read(t, within=counter.CONFIRM_SECONDS))]
     assert len(unspent) >= 1
+
+
+async def test_redemption_page_shown_only_to_its_customer(holder, tablet, acq_server, world, sms_gateway):
+    token = await scan(tablet)
+    await holder.get(f"/redeem/{token}")
+    answer = await holder.post_form(f"/redeem/{token}", {"action": "redeem", "coupon": holder.coupon["code"]})
+    receipt = answer.headers["location"]
+    stranger = Visitor(acq_server.url)
+    try:
+        channel = await make_channel(world, name="路人乙")
+        await stranger.follow(channel["code"], new_phone(), sms_gateway)
+        assert (await stranger.get(receipt)).status_code == 404
+    finally:
+        await stranger.close()
+    # another coupon of the holder's that was not redeemed there has no success page
+    unredeemed = receipt.replace(holder.coupon["code"], "0" * len(holder.coupon["code"]))
+    assert (await holder.get(unredeemed)).status_code == 404
 
 
 async def test_customer_redeem_expired_token_refused(holder, tablet):
