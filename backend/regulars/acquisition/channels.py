@@ -9,7 +9,7 @@ from regulars.core.auth import Principal
 from regulars.core.db import raw, writing
 from regulars.core.errors import BadInput, NotFound
 from regulars.core.idempotency import is_unique_violation
-from regulars.core.security import crockford_code, crockford_valid, normalise_crockford
+from regulars.core.security import crockford_code
 from regulars.acquisition import messages  # noqa: F401  (registers the room's messages)
 from regulars.acquisition import rules, schemas
 from regulars.coupons import templates as coupon_templates
@@ -153,8 +153,8 @@ async def update(actor: Principal, channel_id: int, data: schemas.ChannelUpdate)
 
 async def scan(code: str) -> dict | None:
     """Counts one scan of an open code and returns its row; None for unknown, closed or malformed codes alike."""
-    code = normalise_crockford(code)
-    if not crockford_valid(code) or len(code) != rules.CODE_LENGTH + 1:
+    code = rules.link_code(code)
+    if code is None:
         return None
     now = clock.now()
     rows = await raw(
@@ -167,8 +167,8 @@ async def scan(code: str) -> dict | None:
 
 async def open_by_code(code: str) -> dict | None:
     """The row of an open code without counting a scan; None for anything else."""
-    code = normalise_crockford(code)
-    if not crockford_valid(code) or len(code) != rules.CODE_LENGTH + 1:
+    code = rules.link_code(code)
+    if code is None:
         return None
     rows = await raw(f"SELECT {COLUMNS} FROM channel WHERE code = {{}}", code)
     if not rows:

@@ -18,7 +18,7 @@ from regulars.core.db import raw
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.i18n import t
 from regulars.core.idempotency import is_unique_violation
-from regulars.core.security import crockford_code, crockford_valid, normalise_crockford
+from regulars.core.security import crockford_code
 from regulars.coupons import service as coupons
 from regulars.customers import privacy, timeline
 from regulars.customers import rules as customer_rules
@@ -59,8 +59,8 @@ async def referrer_of(code: str | None) -> dict | None:
     """The referrer (id and home store) behind a code; None for unknown, malformed or erased alike."""
     if not code:
         return None
-    code = normalise_crockford(code)
-    if not crockford_valid(code) or len(code) != rules.CODE_LENGTH + 1:
+    code = rules.link_code(code)
+    if code is None:
         return None
     rows = await raw(
         "SELECT c.id, c.home_store FROM referral_code r JOIN customer c ON c.id = r.customer "

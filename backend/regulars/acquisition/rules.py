@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+from regulars.core.security import crockford_valid, normalise_crockford, restore_check
+
 NOTICE_VERSION = "2026-11"
 MIN_AGE = 14
 OTP_DIGITS = 6
@@ -46,3 +48,11 @@ def new_otp() -> str:
 def clean_otp(text: str) -> str:
     """Digits only: people paste codes with spaces, and full-width digits from Chinese keyboards."""
     return "".join(c for c in text.translate(str.maketrans("０１２３４５６７８９", "0123456789")) if c in "0123456789")[:12]
+
+
+def link_code(text: str) -> str | None:
+    """The stored form of a channel or referral code from a link or typed in; None when it cannot be one."""
+    code = restore_check(normalise_crockford(text), CODE_LENGTH)
+    if len(code) != CODE_LENGTH + 1 or not crockford_valid(code):
+        return None
+    return code

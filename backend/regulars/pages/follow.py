@@ -17,7 +17,6 @@ from litestar.response import Redirect, Template
 from regulars.core.errors import BadInput, DomainError, Gone, NotFound, TooManyRequests
 from regulars.core.http import client_ip, language
 from regulars.core.i18n import t
-from regulars.core.security import normalise_crockford
 from regulars.customers import rules as customer_rules
 from regulars.customers import service as customers
 from regulars.acquisition import account, channels, follow, otp, referral, rules, wallet
@@ -164,7 +163,7 @@ class ReferralPage(Controller):
             await count_miss(request)
             return not_found_page(request, "channel")
         channel = await channels.referral_channel(referrer["home_store"])
-        return Redirect(f"/f/{channel['code']}?r={quote(normalise_crockford(code))}", status_code=303, headers=HEADERS)
+        return Redirect(f"/f/{channel['code']}?r={quote(rules.link_code(code) or '')}", status_code=303, headers=HEADERS)
 
 
 routers = [FollowPage, ReferralPage]

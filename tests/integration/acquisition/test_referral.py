@@ -2,6 +2,7 @@
 
 import io
 import re
+import secrets
 
 import cairosvg
 import pytest
@@ -36,6 +37,19 @@ async def test_wallet_shows_referral_link_and_qr(referrer, acq_server):
     assert re.fullmatch(rf"{re.escape(acq_server.url)}/r/[0-9A-Z*~$=]{{11}}", referrer.link)
     png = cairosvg.svg2png(bytestring=referrer.qr_svg.encode(), output_width=400)
     assert [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))] == [referrer.link]
+
+
+async def test_referral_link_cut_off_at_its_trailing_symbol_still_works(referrer, world, acq_server, sms_gateway):
+    """A link made before codes stopped ending in *~$=U, whose last character a chat app's link detection dropped."""
+    from regulars.core import security
+
+    bodies = ("".join(secrets.choice(security.CROCKFORD) for _ in range(10)) for _ in range(100_000))
+    body = next(b for b in bodies if security.crockford_check(b) == "~")
+    await raw("UPDATE referral_code SET code = {} WHERE customer = {}", body + "~", referrer.customer_id)
+    phone = new_phone()
+    await friend_follows(acq_server, f"{acq_server.url}/r/{body}", phone, sms_gateway)
+    rows = await raw("SELECT referrer FROM referral WHERE referee = {}", await customer_id(world, phone))
+    assert [r["referrer"] for r in rows] == [referrer.customer_id]
 
 
 async def test_referral_link_stable(referrer):

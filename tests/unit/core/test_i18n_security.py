@@ -32,6 +32,26 @@ def test_crockford_code_has_valid_check_character():
         assert security.crockford_valid(code)
 
 
+def test_crockford_code_ends_in_a_letter_or_digit():
+    """Never in one of the extra check symbols (*~$=U), which chat apps cut off links and clerks stumble over."""
+    endings = {security.crockford_code(10)[-1] for _ in range(2000)}
+    assert endings <= set(security.CROCKFORD) and len(endings) > 20
+
+
+def test_crockford_restore_check_only_for_a_cut_off_extra_symbol():
+    body = next(b for b in ("".join(p) for p in _bodies()) if security.crockford_check(b) not in security.CROCKFORD)
+    assert security.restore_check(body, 10) == body + security.crockford_check(body)
+    plain = next(b for b in ("".join(p) for p in _bodies()) if security.crockford_check(b) in security.CROCKFORD)
+    assert security.restore_check(plain, 10) == plain  # a body whose check is alphanumeric stays short: still invalid
+    full = body + security.crockford_check(body)
+    assert security.restore_check(full, 10) == full
+
+
+def _bodies():
+    import itertools
+    return itertools.product("0123456789", repeat=10)
+
+
 def test_crockford_single_typo_detected():
     code = security.crockford_code(10)
     replacement = "0" if code[3] != "0" else "1"
