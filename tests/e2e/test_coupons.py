@@ -47,6 +47,7 @@ async def test_capture_find_issue_and_redeem_by_typed_code(world, template, tabl
     answer = page.locator("[data-answer]")
     await expect(answer).to_have_attribute("data-answer", "redeemed")
     await expect(answer).to_contain_text("到店立减20元")
+    await expect(page.locator("[data-input=code]")).to_have_value("")  # ready for the next customer
 
     await page.click("[data-action=scan-next]")  # the customer tries the same coupon again
     await page.fill("[data-input=code]", code)
@@ -154,7 +155,9 @@ async def test_camera_reads_the_coupon_qr_and_redeems_it(world, template, tmp_pa
             answer = page.locator("[data-answer]")
             await expect(answer).to_have_attribute("data-answer", "redeemed")
             await expect(page.locator("[data-camera]")).to_have_attribute("data-decoder", "worker")  # jsQR: no BarcodeDetector on Linux
-            await expect(page.locator("[data-input=code]")).to_have_value(re.sub(r"(.{4})(?!$)", r"\1-", coupon["code"]))
+            # what the camera read is on the answer card; the field is empty for the next customer
+            await expect(answer.locator(".answer-code")).to_contain_text(re.sub(r"(.{4})(?!$)", r"\1-", coupon["code"]))
+            await expect(page.locator("[data-input=code]")).to_have_value("")
             await expect(page.locator("[data-camera]")).to_have_attribute("data-camera", "idle")  # the camera is off after a read
             assert errors == []
             await context.close()

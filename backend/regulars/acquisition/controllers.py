@@ -53,7 +53,8 @@ class ChannelController(Controller):
     async def channel_poster(self, request: Request, channel_id: FromPath[int]) -> Response[bytes]:
         channel = await channels.get(principal_of(request), channel_id)
         store = await stores.get_store(channel.store_id)
-        image = await asyncio.to_thread(qr.poster, channel.url, store.name, channel.name, channel.code,
+        clerk = await stores.staff_name(channel.staff_id) if channel.kind == "clerk" and channel.staff_id else None
+        image = await asyncio.to_thread(qr.poster, channel.url, store.name, clerk, channel.code,
                                         welcome=channel.welcome_template_id is not None)
         return Response(image, media_type="image/png", headers={
             "Cache-Control": "private, max-age=300",

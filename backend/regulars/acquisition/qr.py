@@ -91,8 +91,9 @@ def _centered(draw: ImageDraw.ImageDraw, y: int, text: str, font, fill) -> None:
     draw.text(((POSTER_SIZE[0] - width) / 2, y), text, font=font, fill=fill)
 
 
-def poster(url: str, store_name: str, channel_name: str, code: str, *, welcome: bool) -> bytes:
-    """The print-ready PNG poster: store name, a call to action in Chinese, the QR, the typed code."""
+def poster(url: str, store_name: str, clerk_name: str | None, code: str, *, welcome: bool) -> bytes:
+    """The print-ready PNG poster: store name, a call to action in Chinese, the QR, the typed code (and the clerk of a
+    clerk's code). The channel's own name is the store's label for it and is not printed."""
     has_cjk = cjk_font_path() is not None
     if has_cjk:
         headline = "扫码关注 领取新人礼券" if welcome else "扫码关注 优惠积分随时查"
@@ -113,7 +114,7 @@ def poster(url: str, store_name: str, channel_name: str, code: str, *, welcome: 
     top = 570
     image.paste(qr_image, ((width - side) // 2, top))
     below = top + side + 30
-    label = f"{channel_name} · {code}" if has_cjk else code
+    label = f"服务店员：{clerk_name} · {code}" if has_cjk and clerk_name else code
     _centered(draw, below, label, _fit(draw, label, 40, width - 2 * margin), MUTED)
     _centered(draw, below + 60, url, _fit(draw, url, 32, width - 2 * margin), MUTED)
     out = io.BytesIO()

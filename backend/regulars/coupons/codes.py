@@ -5,7 +5,7 @@ from __future__ import annotations
 import qrcode
 import qrcode.image.svg
 
-from regulars.core.security import crockford_code, crockford_valid, normalise_crockford
+from regulars.core.security import CROCKFORD, crockford_code, crockford_valid, normalise_crockford, restore_check
 from regulars.coupons.rules import CODE_LENGTH
 
 
@@ -14,11 +14,18 @@ def new_code() -> str:
 
 
 def parse(typed: str) -> str | None:
-    """The stored form of a typed or scanned code, or None when it cannot be a coupon code (bad check character)."""
-    code = normalise_crockford(typed)
+    """The stored form of a typed or scanned code, or None when it cannot be a coupon code (bad check character).
+    An older code's extra check symbol (*~$=U) may be left off: it is restored."""
+    code = restore_check(normalise_crockford(typed), CODE_LENGTH)
     if len(code) != CODE_LENGTH + 1 or not crockford_valid(code):
         return None
     return code
+
+
+def incomplete(typed: str) -> bool:
+    """A code typed without its last character (the check), which the clerk can be told about."""
+    code = normalise_crockford(typed)
+    return len(code) == CODE_LENGTH and all(c in CROCKFORD for c in code)
 
 
 def qr_svg(code: str) -> bytes:

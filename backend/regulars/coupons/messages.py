@@ -52,6 +52,10 @@ register(
             "en": "Managers create templates for their own store; admins for the chain or a named store",
         },
         "coupon.not_found": {"zh-CN": "券 {code} 不存在", "en": "Coupon {code} does not exist"},
+        "coupon.code_incomplete": {
+            "zh-CN": "券码 {code} 不完整：少了最后一位，请核对券上的完整券码",
+            "en": "The code {code} is missing its last character; please type the whole code shown on the coupon",
+        },
         "coupon.code_throttled": {
             "zh-CN": "查找不存在的券码次数过多，请 {retry_after} 秒后再试",
             "en": "Too many unknown coupon codes; try again in {retry_after} s",

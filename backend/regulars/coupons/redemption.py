@@ -60,6 +60,8 @@ async def redeem(
     parsed = codes.parse(code)
     shown = code.strip()[:20]
     if parsed is None:
+        if codes.incomplete(code):
+            raise BadInput("coupon.code_incomplete", field="code", code=shown)
         raise NotFound("coupon.not_found", code=shown)
     async with writing():
         for _attempt in range(3):

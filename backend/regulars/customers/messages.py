@@ -63,7 +63,11 @@ register(
         "timeline.created": {"zh-CN": "建档", "en": "Profile created"},
         "timeline.updated": {"zh-CN": "资料更新：{fields}", "en": "Profile updated: {fields}"},
         "timeline.note": {"zh-CN": "备注：{text}", "en": "Note: {text}"},
-        "timeline.consent": {"zh-CN": "授权变更：{purpose} {state}", "en": "Consent changed: {purpose} {state}"},
+        "timeline.consent": {"zh-CN": "授权变更：{purpose}{state}", "en": "Consent changed: {purpose} {state}"},
+        "consent.purpose.service": {"zh-CN": "会员服务", "en": "member service"},
+        "consent.purpose.marketing": {"zh-CN": "优惠与活动信息", "en": "offers and events"},
+        "consent.state.granted": {"zh-CN": "已同意", "en": "granted"},
+        "consent.state.withdrawn": {"zh-CN": "已撤回", "en": "withdrawn"},
         "timeline.handover": {
             "zh-CN": "客户交接：{from_name} → {to_name}",
             "en": "Handed over: {from_name} → {to_name}",

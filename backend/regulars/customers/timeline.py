@@ -32,6 +32,18 @@ async def add(
     )
 
 
+# data values that are words of the product (stored as codes, shown in the reader's language): kind -> key -> prefix
+WORDS = {"consent": {"purpose": "consent.purpose.", "state": "consent.state."}}
+
+
+def summary(kind: str, data: dict[str, Any], lang: str) -> str:
+    shown = dict(data)
+    for key, prefix in WORDS.get(kind, {}).items():
+        if key in shown:
+            shown[key] = t(f"{prefix}{shown[key]}", lang)
+    return t(f"timeline.{kind}", lang, **shown)
+
+
 async def page(customer_id: int, lang: str, limit: int, offset: int) -> list[TimelineItem]:
     rows = await (
         TimelineEvent.select()
@@ -50,7 +62,7 @@ async def page(customer_id: int, lang: str, limit: int, offset: int) -> list[Tim
             channel=r["channel"],
             store_id=r["store_id"],
             staff_id=r["staff_id"],
-            summary=t(f"timeline.{r['kind']}", lang, **(r["data"] or {})),
+            summary=summary(r["kind"], r["data"] or {}, lang),
             data=r["data"] or {},
             ref_type=r["ref_type"],
             ref_id=r["ref_id"],

@@ -171,6 +171,8 @@ export default {
         const redemption = await api.post("/api/v1/coupons/redeem", body, { headers: { "Idempotency-Key": last.key } });
         if (!alive()) return;
         redeemed.remember(redemption);
+        codeInput.value = ""; // ready for the next customer; the answer card keeps what was redeemed
+        spend.input.value = "";
         const actions = [
           nextButton(true),
           h("a", { class: "btn btn-large", href: `#/customers/${redemption.coupon.customer_id}?tab=coupons`, dataset: { action: "open-customer" } },

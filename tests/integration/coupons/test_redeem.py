@@ -61,7 +61,31 @@ async def test_redeem_coupon_bad_check_character_not_found(world):
     wrong = coupon.code[:-1] + ("A" if coupon.code[-1] != "A" else "B")
     response = await world.clerk_a.post(REDEEM, json={"code": wrong})
     assert response.status_code == 404
-    assert (await world.clerk_a.post(REDEEM, json={"code": coupon.code[:-1]})).status_code == 404
+
+
+async def test_redeem_coupon_typed_without_its_last_character_told_so(world):
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    response = await world.clerk_a.post(REDEEM, json={"code": coupon.code[:-1]})
+    assert response.status_code == 422 and response.json()["code"] == "coupon.code_incomplete"
+    assert "少了最后一位" in response.json()["detail"]
+    assert (await world.clerk_a.post(REDEEM, json={"code": coupon.code})).status_code == 200
+
+
+async def test_redeem_older_coupon_typed_without_its_check_symbol(world):
+    """Codes issued before they stopped ending in *~$=U: the symbol may be left off when typed."""
+    import secrets
+
+    from regulars.core import security
+    from regulars.core.db import raw
+
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    bodies = ("".join(secrets.choice(security.CROCKFORD) for _ in range(10)) for _ in range(100_000))
+    body = next(b for b in bodies if security.crockford_check(b) == "*")
+    await raw("UPDATE coupon SET code = {} WHERE id = {}", body + "*", coupon.id)
+    response = await world.clerk_a.post(REDEEM, json={"code": f"{body[:4]}-{body[4:8]}-{body[8:]}"})
+    assert response.status_code == 200 and response.json()["coupon"]["id"] == coupon.id
 
 
 async def test_redeem_coupon_of_other_store_customer_not_found(world):
