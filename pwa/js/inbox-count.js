@@ -1,8 +1,7 @@
-// The counts behind the navigation's badges: unread staff messages, and care tasks due today or overdue.
+// The counts behind the navigation's badges: unread staff messages, and open care tasks.
 // Asked on start, every minute, and whenever a screen or the service worker says something changed.
 
 import * as api from "./api.js";
-import * as format from "./format.js";
 import * as network from "./network.js";
 
 const EVERY_MS = 60000;
@@ -13,13 +12,13 @@ export function current(name = "inbox") {
 }
 
 async function ask() {
-  const today = format.dayKey(new Date());
   const [page, tasks] = await Promise.all([
     api.get("/api/v1/inbox?limit=1").catch(() => null),
     api.get("/api/v1/care/tasks").catch(() => null),
   ]);
   if (page) counts.inbox = page.unread;
-  if (tasks) counts.tasks = tasks.filter((task) => task.status === "open" && task.due_on <= today).length;
+  // every open task, as the task list and the home screen count them (a task due in three days is today's work too)
+  if (tasks) counts.tasks = tasks.filter((task) => task.status === "open").length;
 }
 
 export async function refresh() {
