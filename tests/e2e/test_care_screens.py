@@ -140,6 +140,9 @@ async def test_contract_ending_call_planned_then_clerk_records_outcome(world, ta
     await expect(card).to_contain_text("****")  # the masked phone
     await expect(card.locator("[data-due]")).to_be_visible()
     await expect(card.locator("[data-action=open-customer]")).to_have_attribute("href", f"#/customers/{someone}")
+    async with clerk.page.expect_request(lambda r: r.url.endswith(f"/api/v1/customers/{someone}")) as asked:
+        await card.locator("[data-action=call-customer]").click()  # dials the number the card shows masked
+    assert (await (await asked.value).response()).status == 200
     await card.locator("[data-outcome=interested]").click()
     await expect(card.locator("[data-task-outcome]")).to_have_attribute("data-task-outcome", "interested")
     await expect(card.locator("[data-outcome]")).to_have_count(0)

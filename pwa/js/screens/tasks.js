@@ -69,12 +69,29 @@ export default {
             h("span", { class: "task-who" }, h("strong", {}, task.customer_name || t("customer.no_name")),
               h("span", { class: "result-phone" }, task.phone_masked))),
           h("span", { class: "spacer" }),
-          who, dueText(task, today)),
+          who, dueText(task, today), done ? null : callButton(task)),
         task.campaign_name ? h("p", { class: "muted small task-campaign" }, svg(icons.megaphone), task.campaign_name) : null,
         h("blockquote", { class: "script", dataset: { script: "" } }, task.script),
         done ? doneLine(task) : outcomeButtons(task, tap));
       return item;
     };
+
+    // The card shows the number masked; a call fetches it (as the customer's page shows it) and dials.
+    const callButton = (task) => h("button", {
+      class: "btn btn-small", type: "button", dataset: { action: "call-customer" },
+      onclick: async (event) => {
+        const button = event.currentTarget;
+        button.disabled = true;
+        try {
+          const customer = await api.get(`/api/v1/customers/${task.customer_id}`);
+          window.location.href = `tel:${customer.phone}`;
+        } catch (error) {
+          toast(care.problem(error), "error", 6000);
+        } finally {
+          button.disabled = false;
+        }
+      },
+    }, svg(icons.phone), t("tasks.call"));
 
     const draw = () => {
       const open = tasks.filter((x) => x.status === "open");
