@@ -52,20 +52,22 @@ function table(report, drill = {}) {
           i === 0 && !(c.key in report.totals) ? t("reports.total") : cell(report.totals[c.key], c.kind))))) : null));
 }
 
-/** A breakdown as horizontal bars: the first text field labels a bar, the first number sizes it. */
-function chart(name, items) {
+/** A breakdown as horizontal bars: the first text field labels a bar, the first number sizes it; shares read as
+ * percentages, as in the table (a column of that name says so, and the retention curve's `share`). */
+function chart(name, items, report) {
   if (!items.length) return null;
   const labelKey = Object.keys(items[0]).find((k) => typeof items[0][k] === "string");
   const valueKey = Object.keys(items[0]).find((k) => typeof items[0][k] === "number");
   if (!labelKey || !valueKey) return null;
-  const max = Math.max(1, ...items.map((item) => item[valueKey]));
+  const percent = valueKey === "share" || report.columns.some((c) => c.key === valueKey && c.kind === "percent");
+  const max = Math.max(1, ...items.map((item) => item[valueKey]));  // a share's bar is its part of the whole track
   return h("section", { class: "card chart", dataset: { chart: name } },
     h("h2", { class: "card-title" }, tOr(`reports.breakdown.${name}`, name)),
     h("ul", { class: "bars" }, items.map((item) =>
       h("li", { class: "bar-row" },
         h("span", { class: "bar-label" }, item[labelKey]),
         h("span", { class: "bar-track" }, h("span", { class: "bar", style: { width: `${(item[valueKey] / max) * 100}%` } })),
-        h("span", { class: "bar-value" }, Number(item[valueKey]).toLocaleString(lang()))))));
+        h("span", { class: "bar-value" }, cell(item[valueKey], percent ? "percent" : "number"))))));
 }
 
 /** The customers behind a report's figures, a page at a time, with a "more" button. */
@@ -202,7 +204,7 @@ export default {
         append(clear(output), [
           h("h2", { class: "report-title" }, report.title,
             h("small", { class: "muted" }, ` ${report.filters?.from || ""} – ${report.filters?.to || ""}`)),
-          h("div", { class: "charts" }, Object.entries(report.breakdowns || {}).map(([name, items]) => chart(name, items))),
+          h("div", { class: "charts" }, Object.entries(report.breakdowns || {}).map(([name, items]) => chart(name, items, report))),
           report.name === "churn-risk" ? assignButton(report) : null,
           table(report, drill)]);
       } catch (error) {
