@@ -57,8 +57,9 @@ def fen(text: str) -> int:
 
 
 def yuan(amount_fen: int) -> str:
+    """An amount as people read it: thousands grouped, both decimals ("1,299.90"), as the staff app shows money."""
     sign = "-" if amount_fen < 0 else ""
-    return f"{sign}{abs(amount_fen) // 100}.{abs(amount_fen) % 100:02d}"
+    return f"{sign}{abs(amount_fen) // 100:,}.{abs(amount_fen) % 100:02d}"
 
 
 def local_time(text: str, zone: str) -> dt.datetime:

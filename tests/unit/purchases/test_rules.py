@@ -23,7 +23,8 @@ def test_fen_not_an_amount_raises(text):
 
 
 def test_yuan_formats_sign_and_cents():
-    assert rules.yuan(187500) == "1875.00"
+    assert rules.yuan(187500) == "1,875.00"
+    assert rules.yuan(123456789) == "1,234,567.89"
     assert rules.yuan(-2000) == "-20.00"
     assert rules.yuan(5) == "0.05"
 
