@@ -46,7 +46,7 @@ export async function planNow(campaign) {
 }
 
 function audience(campaign, segments) {
-  if (campaign.segment_id === null) return h("span", {}, t("campaign.audience_all"));
+  if (campaign.segment_id === null) return h("span", {}, t(campaign.store_id === null ? "campaign.audience_chain" : "campaign.audience_all"));
   const segment = segments[campaign.segment_id];
   return h("span", {}, segment?.name || `#${campaign.segment_id}`,
     segment?.size !== null && segment?.size !== undefined ? h("div", { class: "muted small" }, t("campaign.audience_size", { count: segment.size })) : null);
@@ -87,7 +87,8 @@ export default {
             campaign.starts_on || campaign.ends_on ? h("div", { class: "muted small" }, `${campaign.starts_on || "…"} – ${campaign.ends_on || "…"}`) : null),
           fact(t("campaign.audience"), audience(campaign, segments)),
           fact(t("campaign.actions"), care.actions(campaign),
-            h("div", { class: "muted small" }, campaign.channels.map((c) => t(`campaign.channel.${c}`)).join(" → "))),
+            campaign.message ? h("div", { class: "muted small", dataset: { channelOrder: "" } },  // the message's channels
+              campaign.channels.map((c) => t(`campaign.channel.${c}`)).join(" → ")) : null),
           fact(t("campaign.holdout"), care.percent(campaign.holdout_percent),
             h("div", { class: "muted small" }, t("campaign.priority_n", { n: campaign.priority })))));
     };
