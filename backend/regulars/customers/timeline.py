@@ -32,15 +32,23 @@ async def add(
     )
 
 
-# data values that are words of the product (stored as codes, shown in the reader's language): kind -> key -> prefix
-WORDS = {"consent": {"purpose": "consent.purpose.", "state": "consent.state."}}
+def _word(prefix: str, value: Any, lang: str) -> str:
+    key = f"{prefix}{value}"
+    shown = t(key, lang)
+    return str(value) if shown == key else shown
+
+
+# data values that are words of the product (stored as codes, shown in the reader's language): kind -> key -> prefix;
+# a value listing several codes ("name, plan") is shown word by word
+WORDS = {"consent": {"purpose": "consent.purpose.", "state": "consent.state."}, "updated": {"fields": "profile.field."}}
 
 
 def summary(kind: str, data: dict[str, Any], lang: str) -> str:
     shown = dict(data)
     for key, prefix in WORDS.get(kind, {}).items():
         if key in shown:
-            shown[key] = t(f"{prefix}{shown[key]}", lang)
+            words = [_word(prefix, code, lang) for code in str(shown[key]).split(", ") if code]
+            shown[key] = ("、" if lang == "zh-CN" else ", ").join(words)
     return t(f"timeline.{kind}", lang, **shown)
 
 

@@ -214,9 +214,11 @@ async def test_timeline_lists_events_newest_first(world):
     assert [e["kind"] for e in timeline] == ["consent", "note", "updated", "created"]
     assert timeline[1]["summary"] == "备注：想办宽带"
     assert timeline[0]["summary"] == "授权变更：优惠与活动信息已同意"
+    assert timeline[2]["summary"] == "资料更新：职业"
     english = await world.clerk_a.get(f"/api/v1/customers/{customer['id']}/timeline", headers={"Accept-Language": "en"})
     assert english.json()[1]["summary"] == "Note: 想办宽带"
     assert english.json()[0]["summary"] == "Consent changed: offers and events granted"
+    assert english.json()[2]["summary"] == "Profile updated: occupation"
 
 
 async def test_markup_in_name_is_stored_as_text(world):
