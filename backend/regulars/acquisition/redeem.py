@@ -99,9 +99,9 @@ async def redeem(token_text: str, customer_id: int, code: str) -> Redeemed:
                     clerk_name=await stores.staff_name(token.staff_id), at=done.at)
 
 
-async def receipt(token_text: str, customer_id: int, code: str) -> Redeemed:
-    """The redemption of the customer's coupon through this counter token, for the page the customer shows the
-    clerk: reloading it or coming back to it shows it again. NotFound for anything else."""
+async def receipt(token_text: str, customer_id: int, code: str) -> tuple[counter.CounterToken, Redeemed]:
+    """The counter token and the redemption of the customer's coupon through it, for the page the customer shows
+    the clerk: reloading it or coming back to it shows it again. NotFound for anything else."""
     token = counter.read(token_text, within=RECEIPT_SECONDS)
     parsed = coupon_codes.parse(code)
     row = await coupons.row_by_code(parsed) if parsed else None
@@ -110,5 +110,5 @@ async def receipt(token_text: str, customer_id: int, code: str) -> Redeemed:
         raise NotFound("counter.token_unknown")
     coupon = coupons.to_schema(row)
     store = await stores.get_store(token.store_id)
-    return Redeemed(coupon=coupon, code_shown=coupon_rules.format_code(coupon.code), store_name=store.name,
-                    clerk_name=await stores.staff_name(token.staff_id), at=coupon.redeemed_at)
+    return token, Redeemed(coupon=coupon, code_shown=coupon_rules.format_code(coupon.code), store_name=store.name,
+                           clerk_name=await stores.staff_name(token.staff_id), at=coupon.redeemed_at)

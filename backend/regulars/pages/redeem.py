@@ -73,13 +73,12 @@ class RedeemPage(Controller):
         try:
             if customer_id is None or not code:
                 raise NotFound("counter.token_unknown")
-            done = await redeem.receipt(token, customer_id, code)
+            opened, done = await redeem.receipt(token, customer_id, code)
         except NotFound as exc:
             await count_miss(request)
             return _refused(request, exc)
         except Gone as exc:
             return _refused(request, exc)
-        opened = counter.read(token, within=redeem.RECEIPT_SECONDS)
         return await self._page(request, opened, token, "done", redeemed=done)
 
     @post("/{token:str}", status_code=200)
