@@ -82,6 +82,12 @@ class TaskController(Controller):
                              data: JSONBody[schemas.TaskOutcome]) -> schemas.Task:
         return await tasks.record_outcome(principal_of(request), task_id, data)
 
+    @post("/{task_id:int}/correction", status_code=200)
+    async def correct_outcome(self, request: Request, task_id: FromPath[int],
+                              data: JSONBody[schemas.TaskOutcome]) -> schemas.Task:
+        """Puts a mis-tapped outcome right: the clerk who recorded it within 10 minutes, the store's manager any time."""
+        return await tasks.correct_outcome(principal_of(request), task_id, data)
+
     @get("/completion", guards=[manager_guard])
     async def completion(self, request: Request, store_id: FromQuery[int | None] = None, since: FromQuery[dt.date | None] = None,
                          until: FromQuery[dt.date | None] = None) -> list[schemas.ClerkCompletion]:

@@ -45,6 +45,20 @@ register(
             "en": "{field} cannot change once the campaign has started",
         },
         "care.holiday_year": {"zh-CN": "年份 {value} 超出范围", "en": "Year {value} is out of range"},
+        "care.task_open": {
+            "zh-CN": "任务 {id} 还没有记录结果，无需更正",
+            "en": "Task {id} has no outcome yet to correct",
+        },
+        "care.task_correct_window": {
+            "zh-CN": "任务 {id} 的结果只能由记录人在 {minutes} 分钟内更正，请联系店长",
+            "en": "Only whoever recorded task {id}'s outcome can correct it, within {minutes} minutes; ask the manager",
+        },
+        "care.outcome.reached": {"zh-CN": "已联系", "en": "reached"},
+        "care.outcome.no_answer": {"zh-CN": "未接通", "en": "no answer"},
+        "care.outcome.interested": {"zh-CN": "有意向", "en": "interested"},
+        "care.outcome.declined": {"zh-CN": "婉拒", "en": "declined"},
+        "care.outcome.wrong_number": {"zh-CN": "号码错误", "en": "wrong number"},
+        "care.outcome.bought": {"zh-CN": "已购买", "en": "bought"},
         "care.task_done": {
             "zh-CN": "任务 {id} 已记录结果：{outcome}",
             "en": "Task {id} already has an outcome: {outcome}",
@@ -93,6 +107,10 @@ register(
         "timeline.care_contact": {
             "zh-CN": "关怀触达：{campaign}（{channel}）",
             "en": "Care contact: {campaign} ({channel})",
+        },
+        "timeline.care_task_corrected": {
+            "zh-CN": "关怀任务结果更正：{before} → {outcome}",
+            "en": "Care task outcome corrected: {before} → {outcome}",
         },
         "timeline.care_task": {
             "zh-CN": "关怀任务：{campaign}，结果 {outcome}",

@@ -85,7 +85,37 @@ async def record_outcome(actor: Principal, task_id: int, data: schemas.TaskOutco
                                ref_type="care_task", ref_id=task_id)
             await audit.record(actor, "care.task_outcome", "care_task", task_id, store_id=task["store_id"],
                                detail={"outcome": data.outcome})
-    zone = await stores.store_timezone(task["store_id"])
+    return await _view(task_id, task["store_id"])
+
+
+CORRECT_WINDOW = dt.timedelta(minutes=10)
+
+
+async def correct_outcome(actor: Principal, task_id: int, data: schemas.TaskOutcome) -> schemas.Task:
+    """A mis-tapped outcome put right: by whoever recorded it within CORRECT_WINDOW, by the store's manager any time."""
+    task = await _task(actor, task_id)
+    now = clock.now()
+    sql, args = ("UPDATE care_task SET outcome = {}, note = {} WHERE id = {} AND status = 'done' AND outcome <> {}",
+                 [data.outcome, data.note, task_id, data.outcome])
+    if actor.role == "clerk":
+        sql, args = sql + " AND outcome_by = {} AND outcome_at > {}", args + [actor.staff_id, now - CORRECT_WINDOW]
+    async with writing():
+        changed = await raw(sql + " RETURNING id", *args)
+        if changed:
+            await timeline.add(task["customer"], "care_task_corrected", channel="phone", store_id=task["store_id"],
+                               staff_id=actor.staff_id, data={"before": task["outcome"], "outcome": data.outcome},
+                               ref_type="care_task", ref_id=task_id)
+            await audit.record(actor, "care.task_correct", "care_task", task_id, store_id=task["store_id"],
+                               detail={"before": task["outcome"], "outcome": data.outcome})
+    if not changed and task["outcome"] != data.outcome:
+        if task["status"] != "done":
+            raise Conflict("care.task_open", id=task_id)
+        raise Conflict("care.task_correct_window", id=task_id, minutes=int(CORRECT_WINDOW.total_seconds() // 60))
+    return await _view(task_id, task["store_id"])
+
+
+async def _view(task_id: int, store_id: int) -> schemas.Task:
+    zone = await stores.store_timezone(store_id)
     row = (await raw(
         "SELECT t.*, c.name AS customer_name, c.phone, cp.name AS campaign_name FROM care_task t "
         "JOIN customer c ON c.id = t.customer LEFT JOIN care_campaign cp ON cp.id = t.campaign WHERE t.id = {}", task_id))[0]

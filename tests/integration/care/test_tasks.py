@@ -61,7 +61,31 @@ async def test_record_outcome_one_tap(world):
     conflict = await world.clerk_a.post(url, json={"outcome": "declined"})
     assert conflict.status_code == 409 and conflict.json()["code"] == "care.task_done"
     events = (await world.clerk_a.get(f"/api/v1/customers/{someone}/timeline")).json()
-    assert any(e["kind"] == "care_task" and "interested" in e["summary"] for e in events)
+    assert any(e["kind"] == "care_task" and e["summary"] == "关怀任务：tap，结果 有意向" for e in events)
+
+
+async def test_mis_tapped_outcome_corrected_by_its_clerk_soon_or_the_manager(world):
+    from regulars.core.db import raw
+
+    someone = await customer(world, "clerk_a", tags=["mis-tap"])
+    await make_tasks(world, "mis-tap", [someone], days_ago=0, due_days=1)
+    task = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == someone)
+    correction = f"/api/v1/care/tasks/{task['id']}/correction"
+    early = await world.clerk_a.post(correction, json={"outcome": "reached"})
+    assert early.status_code == 409 and early.json()["code"] == "care.task_open"  # nothing recorded yet
+    await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "wrong_number"})
+    assert (await world.clerk_a2.post(correction, json={"outcome": "reached"})).status_code == 409  # not theirs
+    fixed = await world.clerk_a.post(correction, json={"outcome": "reached"})
+    assert fixed.status_code == 200 and (fixed.json()["status"], fixed.json()["outcome"]) == ("done", "reached")
+    events = (await world.clerk_a.get(f"/api/v1/customers/{someone}/timeline")).json()
+    assert events[0]["summary"] == "关怀任务结果更正：号码错误 → 已联系"
+    # later than the window the clerk is told to ask the manager, who may still put it right
+    await raw("UPDATE care_task SET outcome_at = {} WHERE id = {}", clock.now() - dt.timedelta(minutes=11), task["id"])
+    late = await world.clerk_a.post(correction, json={"outcome": "interested"})
+    assert late.status_code == 409 and late.json()["code"] == "care.task_correct_window"
+    assert (await world.manager_a.post(correction, json={"outcome": "interested"})).json()["outcome"] == "interested"
+    listed = next(t for t in (await world.manager_a.get("/api/v1/care/tasks")).json() if t["id"] == task["id"])
+    assert listed["outcome"] == "interested"
 
 
 async def test_record_outcome_unknown_value_refused(world):
