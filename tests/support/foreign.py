@@ -152,4 +152,5 @@ EXAMPLE_BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/api/v1/customers/{customer_id:int}/points/adjust"): {"points": 10, "reason": "补录"},
     ("POST", "/api/v1/customers/{customer_id:int}/points/exchange"): {"template_id": 1},
     ("POST", "/api/v1/care/tasks/{task_id:int}/outcome"): {"outcome": "reached"},
+    ("POST", "/api/v1/care/tasks/{task_id:int}/correction"): {"outcome": "reached"},
 }
