@@ -197,7 +197,7 @@ async def test_redemption_page_shown_only_to_its_customer(holder, tablet, acq_se
         assert (await stranger.get(receipt)).status_code == 404
     finally:
         await stranger.close()
-    # another coupon of the holder's that was not redeemed there has no success page
+    # nor is there one for a code other than the coupon redeemed through that counter QR
     unredeemed = receipt.replace(holder.coupon["code"], "0" * len(holder.coupon["code"]))
     assert (await holder.get(unredeemed)).status_code == 404
 

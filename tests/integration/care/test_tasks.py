@@ -5,6 +5,7 @@ import datetime as dt
 
 from regulars.care import dispatcher, planner
 from regulars.core import clock
+from regulars.core.db import raw
 from tests.support.care import at, create_campaign, customer, give_task
 
 TODAY = clock.today_in("Asia/Shanghai")
@@ -23,6 +24,19 @@ async def make_tasks(world, name: str, customers: list[int], *, days_ago: int, d
         await give_task(customer_id, due_on=due_on, campaign_id=campaign["id"], script="致电：您的合约即将到期",
                         pool=customer_id in pool)
     return campaign
+
+
+async def listed_task(client, *, customer_id: int | None = None, task_id: int | None = None) -> dict:
+    """A task as the client's task list shows it, found by its customer or its id."""
+    return next(t for t in (await client.get("/api/v1/care/tasks")).json()
+                if t["customer_id"] == customer_id or t["id"] == task_id)
+
+
+async def one_task(world, name: str) -> tuple[int, dict]:
+    """A customer of clerk_a with one task due tomorrow, and that task as clerk_a's list shows it."""
+    someone = await customer(world, "clerk_a", tags=[name])
+    await make_tasks(world, name, [someone], days_ago=0, due_days=1)
+    return someone, await listed_task(world.clerk_a, customer_id=someone)
 
 
 async def test_clerk_sees_own_and_pool_tasks_not_colleagues(world):
@@ -50,9 +64,7 @@ async def test_overdue_tasks_come_first(world):
 
 
 async def test_record_outcome_one_tap(world):
-    someone = await customer(world, "clerk_a", tags=["tap"])
-    await make_tasks(world, "tap", [someone], days_ago=0, due_days=1)
-    task = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == someone)
+    someone, task = await one_task(world, "tap")
     url = f"/api/v1/care/tasks/{task['id']}/outcome"
     response = await world.clerk_a.post(url, json={"outcome": "interested"})
     assert response.status_code == 200, response.text
@@ -65,11 +77,7 @@ async def test_record_outcome_one_tap(world):
 
 
 async def test_mis_tapped_outcome_corrected_by_its_clerk_soon_or_the_manager(world):
-    from regulars.core.db import raw
-
-    someone = await customer(world, "clerk_a", tags=["mis-tap"])
-    await make_tasks(world, "mis-tap", [someone], days_ago=0, due_days=1)
-    task = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == someone)
+    someone, task = await one_task(world, "mis-tap")
     correction = f"/api/v1/care/tasks/{task['id']}/correction"
     early = await world.clerk_a.post(correction, json={"outcome": "reached"})
     assert early.status_code == 409 and early.json()["code"] == "care.task_open"  # nothing recorded yet
@@ -84,14 +92,11 @@ async def test_mis_tapped_outcome_corrected_by_its_clerk_soon_or_the_manager(wor
     late = await world.clerk_a.post(correction, json={"outcome": "interested"})
     assert late.status_code == 409 and late.json()["code"] == "care.task_correct_window"
     assert (await world.manager_a.post(correction, json={"outcome": "interested"})).json()["outcome"] == "interested"
-    listed = next(t for t in (await world.manager_a.get("/api/v1/care/tasks")).json() if t["id"] == task["id"])
-    assert listed["outcome"] == "interested"
+    assert (await listed_task(world.manager_a, task_id=task["id"]))["outcome"] == "interested"
 
 
 async def test_record_outcome_unknown_value_refused(world):
-    someone = await customer(world, "clerk_a", tags=["bad-outcome"])
-    await make_tasks(world, "bad-outcome", [someone], days_ago=0, due_days=1)
-    task = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == someone)
+    _, task = await one_task(world, "bad-outcome")
     response = await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "maybe"})
     assert response.status_code == 400
 
@@ -99,7 +104,7 @@ async def test_record_outcome_unknown_value_refused(world):
 async def test_record_outcome_on_colleagues_task_forbidden(world):
     theirs = await customer(world, "clerk_a2", tags=["theirs"])
     await make_tasks(world, "theirs", [theirs], days_ago=0, due_days=1)
-    task = next(t for t in (await world.manager_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == theirs)
+    task = await listed_task(world.manager_a, customer_id=theirs)
     response = await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "reached"})
     assert response.status_code == 403
     assert (await world.manager_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "reached"})).status_code == 200
@@ -108,7 +113,7 @@ async def test_record_outcome_on_colleagues_task_forbidden(world):
 async def test_pool_task_becomes_the_clerks_who_took_it(world):
     pooled = await customer(world, "clerk_a", tags=["take"])
     await make_tasks(world, "take", [pooled], days_ago=0, due_days=1, pool={pooled})
-    task = next(t for t in (await world.clerk_a2.get("/api/v1/care/tasks")).json() if t["customer_id"] == pooled)
+    task = await listed_task(world.clerk_a2, customer_id=pooled)
     done = (await world.clerk_a2.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "no_answer"})).json()
     assert done["clerk_id"] == world.staff["clerk_a2"].id and done["pool"] is False
 
@@ -138,7 +143,7 @@ async def test_campaign_detail_counts_outcomes(world):
     await planner.plan(now=at(2027, 8, 2, 3, 0), force=True, campaign_ids=[campaign["id"]])
     while await dispatcher.dispatch(at(2027, 8, 2, 3, 0), owner="tasks-test"):
         pass
-    task = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["customer_id"] == someone)
+    task = await listed_task(world.clerk_a, customer_id=someone)
     assert task["script"] == "致电 乙客户：您的合约即将到期" and task["due_on"] == "2027-08-03"
     await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "wrong_number"})
     detail = (await world.manager_a.get(f"/api/v1/care/campaigns/{campaign['id']}")).json()
