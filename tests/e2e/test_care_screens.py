@@ -143,13 +143,39 @@ async def test_contract_ending_call_planned_then_clerk_records_outcome(world, ta
     async with clerk.page.expect_request(lambda r: r.url.endswith(f"/api/v1/customers/{someone}")) as asked:
         await card.locator("[data-action=call-customer]").click()  # dials the number the card shows masked
     assert (await (await asked.value).response()).status == 200
+    # headless Chromium stops taking input on a page that opened a tel: link: the outcome on another tablet
+    clerk = await tablets()
+    await clerk.login("clerk_a")
+    await clerk.go("#/tasks")
+    card = clerk.page.locator(f"[data-task='{task['id']}']")
     await card.locator("[data-outcome=interested]").click()
     await expect(card.locator("[data-task-outcome]")).to_have_attribute("data-task-outcome", "interested")
     await expect(card.locator("[data-outcome]")).to_have_count(0)
     recorded = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["id"] == task["id"])
     assert (recorded["status"], recorded["outcome"]) == ("done", "interested")
-
+    # a mis-tap is put right from the card: the dialog offers the other outcomes
+    await card.locator("[data-action=correct-outcome]").click()
+    dialog = clerk.page.locator("[data-dialog=correct-outcome]")
+    await expect(dialog).to_contain_text("有意向")
+    await expect(dialog.locator("[data-choice=interested]")).to_have_count(0)
+    await dialog.locator("[data-choice=reached]").click()
+    await expect(card.locator("[data-task-outcome]")).to_have_attribute("data-task-outcome", "reached")
+    recorded = next(t for t in (await world.clerk_a.get("/api/v1/care/tasks")).json() if t["id"] == task["id"])
+    assert recorded["outcome"] == "reached"
+    # past the recorder's window (the tablet's clock 11 minutes on) the app no longer offers it to the clerk;
+    # the manager still has it
+    await clerk.page.clock.install()
+    await clerk.page.clock.fast_forward("11:00")
+    await clerk.page.click("[data-action=refresh]")
+    await clerk.page.locator("[data-segmented=task-filter] [data-value=done]").click()
+    await expect(card.locator("[data-task-outcome]")).to_be_visible()
+    await expect(card.locator("[data-action=correct-outcome]")).to_have_count(0)
     await manager.go("#/tasks")
+    await page.locator("[data-segmented=task-filter] [data-value=all]").click()
+    managed = page.locator(f"[data-task='{task['id']}']")
+    await managed.locator("[data-action=correct-outcome]").click()
+    await page.locator("[data-dialog=correct-outcome] [data-choice=interested]").click()
+    await expect(managed.locator("[data-task-outcome]")).to_have_attribute("data-task-outcome", "interested")
     row = page.locator(f"[data-completion-table] [data-completion='{world.staff['clerk_a'].id}']")
     await expect(row).to_contain_text("Interested 1")
     await manager.go(f"#/campaigns/{made['id']}")

@@ -222,6 +222,8 @@ class Task(msgspec.Struct):
     status: str
     outcome: str | None
     outcome_at: dt.datetime | None
+    outcome_by: int | None = None  # the staff member who recorded the outcome
+    correct_until: dt.datetime | None = None  # until then the recorder may correct it (a manager any time)
 
 
 class TaskOutcome(msgspec.Struct, forbid_unknown_fields=True):

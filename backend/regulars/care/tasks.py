@@ -16,6 +16,8 @@ from regulars.customers import rules as customer_rules
 from regulars.customers import timeline
 from regulars.stores import service as stores
 
+CORRECT_WINDOW = dt.timedelta(minutes=10)  # how long whoever recorded an outcome may correct it
+
 
 async def _store_scope(actor: Principal, store_id: int | None) -> int | None:
     if actor.is_admin:
@@ -59,6 +61,8 @@ def _out(row: dict, today: dt.date) -> schemas.Task:
         overdue=row["status"] == "open" and due < today, pool=row["clerk_id"] is None, clerk_id=row["clerk_id"],
         status=row["status"], outcome=row["outcome"],
         outcome_at=clock.aware(row["outcome_at"]) if row["outcome_at"] else None,
+        outcome_by=row["outcome_by"],
+        correct_until=clock.aware(row["outcome_at"]) + CORRECT_WINDOW if row["outcome_at"] else None,
     )
 
 
@@ -86,9 +90,6 @@ async def record_outcome(actor: Principal, task_id: int, data: schemas.TaskOutco
             await audit.record(actor, "care.task_outcome", "care_task", task_id, store_id=task["store_id"],
                                detail={"outcome": data.outcome})
     return await _view(task_id, task["store_id"])
-
-
-CORRECT_WINDOW = dt.timedelta(minutes=10)
 
 
 async def correct_outcome(actor: Principal, task_id: int, data: schemas.TaskOutcome) -> schemas.Task:

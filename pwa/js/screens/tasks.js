@@ -3,6 +3,7 @@
 
 import * as api from "../api.js";
 import * as care from "../care-text.js";
+import { pickDialog } from "../dialog.js";
 import { clear, h, segmented, svg, toast } from "../dom.js";
 import * as format from "../format.js";
 import { t } from "../i18n.js";
@@ -24,10 +25,20 @@ function outcomeButtons(task, onTap) {
     }, t(`tasks.outcome.${outcome}`))));
 }
 
-function doneLine(task) {
-  return h("p", { class: "task-done", dataset: { taskOutcome: task.outcome || "" } }, svg(icons.check),
+function doneLine(task, correct) {
+  return h("div", { class: "task-done", dataset: { taskOutcome: task.outcome || "" } }, svg(icons.check),
     h("strong", {}, t(`tasks.outcome.${task.outcome}`)),
-    task.outcome_at ? h("span", { class: "muted" }, ` · ${format.dateTime(task.outcome_at).slice(-5)}`) : null);
+    task.outcome_at ? h("span", { class: "muted" }, ` · ${format.dateTime(task.outcome_at).slice(-5)}`) : null,
+    correct ? h("button", { class: "btn btn-small task-correct", type: "button", dataset: { action: "correct-outcome" },
+                            onclick: (event) => correct(task, event.currentTarget) }, t("tasks.correct")) : null);
+}
+
+// Whoever recorded an outcome may put a mis-tap right for a few minutes (the server says until when); the
+// store's manager any time. The server decides: a late tap is refused with the reason.
+function correctable(task, me, manager) {
+  if (task.status !== "done" || !task.outcome) return false;
+  if (manager) return true;
+  return task.outcome_by === me.staff_id && Boolean(task.correct_until) && Date.now() < Date.parse(task.correct_until);
 }
 
 function completionTable(rows) {
@@ -72,7 +83,7 @@ export default {
           who, dueText(task, today), done ? null : callButton(task)),
         task.campaign_name ? h("p", { class: "muted small task-campaign" }, svg(icons.megaphone), task.campaign_name) : null,
         h("blockquote", { class: "script", dataset: { script: "" } }, task.script),
-        done ? doneLine(task) : outcomeButtons(task, tap));
+        done ? doneLine(task, correctable(task, me, manager) ? correct : null) : outcomeButtons(task, tap));
       return item;
     };
 
@@ -108,10 +119,8 @@ export default {
       button.classList.add("is-busy");
       try {
         const saved = await api.post(`/api/v1/care/tasks/${task.id}/outcome`, { outcome });
-        tasks = tasks.map((x) => (x.id === saved.id ? saved : x));
+        replace(saved);
         toast(t("tasks.recorded", { name: saved.customer_name || "", outcome: t(`tasks.outcome.${outcome}`) }), "success");
-        const old = list.querySelector(`[data-task="${saved.id}"]`);
-        old?.replaceWith(card(saved));
         const open = tasks.filter((x) => x.status === "open");
         summary.textContent = t("tasks.summary", { open: open.length, overdue: open.filter((x) => x.overdue).length,
                                                   done: tasks.length - open.length });
@@ -121,6 +130,31 @@ export default {
         toast(care.problem(error), "error", 6000);
         for (const b of buttons) b.disabled = false;
         button.classList.remove("is-busy");
+      }
+    }
+
+    const replace = (saved) => {
+      tasks = tasks.map((x) => (x.id === saved.id ? saved : x));
+      list.querySelector(`[data-task="${saved.id}"]`)?.replaceWith(card(saved));
+    };
+
+    async function correct(task, button) {
+      const chosen = await pickDialog({
+        name: "correct-outcome", title: t("tasks.correct_title"),
+        lead: t("tasks.correct_lead", { name: task.customer_name || t("customer.no_name"), outcome: t(`tasks.outcome.${task.outcome}`) }),
+        items: care.OUTCOMES.filter((o) => o !== task.outcome).map((o) => ({ id: o })),
+        describe: (item) => ({ title: t(`tasks.outcome.${item.id}`) }),
+      });
+      if (!chosen) return;
+      button.disabled = true;
+      try {
+        const saved = await api.post(`/api/v1/care/tasks/${task.id}/correction`, { outcome: chosen.id });
+        replace(saved);
+        toast(t("tasks.corrected", { name: saved.customer_name || "", outcome: t(`tasks.outcome.${saved.outcome}`) }), "success");
+        if (manager) loadCompletion();
+      } catch (error) {
+        toast(care.problem(error), "error", 6000);
+        button.disabled = false;
       }
     }
 

@@ -85,6 +85,10 @@ async def test_mis_tapped_outcome_corrected_by_its_clerk_soon_or_the_manager(wor
     assert (await world.clerk_a2.post(correction, json={"outcome": "reached"})).status_code == 409  # not theirs
     fixed = await world.clerk_a.post(correction, json={"outcome": "reached"})
     assert fixed.status_code == 200 and (fixed.json()["status"], fixed.json()["outcome"]) == ("done", "reached")
+    # the app offers the correction to whoever recorded the outcome until the window closes
+    recorded_at = dt.datetime.fromisoformat(fixed.json()["outcome_at"])
+    assert fixed.json()["outcome_by"] == world.staff["clerk_a"].id
+    assert dt.datetime.fromisoformat(fixed.json()["correct_until"]) - recorded_at == dt.timedelta(minutes=10)
     events = (await world.clerk_a.get(f"/api/v1/customers/{someone}/timeline")).json()
     assert events[0]["summary"] == "关怀任务结果更正：号码错误 → 已联系"
     # later than the window the clerk is told to ask the manager, who may still put it right
