@@ -20,6 +20,14 @@ export function date(iso) {
     .format(new Date(iso));
 }
 
+/** A calendar day (YYYY-MM-DD: a due day, a contract's end) written the way date() writes an instant's day. */
+export function day(value) {
+  if (!value) return "";
+  const [year, month, dayOfMonth] = value.split("-").map(Number);
+  return new Intl.DateTimeFormat(lang(), { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" })
+    .format(new Date(Date.UTC(year, month - 1, dayOfMonth)));
+}
+
 /** YYYY-MM-DD of an instant in the store's zone (for "today" comparisons). */
 export function dayKey(value) {
   const parts = new Intl.DateTimeFormat("en-CA", { timeZone: zone(), year: "numeric", month: "2-digit", day: "2-digit" })

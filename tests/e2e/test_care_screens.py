@@ -138,7 +138,9 @@ async def test_contract_ending_call_planned_then_clerk_records_outcome(world, ta
     card = clerk.page.locator(f"[data-task='{task['id']}']")
     await expect(card.locator("[data-script]")).to_have_text(f"您好合约客户，您的合约将于 {contract.isoformat()} 到期，为您介绍续约优惠。")
     await expect(card).to_contain_text("****")  # the masked phone
-    await expect(card.locator("[data-due]")).to_be_visible()
+    assert task["due_on"] == (TODAY + dt.timedelta(days=3)).isoformat()
+    # a calendar day reads like every other date in the app
+    await expect(card.locator("[data-due=later]")).to_have_text(f"{task['due_on'].replace('-', '/')} 到期")
     await expect(card.locator("[data-action=open-customer]")).to_have_attribute("href", f"#/customers/{someone}")
     async with clerk.page.expect_request(lambda r: r.url.endswith(f"/api/v1/customers/{someone}")) as asked:
         await card.locator("[data-action=call-customer]").click()  # dials the number the card shows masked

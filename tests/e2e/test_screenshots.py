@@ -56,6 +56,8 @@ async def test_main_screens(world, showcase, tablets, lang, size):
     await app.go(f"#/customers/{showcase}")
     await expect(page.locator("[data-timeline] [data-kind=note]")).to_be_visible()
     await expect(page.locator("[data-consent=service]")).to_have_attribute("data-state", "granted")
+    contract_end = "2026/12/31" if lang == "zh-CN" else "12/31/2026"  # as the app writes every date
+    await expect(page.locator("[data-kv=contract_end_on] dd")).to_have_text(contract_end)
     await app.shot(name("customer"))
     await app.shot(name("customer-full"), full_page=True)
 

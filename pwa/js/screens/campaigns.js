@@ -5,6 +5,7 @@ import * as api from "../api.js";
 import * as care from "../care-text.js";
 import { noticeDialog } from "../dialog.js";
 import { clear, confirmDialog, h, segmented, svg, toast } from "../dom.js";
+import * as format from "../format.js";
 import { t } from "../i18n.js";
 import { icons } from "../icons.js";
 import * as session from "../session.js";
@@ -84,7 +85,7 @@ export default {
             ...transitions)),
         h("dl", { class: "facts" },
           fact(t("campaign.occasion"), care.occasion(campaign.occasion),
-            campaign.starts_on || campaign.ends_on ? h("div", { class: "muted small" }, `${campaign.starts_on || "…"} – ${campaign.ends_on || "…"}`) : null),
+            campaign.starts_on || campaign.ends_on ? h("div", { class: "muted small" }, `${format.day(campaign.starts_on) || "…"} – ${format.day(campaign.ends_on) || "…"}`) : null),
           fact(t("campaign.audience"), audience(campaign, segments)),
           fact(t("campaign.actions"), care.actions(campaign),
             campaign.message ? h("div", { class: "muted small", dataset: { channelOrder: "" } },  // the message's channels

@@ -86,8 +86,8 @@ function productCard(c) {
       row(t("field.plan"), c.plan, "plan"),
       row(t("field.monthly_spend_fen"), c.monthly_spend_fen != null ? format.money(c.monthly_spend_fen) : "", "monthly_spend"),
       row(t("field.device_model"), c.device_model, "device_model"),
-      row(t("field.device_purchased_on"), c.device_purchased_on, "device_purchased_on"),
-      row(t("field.contract_end_on"), c.contract_end_on, "contract_end_on"),
+      row(t("field.device_purchased_on"), format.day(c.device_purchased_on), "device_purchased_on"),
+      row(t("field.contract_end_on"), format.day(c.contract_end_on), "contract_end_on"),
       row(t("field.broadband"), yesNo(c.broadband), "broadband"),
       row(t("field.family_lines"), c.family_lines, "family_lines"),
       c.arrears_fen ? row(t("customer.arrears"), format.money(c.arrears_fen), "arrears") : null));

@@ -63,7 +63,7 @@ export default {
         balance.textContent = String(points.balance);
         ctx.setBadge(String(points.balance));
         const soon = points.upcoming_expiry[0];
-        expiry.textContent = soon ? t("points.expiring", { points: soon.points, date: soon.expires_on }) : "";
+        expiry.textContent = soon ? t("points.expiring", { points: soon.points, date: format.day(soon.expires_on) }) : "";
         expiry.hidden = !soon;
         if (reset) clear(ledger);
         ledger.append(...points.entries.map(entryItem));

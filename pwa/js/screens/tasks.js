@@ -12,9 +12,9 @@ import * as session from "../session.js";
 
 function dueText(task, today) {
   if (task.status !== "open") return null;
-  if (task.overdue) return h("span", { class: "pill pill-bad", dataset: { due: "overdue" } }, svg(icons.alert), t("tasks.overdue", { day: task.due_on }));
+  if (task.overdue) return h("span", { class: "pill pill-bad", dataset: { due: "overdue" } }, svg(icons.alert), t("tasks.overdue", { day: format.day(task.due_on) }));
   if (task.due_on === today) return h("span", { class: "pill pill-warn", dataset: { due: "today" } }, svg(icons.clock), t("tasks.due_today"));
-  return h("span", { class: "pill", dataset: { due: "later" } }, t("tasks.due_on", { day: task.due_on }));
+  return h("span", { class: "pill", dataset: { due: "later" } }, t("tasks.due_on", { day: format.day(task.due_on) }));
 }
 
 function outcomeButtons(task, onTap) {
