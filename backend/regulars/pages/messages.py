@@ -150,6 +150,13 @@ register(
         "page.wallet.turn_off": {"zh-CN": "关闭", "en": "Turn off"},
         "page.wallet.turn_on": {"zh-CN": "开启", "en": "Turn on"},
         "page.wallet.export": {"zh-CN": "导出我的数据（JSON）", "en": "Download my data (JSON)"},
+        "page.export.title": {"zh-CN": "我的数据", "en": "My data"},
+        "page.export.wechat": {
+            "zh-CN": "微信内无法保存下载的文件。长按下面的内容可以复制；也可以点右上角「···」选择「在浏览器中打开」，再点「导出我的数据」下载文件。",
+            "en": "WeChat does not save downloaded files. Press and hold the text below to copy it, or tap ··· at the top "
+                  "right, choose Open in Browser and tap Download my data there.",
+        },
+        "page.export.back": {"zh-CN": "返回我的会员", "en": "Back to my wallet"},
         "page.wallet.delete": {"zh-CN": "申请删除我的个人信息", "en": "Ask to delete my personal data"},
         "page.wallet.delete_confirm": {
             "zh-CN": "我确认删除：删除后电子券、积分和消息将无法找回",

@@ -34,6 +34,10 @@ async def _customer(request: Request, token: str) -> int | None:
     return customer_id
 
 
+def _in_wechat(request: Request) -> bool:
+    return "micromessenger" in request.headers.get("user-agent", "").lower()
+
+
 def _back(token: str, flash: str | None = None) -> Redirect:
     suffix = f"?done={flash}" if flash else ""
     return Redirect(f"/w/{token}{suffix}#privacy" if flash else f"/w/{token}", status_code=303, headers=HEADERS)
@@ -80,6 +84,7 @@ class WalletPage(Controller):
         store_names = {s.id: s.name for s in view.stores}
         unread = [item.id for item in view.inbox.items if item.read_at is None]
         page = render(request, "wallet.html", zone=view.timezone, view=view, token=token, highlight=m, now=clock.now(),
+                      in_wechat=_in_wechat(request),
                       store_names=store_names, flash=t(FLASHES[done], language(request)) if done in FLASHES else None,
                       flash_in_privacy=done in PRIVACY_FLASHES,
                       cookies=[Cookie(value=token, **wallet.cookie_settings())])
@@ -115,8 +120,10 @@ class WalletPage(Controller):
             document = await account.export(customer_id)
         except TooManyRequests as exc:
             return too_many_page(request, exc)
-        body = json.dumps(document, ensure_ascii=False, indent=2, default=str).encode()
-        return Response(body, media_type="application/json", headers={
+        body = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+        if _in_wechat(request):  # WeChat's browser saves no downloads: the data on a page, to copy
+            return render(request, "export.html", token=token, text=body)
+        return Response(body.encode(), media_type="application/json", headers={
             **HEADERS, "Content-Disposition": 'attachment; filename="my-data.json"',
         })
 

@@ -1,5 +1,6 @@
 """The wallet page over HTTP: what it shows, the privacy controls, and tokens that give nothing away."""
 
+import html
 import json
 import re
 
@@ -106,8 +107,11 @@ async def test_wallet_privacy_form_without_csrf_refused(follower, world):
     assert customer["consent"]["marketing"] is True
 
 
+SAFARI = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Version/17.5 Mobile Safari/604.1"
+
+
 async def test_wallet_export_my_data(follower, world):
-    response = await follower.get(f"{follower.wallet_path}/export")
+    response = await follower.get(f"{follower.wallet_path}/export", headers={"User-Agent": SAFARI})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
     assert "attachment" in response.headers["content-disposition"]
