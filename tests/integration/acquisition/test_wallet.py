@@ -124,6 +124,20 @@ async def test_wallet_export_my_data(follower, world):
     assert [a["actor_kind"] for a in audit] == ["customer"]
 
 
+async def test_wallet_export_in_wechat_is_a_page_to_copy(follower):
+    """WeChat's browser saves no downloaded file: the same document comes as a page, with how to keep it."""
+    export_link = re.compile(r'<a class="button secondary" href="[^"]*/export"( download="my-data.json")?>')
+    assert export_link.search((await follower.get(follower.wallet_path)).text).group(1) is None
+    other = (await follower.get(follower.wallet_path, headers={"User-Agent": SAFARI})).text
+    assert export_link.search(other).group(1) is not None
+    response = await follower.get(f"{follower.wallet_path}/export")  # the visitor's browser is WeChat's
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    page = html.unescape(response.text)
+    assert "长按下面的内容可以复制" in page and "在浏览器中打开" in page
+    shown = re.search(r"<pre class=\"export\" data-export>(.*?)</pre>", page, re.S)
+    assert shown is not None and json.loads(shown.group(1))["profile"]["id"] == follower.customer_id
+
+
 async def test_wallet_export_limited_per_day(follower):
     statuses = [(await follower.get(f"{follower.wallet_path}/export")).status_code for _ in range(account.EXPORTS_PER_DAY + 1)]
     assert statuses[:account.EXPORTS_PER_DAY] == [200] * account.EXPORTS_PER_DAY and statuses[-1] == 429
