@@ -150,7 +150,7 @@ class Batch:
         action = self._action(campaign, "task", schemas.TaskAction)
         lang = self.language(row)
         context = self.context(row, campaign, lang)
-        script = templates.render(templates.pick(action.script, lang), context)
+        script = templates.script(action, lang, context)
         return self._base(row, campaign, campaign["name"], script, None, lang)
 
     def _action(self, campaign: dict, part: str, kind: type) -> Any:

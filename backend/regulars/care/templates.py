@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import hashlib
 import hmac
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError, pass_context
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from regulars.care import messages  # noqa: F401  (registers the room's messages)
@@ -18,8 +20,26 @@ from regulars.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from regulars.settings import get_settings
 
 _env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False, trim_blocks=True)
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December")
 
-# The fields a template may use, with the sample values it is checked against when saved.
+
+@pass_context
+def _day(context: Context, value: Any) -> str:
+    """`{{ contract_end_on | day }}`: a date field as it is said, 2027年10月15日 or 15 October 2027."""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)  # empty (the field is not filled) or not a date: as it is
+    if context.get("lang") == "en":
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+_env.filters["day"] = _day
+
+# The fields a template may use, with the sample values it is checked against when saved (and `lang`, the
+# language it is written in, which the `day` filter reads).
 SAMPLE: dict[str, Any] = {
     "name": "张三", "store_name": "示例营业厅", "clerk_name": "李四", "phone_tail": "1234", "plan": "5G 畅享 199",
     "device_model": "Mate 60", "contract_end_on": "2027-10-15", "device_purchased_on": "2025-09-15",
@@ -77,19 +97,27 @@ def _check_languages(templates: dict[str, Any]) -> None:
 
 def _check(source: str, lang: str, part: str) -> None:
     try:
-        render(source, SAMPLE)
+        render(source, SAMPLE | {"lang": lang})
     except TemplateError as exc:
         raise BadInput("care.template_invalid", field=f"templates.{lang}.{part}", language=lang, part=part,
                        problem=str(exc)[:200])
 
 
-def pick(templates: dict[str, Any], lang: str) -> Any:
-    return templates.get(lang) or templates[DEFAULT_LANGUAGE]
+def written_in(templates: dict[str, Any], lang: str) -> str:
+    """The language of the template used for a reader of `lang`: theirs if the campaign has it, else the default."""
+    return lang if templates.get(lang) else DEFAULT_LANGUAGE
+
+
+def script(action: TaskAction, lang: str, context: dict[str, Any]) -> str:
+    """A clerk task's script for a customer of `lang`."""
+    used = written_in(action.script, lang)
+    return render(action.script[used], context | {"lang": used})
 
 
 def message_text(action: MessageAction, lang: str, context: dict[str, Any], marketing: bool) -> tuple[str, str]:
     """Title and body for one customer; marketing bodies always end with the unsubscribe link."""
-    chosen = pick(action.templates, lang)
+    used = written_in(action.templates, lang)
+    chosen, context = action.templates[used], context | {"lang": used}
     body = render(chosen.body, context)
     if marketing and context["unsubscribe_url"] not in body:
         body = f"{body}\n{t('care.unsubscribe_line', lang, url=context['unsubscribe_url'])}"

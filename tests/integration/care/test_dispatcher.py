@@ -433,3 +433,27 @@ async def test_dispatch_english_customer_template_without_english_falls_back_to_
     await drain(at(2027, 8, 2, 1, 5))
     assert [m.customer_id for m in push.sent] == [english]
     assert push.sent[0].body.startswith("Amy，生日快乐")
+
+
+async def test_dispatch_day_filter_says_a_date_in_the_templates_language(world, push):
+    """`{{ contract_end_on | day }}` reads 2027年10月15日 in a Chinese template, 15 October 2027 in an English one,
+    and a customer reading the Chinese template (no English one) gets the Chinese form."""
+    chinese = await customer(world, birthday=("solar", 8, 3), name="王芳", contract_end_on=dt.date(2027, 10, 15))
+    english = await customer(world, birthday=("solar", 8, 3), name="Amy", language="en", contract_end_on=dt.date(2027, 10, 5))
+    unknown = await customer(world, birthday=("solar", 8, 3), name="李雷")
+    task = {"script": {"zh-CN": "{{ name }}的合约{{ contract_end_on | day }}到期", "en": "{{ name }}: contract ends {{ contract_end_on | day }}"}}
+    called = await create_campaign(world.manager_a, task_campaign("日期说法", {"kind": "birthday"}, task=task,
+                                                                  holdout_percent=0, **WINDOW))
+    chinese_only = {"templates": {"zh-CN": {"title": "合约提醒", "body": "合约{{ contract_end_on | day }}到期"}}}
+    messaged = await create_campaign(world.manager_a, {"name": "日期说法-消息", "occasion": {"kind": "birthday"}, "status": "active",
+                                                       "message": chinese_only, "channels": ["push"], "holdout_percent": 0,
+                                                       "purpose": "service", **WINDOW})
+    for campaign in (called, messaged):
+        await plan(campaign, at(2027, 8, 3, 1, 0))
+    await drain(at(2027, 8, 3, 1, 5))
+    scripts = {t["customer"]: t["script"] for t in await tasks_of(called["id"])}
+    assert scripts[chinese] == "王芳的合约2027年10月15日到期"
+    assert scripts[english] == "Amy: contract ends 5 October 2027"
+    assert scripts[unknown] == "李雷的合约到期"  # no contract end on file: nothing said
+    bodies = {m.customer_id: m.body for m in push.sent}
+    assert bodies[english] == "合约2027年10月5日到期"
