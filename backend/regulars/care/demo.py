@@ -25,8 +25,8 @@ async def fill(store_ids: list[int]) -> None:
             name="合约到期前 30 天致电", store_id=store_ids[0], purpose="service", status="active", theme="improve",
             occasion=schemas.Occasion(kind="contract_end", offsets=[30]), priority=70,
             task=schemas.TaskAction(script={
-                "zh-CN": "致电 {{ name }}：合约将于 {{ contract_end_on }} 到期，介绍续约优惠（当前套餐 {{ plan }}）。",
-                "en": "Call {{ name }}: the contract ends on {{ contract_end_on }}; present the renewal offer."}),
+                "zh-CN": "致电 {{ name }}：合约将于 {{ contract_end_on | day }} 到期，介绍续约优惠（当前套餐 {{ plan }}）。",
+                "en": "Call {{ name }}: the contract ends on {{ contract_end_on | day }}; present the renewal offer."}),
         ))
     await reference.create_season(SYSTEM, schemas.SeasonCreate(name="夏日驿站", start_month=7, start_day=1,
                                                                end_month=8, end_day=31))
