@@ -64,7 +64,7 @@ def _customer_rows(store_ids: list[int], clerk_of: dict[int, int]):
 
 async def load() -> None:
     from regulars.core import db
-    from regulars.core.db import raw, writing
+    from regulars.core.db import raw
 
     await db.start()
     now = dt.datetime.now(dt.timezone.utc)

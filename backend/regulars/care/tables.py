@@ -4,7 +4,7 @@ The outbox and tasks refer to customers, stores and staff by plain integer ids (
 the planner inserts up to a million rows at a time, and erasure keeps these rows as anonymous facts.
 """
 
-from piccolo.columns import JSON, Boolean, Date, Float, ForeignKey, Integer, OnDelete, Serial, SmallInt, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Date, Float, ForeignKey, Integer, OnDelete, Serial, SmallInt, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from regulars.stores.tables import Store

@@ -6,7 +6,6 @@ import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
-from urllib.parse import urlparse
 
 from regulars.settings import Settings
 

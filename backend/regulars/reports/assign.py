@@ -10,7 +10,6 @@ from regulars.core import clock, idempotency
 from regulars.core.auth import Principal
 from regulars.core.errors import BadInput
 from regulars.core.idempotency import Outcome
-from regulars.core.i18n import t
 from regulars.reports import churn, schemas
 from regulars.reports.filters import Filters
 from regulars.stores import service as stores

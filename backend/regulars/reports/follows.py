@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from regulars.core import clock
 from regulars.core.db import raw
 from regulars.core.i18n import t
 from regulars.reports import common, dialect, registry

@@ -87,7 +87,7 @@ async def test_follow_and_wallet_with_javascript_and_push(phone_browser, world):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        wallet_url = await follow_through(page, world, channel, "js", marketing=True)
+        await follow_through(page, world, channel, "js", marketing=True)
         await expect(page.locator("[data-push]")).to_be_visible()
         assert await page.evaluate("navigator.serviceWorker.ready.then(r => r.scope)") == world.url + "/w/"
         await page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)

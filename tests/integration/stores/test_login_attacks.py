@@ -19,7 +19,6 @@ from tests.support.attacks import (
     attempt_login,
     forget_rate_limits,
     gather_limited,
-    login_as,
     start_logged_server,
 )
 from tests.support.world import STAFF_PASSWORD, make_staff
