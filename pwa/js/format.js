@@ -22,7 +22,7 @@ export function date(iso) {
 
 /** A calendar day (YYYY-MM-DD: a due day, a contract's end) written the way date() writes an instant's day. */
 export function day(value) {
-  if (!value) return "";
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value || "")) return value || "";
   const [year, month, dayOfMonth] = value.split("-").map(Number);
   return new Intl.DateTimeFormat(lang(), { timeZone: "UTC", year: "numeric", month: "2-digit", day: "2-digit" })
     .format(new Date(Date.UTC(year, month - 1, dayOfMonth)));
