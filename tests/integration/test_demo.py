@@ -96,3 +96,21 @@ def test_demo_scan_sampling_counts_no_scan_twice(demo_db):
     assert result.returncode == 0, result.stderr
     before, after = result.stdout.split()
     assert before == after  # sampling after the demo counts no scan twice
+
+
+def test_demo_gives_the_first_store_calls_to_make_on_day_one(demo_db):
+    """A new installation's first planning round leaves the first store's clerks a win-back call list (a tenth held
+    out), so the task screens have work in them from the start."""
+    connection, env = demo_db
+    result = subprocess.run(regulars_command("worker", "--once"), cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    first_store = count(connection, "SELECT MIN(id) FROM store")
+    calls = connection.execute(
+        "SELECT t.clerk_id, s.store FROM care_task t JOIN care_campaign c ON c.id = t.campaign "
+        "LEFT JOIN staff s ON s.id = t.clerk_id WHERE c.occasion LIKE '%win_back%'").fetchall()
+    assert len(calls) >= 10
+    assert {store for _, store in calls} == {first_store}  # each task with a clerk of that store
+    held = count(connection, "SELECT COUNT(*) FROM care_outbox o JOIN care_campaign c ON c.id = o.campaign "
+                             "WHERE c.occasion LIKE '%win_back%' AND o.status = 'holdout'")
+    assert 0 < held < len(calls)

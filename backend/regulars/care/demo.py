@@ -1,4 +1,5 @@
-"""Care in the demo chain: a chain-wide birthday campaign, a contract-ending call list, a summer season."""
+"""Care in the demo chain: a chain-wide birthday campaign, a contract-ending call list, a win-back call list for the
+first store (so a new installation has calls to make on its first day), a summer season."""
 
 from __future__ import annotations
 
@@ -27,6 +28,13 @@ async def fill(store_ids: list[int]) -> None:
             task=schemas.TaskAction(script={
                 "zh-CN": "致电 {{ name }}：合约将于 {{ contract_end_on | day }} 到期，介绍续约优惠（当前套餐 {{ plan }}）。",
                 "en": "Call {{ name }}: the contract ends on {{ contract_end_on | day }}; present the renewal offer."}),
+        ))
+        await service.create_campaign(SYSTEM, schemas.CampaignCreate(
+            name="90 天未到店回访", store_id=store_ids[0], purpose="service", status="active", theme="communicate",
+            occasion=schemas.Occasion(kind="win_back", days=90, every_days=30), priority=40, channels=["task"],
+            task=schemas.TaskAction(due_days=3, script={
+                "zh-CN": "致电 {{ name }}：好久没来店里了，邀请到店免费检测手机、清洁屏幕，顺便看看新到的配件。",
+                "en": "Call {{ name }}: it has been a while; invite them in for a free phone check and screen clean."}),
         ))
     await reference.create_season(SYSTEM, schemas.SeasonCreate(name="夏日驿站", start_month=7, start_day=1,
                                                                end_month=8, end_day=31))
