@@ -1,5 +1,8 @@
 """The expiry job: marks coupons past their validity once, with a timeline event; redemption then answers 410."""
 
+import datetime as dt
+
+from regulars.core import clock
 from regulars.coupons import jobs
 from regulars import worker
 from tests.support.coupons import ago, count, make_coupon, make_customer, make_template, set_coupon
@@ -10,10 +13,16 @@ async def test_expire_job_marks_past_coupons_once(world):
     customer_id = await make_customer(world)
     past = [await make_coupon(world, template.id, customer_id) for _ in range(3)]
     current = await make_coupon(world, template.id, customer_id)
+    # due ten seconds from now, and the job run here twenty seconds ahead: the test server's own expiry job (every
+    # 60 s, on the real clock) leaves them to this one
     for coupon in past:
-        await set_coupon(coupon.id, valid_until=ago(seconds=5))
-    assert await jobs.expire_due(batch=2) == 3
-    assert await jobs.expire_due() == 0
+        await set_coupon(coupon.id, valid_until=ago(seconds=-10))
+    clock.set_offset(dt.timedelta(seconds=20))
+    try:
+        assert await jobs.expire_due(batch=2) == 3
+        assert await jobs.expire_due() == 0
+    finally:
+        clock.set_offset(dt.timedelta(0))
     states = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}/coupons")).json()["items"]
     by_id = {c["id"]: c for c in states}
     assert all(by_id[c.id]["state"] == "expired" and by_id[c.id]["expired_at"] for c in past)

@@ -142,7 +142,8 @@ async def test_coupon_funnel_roll_up_follows_later_changes(chain):
     assert await coupons.mark_seen([c["t1c4"]["id"]]) == 1
     await redeem(chain.clerk_a, c["t1c3"]["code"])
     await issue(chain.clerk_b, chain.templates["t3"], await customer(chain.clerk_b, name="c10"))
-    assert await coupon_days.refresh() >= 2  # today's cells of store A and store B
+    # today's cells of store A and store B rebuilt (by this round, or by the test server's own job a moment before)
+    await coupon_days.refresh()
     rows = by((await report(chain.admin, "coupons", **RANGE))["rows"], "template")
     figures = ("issued", "seen", "redeemed", "expired", "outstanding", "liability_fen")
     assert tuple(rows["满100减20"][f] for f in figures) == (4, 3, 3, 0, 1, 2000)
