@@ -10,7 +10,7 @@ from regulars.care import calendar, schemas
 from regulars.care.dispatch_context import SYSTEM
 from regulars.core import audit, clock
 from regulars.core.auth import Principal
-from regulars.core.db import raw, writing
+from regulars.core.db import is_postgres, raw, writing
 from regulars.core.errors import Conflict, Forbidden, NotFound
 from regulars.customers import rules as customer_rules
 from regulars.customers import timeline
@@ -93,25 +93,24 @@ async def record_outcome(actor: Principal, task_id: int, data: schemas.TaskOutco
 
 
 async def correct_outcome(actor: Principal, task_id: int, data: schemas.TaskOutcome) -> schemas.Task:
-    """A mis-tapped outcome put right: by whoever recorded it within CORRECT_WINDOW, by the store's manager any time."""
-    task = await _task(actor, task_id)
-    now = clock.now()
-    sql, args = ("UPDATE care_task SET outcome = {}, note = {} WHERE id = {} AND status = 'done' AND outcome <> {}",
-                 [data.outcome, data.note, task_id, data.outcome])
-    if actor.role == "clerk":
-        sql, args = sql + " AND outcome_by = {} AND outcome_at > {}", args + [actor.staff_id, now - CORRECT_WINDOW]
+    """A mis-tapped outcome put right: by whoever recorded it within CORRECT_WINDOW, by the store's manager any time.
+
+    The task is read inside the write (locked on PostgreSQL; SQLite's writer runs one unit at a time), so the
+    timeline and audit name the outcome each correction truly replaced, however many race."""
     async with writing():
-        changed = await raw(sql + " RETURNING id", *args)
-        if changed:
-            await timeline.add(task["customer"], "care_task_corrected", channel="phone", store_id=task["store_id"],
-                               staff_id=actor.staff_id, data={"before": task["outcome"], "outcome": data.outcome},
-                               ref_type="care_task", ref_id=task_id)
-            await audit.record(actor, "care.task_correct", "care_task", task_id, store_id=task["store_id"],
-                               detail={"before": task["outcome"], "outcome": data.outcome})
-    if not changed and task["outcome"] != data.outcome:
+        task = await _task(actor, task_id, lock=True)
         if task["status"] != "done":
             raise Conflict("care.task_open", id=task_id)
-        raise Conflict("care.task_correct_window", id=task_id, minutes=int(CORRECT_WINDOW.total_seconds() // 60))
+        if task["outcome"] == data.outcome:
+            return await _view(task_id, task["store_id"])  # already so: a repeated tap changes nothing
+        if actor.role == "clerk" and (task["outcome_by"] != actor.staff_id
+                                      or clock.aware(task["outcome_at"]) <= clock.now() - CORRECT_WINDOW):
+            raise Conflict("care.task_correct_window", id=task_id, minutes=int(CORRECT_WINDOW.total_seconds() // 60))
+        change = {"before": task["outcome"], "outcome": data.outcome}
+        await raw("UPDATE care_task SET outcome = {}, note = {} WHERE id = {}", data.outcome, data.note, task_id)
+        await timeline.add(task["customer"], "care_task_corrected", channel="phone", store_id=task["store_id"],
+                           staff_id=actor.staff_id, data=change, ref_type="care_task", ref_id=task_id)
+        await audit.record(actor, "care.task_correct", "care_task", task_id, store_id=task["store_id"], detail=change)
     return await _view(task_id, task["store_id"])
 
 
@@ -123,8 +122,9 @@ async def _view(task_id: int, store_id: int) -> schemas.Task:
     return _out(row, clock.today_in(zone))
 
 
-async def _task(actor: Principal, task_id: int) -> dict:
-    rows = await raw("SELECT * FROM care_task WHERE id = {}", task_id)
+async def _task(actor: Principal, task_id: int, *, lock: bool = False) -> dict:
+    """The task if the actor reaches its store; `lock` (inside a write) holds its row until the write ends."""
+    rows = await raw("SELECT * FROM care_task WHERE id = {}" + (" FOR UPDATE" if lock and is_postgres() else ""), task_id)
     if not rows or not actor.reaches_store(rows[0]["store_id"]):
         raise NotFound("care.task_not_found", id=task_id)
     return rows[0]

@@ -1,7 +1,9 @@
 """Clerk tasks over HTTP: today's list per clerk (own customers plus the store pool), one-tap outcomes,
 completion per clerk for the manager."""
 
+import asyncio
 import datetime as dt
+import json
 
 from regulars.care import dispatcher, planner
 from regulars.core import clock
@@ -97,6 +99,27 @@ async def test_mis_tapped_outcome_corrected_by_its_clerk_soon_or_the_manager(wor
     assert late.status_code == 409 and late.json()["code"] == "care.task_correct_window"
     assert (await world.manager_a.post(correction, json={"outcome": "interested"})).json()["outcome"] == "interested"
     assert (await listed_task(world.manager_a, task_id=task["id"]))["outcome"] == "interested"
+
+
+async def test_concurrent_corrections_each_record_the_outcome_they_replaced(world):
+    """Corrections racing on one task: every one that lands names, as its 'before', the outcome it replaced, so the
+    timeline and audit read as one unbroken chain from the first outcome to the last."""
+    someone, task = await one_task(world, "race-fix")
+    await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "no_answer"})
+    wanted = ["reached", "interested", "declined", "bought", "wrong_number"] * 3
+    answers = await asyncio.gather(*(world.manager_a.post(f"/api/v1/care/tasks/{task['id']}/correction",
+                                                          json={"outcome": o}) for o in wanted))
+    assert {a.status_code for a in answers} == {200}
+    chain = await raw("SELECT detail FROM audit_log WHERE action = 'care.task_correct' AND target_id = {} ORDER BY id",
+                      str(task["id"]))
+    steps = [json.loads(r["detail"]) if isinstance(r["detail"], str) else r["detail"] for r in chain]
+    assert steps and steps[0]["before"] == "no_answer"
+    assert all(later["before"] == earlier["outcome"] for earlier, later in zip(steps, steps[1:]))
+    final = (await raw("SELECT outcome FROM care_task WHERE id = {}", task["id"]))[0]["outcome"]
+    assert steps[-1]["outcome"] == final
+    events = await raw("SELECT data FROM timeline_event WHERE customer = {} AND kind = 'care_task_corrected' ORDER BY id",
+                       someone)
+    assert [json.loads(e["data"]) if isinstance(e["data"], str) else e["data"] for e in events] == steps
 
 
 async def test_record_outcome_unknown_value_refused(world):
