@@ -10,7 +10,10 @@ from regulars.core.auth import Principal
 from regulars.core.db import raw
 
 
-async def record(
+COLUMNS = "at, actor_kind, actor_id, action, target_type, target_id, store_id, ip, detail"
+
+
+def values(
     actor: Principal | None,
     action: str,
     target_type: str,
@@ -20,14 +23,18 @@ async def record(
     store_id: int | None = None,
     actor_kind: str | None = None,
     actor_id: int | None = None,
-) -> None:
-    """Writes one audit row; inside the caller's transaction when there is one."""
-    await raw(
-        "INSERT INTO audit_log (at, actor_kind, actor_id, action, target_type, target_id, store_id, ip, detail) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
+) -> list[Any]:
+    """One audit row's values, in the order of COLUMNS: for a statement that writes the row beside its cause."""
+    return [
         clock.now(), actor_kind or ("staff" if actor else "system"),
         actor_id if actor_id is not None else (actor.staff_id if actor else None), action, target_type,
         None if target_id is None else str(target_id),
         store_id if store_id is not None else (actor.store_id if actor else None),
         actor.ip if actor else None, json.dumps(detail or {}, default=str),
-    )
+    ]
+
+
+async def record(actor: Principal | None, action: str, target_type: str, target_id: Any = None, **fields: Any) -> None:
+    """Writes one audit row (the fields of `values`); inside the caller's transaction when there is one."""
+    await raw(f"INSERT INTO audit_log ({COLUMNS}) VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}})",
+              *values(actor, action, target_type, target_id, **fields))

@@ -14,18 +14,30 @@ import msgspec
 
 from regulars.core import clock
 from regulars.core.db import raw, writing
-from regulars.core.errors import BadInput
+from regulars.core.errors import BadInput, DomainError
 
 # plain statements: this runs inside every money-like write, where building ORM queries shows in the profile
 SELECT_KEY = "SELECT request_hash, status_code, response FROM idempotency_key WHERE scope = {} AND key = {}"
-INSERT_KEY = ("INSERT INTO idempotency_key (scope, key, request_hash, status_code, response, created_at) "
-              "VALUES ({}, {}, {}, {}, {}, {})")
+KEY_COLUMNS = "scope, key, request_hash, status_code, response, created_at"
+INSERT_KEY = f"INSERT INTO idempotency_key ({KEY_COLUMNS}) VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}})"
 
 
 class Outcome(msgspec.Struct, frozen=True):
     status_code: int
     body: bytes
     replayed: bool
+
+
+class Pending(msgspec.Struct, frozen=True):
+    """A key an action stores itself, in the statement or transaction of its effect (see `run_keyed`)."""
+
+    scope: str
+    key: str
+    request_hash: str
+
+    def values(self, status_code: int, body: bytes, at: Any) -> list[Any]:
+        """The arguments of INSERT_KEY for this key and answer."""
+        return [self.scope, self.key, self.request_hash, status_code, body.decode(), at]
 
 
 def request_hash(payload: Any) -> str:
@@ -60,12 +72,9 @@ async def run(
         try:
             async with writing():
                 if key is not None:
-                    found = await raw(SELECT_KEY, scope, key)
-                    stored = found[0] if found else None
-                    if stored is not None:
-                        if stored["request_hash"] != digest:
-                            raise BadInput("error.idempotency_mismatch", field="Idempotency-Key", idempotency_key=key)
-                        return Outcome(200, stored["response"].encode(), True)
+                    replayed = await _replay(scope, key, digest)
+                    if replayed is not None:
+                        return replayed
                 status, body = await action()
                 encoded = msgspec.json.encode(body)
                 if key is not None:
@@ -73,7 +82,47 @@ async def run(
                 return Outcome(status, encoded, False)
         except Exception as exc:
             # Two first uses of one key raced on PostgreSQL: the loser rolled back and now replays.
-            if attempt < 2 and key is not None and is_unique_violation(exc) and "idempotency" in str(exc).lower():
+            if attempt < 2 and key is not None and _is_key_violation(exc):
                 continue
             raise
     raise RuntimeError("unreachable")
+
+
+async def run_keyed(
+    scope: str,
+    key: str | None,
+    payload: Any,
+    action: Callable[[Pending | None], Awaitable[tuple[int, Any]]],
+) -> Outcome:
+    """`run` for an action that stores the key itself, with its answer, in the very statement or transaction of its
+    effect (on PostgreSQL a one-statement redemption needs no transaction, and no read of the key first).
+
+    A replay runs the action again: its refusal (the effect is already there) or the key's unique constraint
+    (the effect could be made again, and was rolled back with the key) is answered from the stored key.
+    """
+    key = check_key(key)
+    pending = None if key is None else Pending(scope, key, request_hash(payload))
+    try:
+        status, body = await action(pending)
+    except Exception as exc:
+        if pending is None or not (isinstance(exc, DomainError) or _is_key_violation(exc)):
+            raise
+        replayed = await _replay(scope, pending.key, pending.request_hash)
+        if replayed is None:
+            raise
+        return replayed
+    return Outcome(status, msgspec.json.encode(body), False)
+
+
+def _is_key_violation(exc: BaseException) -> bool:
+    return is_unique_violation(exc) and "idempotency" in str(exc).lower()
+
+
+async def _replay(scope: str, key: str, digest: str) -> Outcome | None:
+    """The stored answer to the key, None if there is none; 422 if the key was used for another request."""
+    found = await raw(SELECT_KEY, scope, key)
+    if not found:
+        return None
+    if found[0]["request_hash"] != digest:
+        raise BadInput("error.idempotency_mismatch", field="Idempotency-Key", idempotency_key=key)
+    return Outcome(200, found[0]["response"].encode(), True)

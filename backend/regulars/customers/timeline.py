@@ -12,7 +12,10 @@ from regulars.customers.schemas import TimelineItem
 from regulars.customers.tables import TimelineEvent
 
 
-async def add(
+COLUMNS = "customer, at, kind, channel, store_id, staff_id, data, ref_type, ref_id"
+
+
+def values(
     customer_id: int,
     kind: str,
     *,
@@ -22,14 +25,16 @@ async def add(
     data: dict[str, Any] | None = None,
     ref_type: str | None = None,
     ref_id: Any = None,
-) -> None:
-    """Appends one event; rooms call this inside their own write transaction."""
-    await raw(
-        "INSERT INTO timeline_event (customer, at, kind, channel, store_id, staff_id, data, ref_type, ref_id) "
-        "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {})",
-        customer_id, clock.now(), kind, channel, store_id, staff_id, json.dumps(data or {}, default=str), ref_type,
-        None if ref_id is None else str(ref_id),
-    )
+) -> list[Any]:
+    """One event's values, in the order of COLUMNS: for a statement that writes the event beside its cause."""
+    return [customer_id, clock.now(), kind, channel, store_id, staff_id, json.dumps(data or {}, default=str), ref_type,
+            None if ref_id is None else str(ref_id)]
+
+
+async def add(customer_id: int, kind: str, **fields: Any) -> None:
+    """Appends one event (the fields of `values`); rooms call this inside their own write transaction."""
+    await raw(f"INSERT INTO timeline_event ({COLUMNS}) VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}})",
+              *values(customer_id, kind, **fields))
 
 
 def _word(prefix: str, value: Any, lang: str) -> str:

@@ -29,6 +29,35 @@ async def test_redeem_coupon_concurrent_burst_exactly_one(world):
         assert world.store_a.name in refused["detail"]
 
 
+async def test_redeem_same_idempotency_key_concurrent_one_redemption_one_answer(world):
+    template = await make_template(world, per_customer_limit=None)
+    customer_id = await make_customer(world)
+    for _ in range(3):
+        coupon = await make_coupon(world, template.id, customer_id)
+        other = await make_coupon(world, template.id, customer_id)
+        key = uuid.uuid4().hex
+        responses = await asyncio.gather(*[
+            world.clerk_a.post("/api/v1/coupons/redeem", json={"code": coupon.code}, headers={"Idempotency-Key": key})
+            for _ in range(20)
+        ], world.clerk_a.post("/api/v1/coupons/redeem", json={"code": other.code}, headers={"Idempotency-Key": key}))
+        same, stray = responses[:-1], responses[-1]
+        statuses = [r.status_code for r in same]
+        if stray.status_code == 200:  # the key went to the other coupon first: every use for this one is refused
+            assert set(statuses) == {422}, statuses
+            redeemed, untouched = other, coupon
+        else:
+            assert stray.status_code == 422, stray.text
+            assert set(statuses) == {200}, statuses
+            assert len({r.content for r in same}) == 1
+            redeemed, untouched = coupon, other
+        assert await count("SELECT COUNT(*) AS n FROM coupon_redemption WHERE coupon = {}", redeemed.id) == 1
+        assert await count("SELECT COUNT(*) AS n FROM coupon_redemption WHERE coupon = {}", untouched.id) == 0
+        assert await count("SELECT COUNT(*) AS n FROM timeline_event WHERE kind = 'coupon_redeemed' AND ref_id = {}",
+                           str(redeemed.id)) == 1
+        assert await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'coupon.redeem' AND target_id = {}",
+                           str(untouched.id)) == 0
+
+
 async def test_issue_coupon_stock_three_twenty_concurrent_customers(world):
     template = await make_template(world, stock=3)
     customers = [await make_customer(world) for _ in range(20)]

@@ -1,8 +1,10 @@
 """Redeeming at the counter: the contract's answers, what is recorded, idempotency, reversal."""
 
+import json
 import uuid
 
 from regulars.coupons import rules
+from regulars.coupons.service import dict_rows as service_rows
 from regulars.customers import service as customers
 from tests.support.coupons import ago, count, make_coupon, make_customer, make_template, set_coupon
 
@@ -183,6 +185,56 @@ async def test_redeem_coupon_idempotency_replay_and_mismatch(world):
     assert other.status_code == 422
     assert other.json()["code"] == "error.idempotency_mismatch"
     assert await count("SELECT COUNT(*) AS n FROM coupon_redemption WHERE coupon = {}", coupon.id) == 1
+
+
+async def test_redeem_replayed_after_reversal_answers_first_and_redeems_nothing(world):
+    """The coupon is usable again after the reversal; a replay of the first request must not spend it a second
+    time (on PostgreSQL the replay's update succeeds and is rolled back by its key's unique constraint)."""
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    key = uuid.uuid4().hex
+    first = await world.clerk_a.post(REDEEM, json={"code": coupon.code}, headers={"Idempotency-Key": key})
+    assert first.status_code == 200, first.text
+    reversed_ = await world.manager_a.post(f"/api/v1/coupons/{coupon.id}/reverse", json={"reason": "误核销"})
+    assert reversed_.status_code == 200, reversed_.text
+    again = await world.clerk_a.post(REDEEM, json={"code": coupon.code}, headers={"Idempotency-Key": key})
+    assert again.status_code == 200 and again.headers.get("Idempotent-Replayed") == "true"
+    assert again.json() == first.json()
+    assert (await world.clerk_a.get(f"/api/v1/coupons/{coupon.id}")).json()["state"] == "issued"
+    assert await count("SELECT COUNT(*) AS n FROM coupon_redemption WHERE coupon = {}", coupon.id) == 1
+    assert await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'coupon.redeem' AND target_id = {}",
+                       str(coupon.id)) == 1
+    # a key used for one coupon cannot redeem another
+    other = await make_coupon(world, template.id, await make_customer(world))
+    refused = await world.clerk_a.post(REDEEM, json={"code": other.code}, headers={"Idempotency-Key": key})
+    assert refused.status_code == 422 and refused.json()["code"] == "error.idempotency_mismatch"
+    assert (await world.clerk_a.get(f"/api/v1/coupons/{other.id}")).json()["state"] == "issued"
+    assert await count("SELECT COUNT(*) AS n FROM timeline_event WHERE kind = 'coupon_redeemed' AND ref_id = {}",
+                       str(other.id)) == 0
+
+
+async def test_redeem_records_audit_and_timeline_with_the_redemption(world):
+    template = await make_template(world)
+    customer_id = await make_customer(world)
+    coupon = await make_coupon(world, template.id, customer_id)
+    response = await world.clerk_a2.post(REDEEM, json={"code": coupon.code, "device": "pad-7", "purchase_id": 5})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    rows = await service_rows(
+        "SELECT r.id, r.customer, r.store, r.staff_id, r.channel, r.device, r.purchase_id, a.actor_kind, a.actor_id, "
+        "a.store_id AS audit_store, a.detail, e.data, e.staff_id AS event_staff FROM coupon_redemption r "
+        "JOIN audit_log a ON a.action = 'coupon.redeem' AND a.target_id = {} "
+        "JOIN timeline_event e ON e.kind = 'coupon_redeemed' AND e.ref_id = {} WHERE r.coupon = {}",
+        str(coupon.id), str(coupon.id), coupon.id)
+    assert len(rows) == 1
+    row = rows[0]
+    clerk = world.staff["clerk_a2"].id
+    assert (row["id"], row["customer"], row["store"], row["staff_id"]) == (body["id"], customer_id, world.store_a.id, clerk)
+    assert (row["channel"], row["device"], row["purchase_id"]) == ("store", "pad-7", 5)
+    assert (row["actor_kind"], row["actor_id"], row["audit_store"], row["event_staff"]) == ("staff", clerk, world.store_a.id, clerk)
+    assert json.loads(row["detail"]) == {"channel": "store", "device": "pad-7", "purchase_id": 5}
+    assert json.loads(row["data"]) == {"name": template.name_zh, "code": rules.format_code(coupon.code),
+                                       "store": world.store_a.name}
 
 
 async def test_redeem_coupon_admin_without_store_refused(world):
