@@ -11,6 +11,7 @@ from regulars.core.db import raw
 
 
 COLUMNS = "at, actor_kind, actor_id, action, target_type, target_id, store_id, ip, detail"
+INSERT = f"INSERT INTO audit_log ({COLUMNS}) VALUES ({', '.join(['{}'] * 9)})"
 
 
 def values(
@@ -36,5 +37,4 @@ def values(
 
 async def record(actor: Principal | None, action: str, target_type: str, target_id: Any = None, **fields: Any) -> None:
     """Writes one audit row (the fields of `values`); inside the caller's transaction when there is one."""
-    await raw(f"INSERT INTO audit_log ({COLUMNS}) VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}})",
-              *values(actor, action, target_type, target_id, **fields))
+    await raw(INSERT, *values(actor, action, target_type, target_id, **fields))

@@ -151,11 +151,8 @@ async def _record(actor: Actor, row: dict, store_id: int, staff_id: int | None, 
         row["id"], row["customer"], store_id, staff_id, channel, device, purchase_id, spend_fen, now,
     )
     done = await _answer(row, inserted[0]["id"], store_id, staff_id, channel, device, purchase_id, now)
-    marks = ", ".join(["{}"] * 9)
-    await raw(f"INSERT INTO timeline_event ({timeline.COLUMNS}) VALUES ({marks})",
-              *_timeline_values(row, store_id, staff_id, channel, done.store_name))
-    await raw(f"INSERT INTO audit_log ({audit.COLUMNS}) VALUES ({marks})",
-              *_audit_values(actor, row, store_id, staff_id, channel, device, purchase_id))
+    await raw(timeline.INSERT, *_timeline_values(row, store_id, staff_id, channel, done.store_name))
+    await raw(audit.INSERT, *_audit_values(actor, row, store_id, staff_id, channel, device, purchase_id))
     if keyed is not None:
         await raw(idempotency.INSERT_KEY, *keyed.values(200, msgspec.json.encode(done), now))
     return done

@@ -13,6 +13,7 @@ from regulars.customers.tables import TimelineEvent
 
 
 COLUMNS = "customer, at, kind, channel, store_id, staff_id, data, ref_type, ref_id"
+INSERT = f"INSERT INTO timeline_event ({COLUMNS}) VALUES ({', '.join(['{}'] * 9)})"
 
 
 def values(
@@ -33,8 +34,7 @@ def values(
 
 async def add(customer_id: int, kind: str, **fields: Any) -> None:
     """Appends one event (the fields of `values`); rooms call this inside their own write transaction."""
-    await raw(f"INSERT INTO timeline_event ({COLUMNS}) VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}})",
-              *values(customer_id, kind, **fields))
+    await raw(INSERT, *values(customer_id, kind, **fields))
 
 
 def _word(prefix: str, value: Any, lang: str) -> str:
