@@ -18,7 +18,7 @@ from piccolo.querystring import QueryString
 
 from regulars.core import sqlite_engine
 from regulars.core.sqlite_engine import ServerSQLiteEngine
-from regulars.settings import Settings
+from regulars.settings import Settings, get_settings
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -138,7 +138,8 @@ async def _keep_session(connection: Any) -> None:
 async def start() -> None:
     db = engine()
     if isinstance(db, PostgresEngine):
-        await db.start_connection_pool(reset=_keep_session)
+        size = get_settings().pg_pool_size
+        await db.start_connection_pool(reset=_keep_session, min_size=size, max_size=size)
     else:
         await db.start_connection_pool()
 
