@@ -41,9 +41,7 @@ class Settings:
     timezone: str
     public_base_url: str
     sqlite_synchronous: str
-    # PostgreSQL connections per process: by default twice this machine's cores (PostgreSQL's rule of thumb, for a
-    # database on the same machine; more connections than cores only make its backends take turns), at least 4
-    pg_pool_size: int
+    pg_pool_size: int  # PostgreSQL connections per process (asyncpg's default, 10, unless set)
     secure_cookies: bool
     session_idle_minutes: int
     argon2_cheap: bool
@@ -76,7 +74,7 @@ def get_settings() -> Settings:
         timezone=os.environ.get("REGULARS_TIMEZONE", "Asia/Shanghai"),
         public_base_url=public_base_url.rstrip("/"),
         sqlite_synchronous=os.environ.get("REGULARS_SQLITE_SYNCHRONOUS", "FULL").upper(),
-        pg_pool_size=int(os.environ.get("REGULARS_PG_POOL_SIZE", "0")) or max(4, 2 * (os.cpu_count() or 2)),
+        pg_pool_size=int(os.environ.get("REGULARS_PG_POOL_SIZE", "10")),
         secure_cookies=_bool("REGULARS_SECURE_COOKIES", public_base_url.startswith("https://")),
         session_idle_minutes=int(os.environ.get("REGULARS_SESSION_IDLE_MINUTES", "480")),
         argon2_cheap=_bool("REGULARS_ARGON2_CHEAP", False),
