@@ -7,11 +7,11 @@ from typing import Any
 
 from regulars.core import clock
 from regulars.core.auth import Principal
-from regulars.core.db import raw
+from regulars.core.db import marks, raw
 
 
 COLUMNS = "at, actor_kind, actor_id, action, target_type, target_id, store_id, ip, detail"
-INSERT = f"INSERT INTO audit_log ({COLUMNS}) VALUES ({', '.join(['{}'] * 9)})"
+INSERT = f"INSERT INTO audit_log ({COLUMNS}) VALUES ({marks(9)})"
 
 
 def values(

@@ -96,6 +96,11 @@ async def raw(sql: str, *args: Any, long: bool = False) -> list[dict]:
     return await _run_postgres(db, query, args)  # type: ignore[arg-type]
 
 
+def marks(count: int) -> str:
+    """`count` placeholders for `raw`, comma-separated: "{}, {}, {}"."""
+    return ", ".join(["{}"] * count)
+
+
 @functools.lru_cache(maxsize=4096)
 def _compiled(sql: str, count: int, engine_type: str) -> str:
     """The statement exactly as Piccolo's QueryString compiles it for `count` plain arguments, remembered per

@@ -13,13 +13,13 @@ from typing import Any, Awaitable, Callable
 import msgspec
 
 from regulars.core import clock
-from regulars.core.db import raw, writing
+from regulars.core.db import marks, raw, writing
 from regulars.core.errors import BadInput, DomainError
 
 # plain statements: this runs inside every money-like write, where building ORM queries shows in the profile
 SELECT_KEY = "SELECT request_hash, status_code, response FROM idempotency_key WHERE scope = {} AND key = {}"
 KEY_COLUMNS = "scope, key, request_hash, status_code, response, created_at"
-INSERT_KEY = f"INSERT INTO idempotency_key ({KEY_COLUMNS}) VALUES ({{}}, {{}}, {{}}, {{}}, {{}}, {{}})"
+INSERT_KEY = f"INSERT INTO idempotency_key ({KEY_COLUMNS}) VALUES ({marks(6)})"
 
 
 class Outcome(msgspec.Struct, frozen=True):

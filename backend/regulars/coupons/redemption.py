@@ -18,7 +18,7 @@ import msgspec
 
 from regulars.core import audit, clock, idempotency, observability
 from regulars.core.auth import Principal
-from regulars.core.db import is_postgres, raw, writing
+from regulars.core.db import is_postgres, marks, raw, writing
 from regulars.core.errors import BadInput, Conflict, Forbidden, Gone, NotFound
 from regulars.core.idempotency import Outcome
 from regulars.coupons import codes, guessing, rules, schemas, service, templates
@@ -40,18 +40,16 @@ COUPON_RETURNING = (
 # PostgreSQL: the coupon as it is now, with the id its redemption will take if the update below succeeds
 READ_SQL = f"SELECT {service.COUPON_COLUMNS}, nextval('coupon_redemption_id_seq') AS redemption_id " \
     "FROM coupon c JOIN coupon_template t ON t.id = c.template WHERE c.code = {}"
-# ... and the update with everything it records, written only if it changed the coupon; the coupon's validity must
-# still be what was read, as the answer (stored under an Idempotency-Key in the same statement) shows it
-_MARKS9 = ", ".join(["{}"] * 9)
-RECORDED_SQL = (
-    "WITH c AS ({update} AND valid_from = {{}} AND valid_until = {{}} RETURNING id), "
+# ... and what a redemption records, each written only if the update (`c`) changed the coupon
+RECORDS_SQL = (
     "r AS (INSERT INTO coupon_redemption (id, coupon, customer, store, staff_id, channel, device, purchase_id, "
-    "spend_fen, at, reverse_reason) SELECT {{}}, c.id, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, '' FROM c), "
-    f"e AS (INSERT INTO timeline_event ({timeline.COLUMNS}) SELECT {_MARKS9.replace('{}', '{{}}')} FROM c), "
-    f"a AS (INSERT INTO audit_log ({audit.COLUMNS}) SELECT {_MARKS9.replace('{}', '{{}}')} FROM c){{keyed}} "
-    "SELECT id FROM c"
+    f"spend_fen, at, reverse_reason) SELECT {{}}, c.id, {marks(8)}, '' FROM c), "
+    f"e AS (INSERT INTO timeline_event ({timeline.COLUMNS}) SELECT {marks(9)} FROM c), "
+    f"a AS (INSERT INTO audit_log ({audit.COLUMNS}) SELECT {marks(9)} FROM c)"
 )
-KEYED_SQL = f", k AS (INSERT INTO idempotency_key ({idempotency.KEY_COLUMNS}) SELECT {{}}, {{}}, {{}}, {{}}, {{}}, {{}} FROM c)"
+KEY_SQL = f", k AS (INSERT INTO idempotency_key ({idempotency.KEY_COLUMNS}) SELECT {marks(6)} FROM c)"
+# the coupon's validity must still be what was read, as the answer (stored under the key) shows it
+SAME_VALIDITY = " AND valid_from = {} AND valid_until = {}"
 REVERSE_SQL = (
     "UPDATE coupon SET state = 'issued', redeemed_at = NULL, redeemed_store = NULL, redeemed_by = NULL, "
     "redeemed_channel = NULL, redeemed_device = NULL, purchase_id = NULL "
@@ -130,7 +128,7 @@ async def _in_one_statement(actor: Actor, update: str, args: list, code: str, st
     row.update(state="redeemed", redeemed_at=now, redeemed_store=store_id, redeemed_by=staff_id)
     done = await _answer(row, redemption_id, store_id, staff_id, channel, device, purchase_id, now)
     store_name = done.store_name
-    sql = RECORDED_SQL.format(update=update, keyed="" if keyed is None else KEYED_SQL)
+    sql = f"WITH c AS ({update}{SAME_VALIDITY} RETURNING id), {RECORDS_SQL}{KEY_SQL if keyed else ''} SELECT id FROM c"
     args = [*args, row["valid_from"], row["valid_until"],
             redemption_id, row["customer"], store_id, staff_id, channel, device, purchase_id, spend_fen, now,
             *_timeline_values(row, store_id, staff_id, channel, store_name),
@@ -144,7 +142,7 @@ async def _in_one_statement(actor: Actor, update: str, args: list, code: str, st
 async def _record(actor: Actor, row: dict, store_id: int, staff_id: int | None, channel: str, device: str | None,
                   purchase_id: int | None, spend_fen: int | None, now: dt.datetime,
                   keyed: idempotency.Pending | None) -> schemas.Redemption:
-    """SQLite: writes what RECORDED_SQL writes on PostgreSQL, statement by statement, in the caller's transaction."""
+    """SQLite: writes what RECORDS_SQL writes on PostgreSQL, statement by statement, in the caller's transaction."""
     inserted = await raw(
         "INSERT INTO coupon_redemption (coupon, customer, store, staff_id, channel, device, purchase_id, spend_fen, "
         "at, reverse_reason) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, '') RETURNING id",

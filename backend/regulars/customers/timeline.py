@@ -6,14 +6,14 @@ import json
 from typing import Any
 
 from regulars.core import clock
-from regulars.core.db import raw
+from regulars.core.db import marks, raw
 from regulars.core.i18n import t
 from regulars.customers.schemas import TimelineItem
 from regulars.customers.tables import TimelineEvent
 
 
 COLUMNS = "customer, at, kind, channel, store_id, staff_id, data, ref_type, ref_id"
-INSERT = f"INSERT INTO timeline_event ({COLUMNS}) VALUES ({', '.join(['{}'] * 9)})"
+INSERT = f"INSERT INTO timeline_event ({COLUMNS}) VALUES ({marks(9)})"
 
 
 def values(

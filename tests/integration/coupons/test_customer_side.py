@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from regulars.core.db import raw
 from regulars.core.errors import Conflict, Forbidden, NotFound
 from regulars.coupons import redemption
 from regulars.coupons.schemas import Holder
@@ -21,6 +22,24 @@ async def test_redeem_by_holder_own_coupon(world):
     with pytest.raises(Conflict):
         await redemption.redeem(Holder(customer_id), coupon.code, store_id=world.store_a.id, staff_id=None,
                                 channel="web")
+
+
+async def test_redeem_by_holder_alone_recorded_as_the_customers_own(world):
+    """Without a clerk the audit names the customer and the timeline the web; with the counter's clerk, the clerk."""
+    template = await make_template(world, per_customer_limit=None)
+    customer_id = await make_customer(world)
+    alone, at_counter = [await make_coupon(world, template.id, customer_id) for _ in range(2)]
+    await redemption.redeem(Holder(customer_id), alone.code, store_id=world.store_a.id, staff_id=None, channel="web")
+    clerk = world.staff["clerk_a"].id
+    await redemption.redeem(Holder(customer_id), at_counter.code, store_id=world.store_a.id, staff_id=clerk,
+                            channel="web")
+    recorded = []
+    for coupon in (alone, at_counter):
+        rows = await raw("SELECT a.actor_kind, a.actor_id, e.channel, e.staff_id FROM audit_log a JOIN timeline_event e "
+                         "ON e.kind = 'coupon_redeemed' AND e.ref_id = a.target_id "
+                         "WHERE a.action = 'coupon.redeem' AND a.target_id = {}", str(coupon.id))
+        recorded.append([tuple(r.values()) for r in rows])
+    assert recorded == [[("customer", customer_id, "web", None)], [("staff", clerk, "web", clerk)]]
 
 
 async def test_redeem_by_holder_someone_elses_coupon_not_found(world):
