@@ -4,8 +4,8 @@ The caller decides what to do with a result (care's dispatcher keeps its own ret
 this module handles what belongs to the push service itself: 404/410 remove the
 subscription, 429 holds back every send to that service's origin until Retry-After,
 5xx and network errors are retried a few times in line with a doubling wait.
-Every connection goes through a resolver that refuses loopback, private and
-link-local addresses, so a stored endpoint cannot be turned against the inside.
+Every connection is made to an address checked first (push_http): loopback, private and
+link-local addresses are refused, so a stored endpoint cannot be turned against the inside.
 """
 
 from __future__ import annotations
@@ -15,19 +15,15 @@ import datetime as dt
 import functools
 import json
 import logging
-import socket
 import time
 from typing import Any, Literal
 
-import aiohttp
 import msgspec
-from aiohttp.abc import AbstractResolver
-from aiohttp.resolver import ThreadedResolver
 from pywebpush import WebPusher
 
 from regulars.core import clock
 from regulars.core.db import raw
-from regulars.messaging import rules, vapid
+from regulars.messaging import push_http, rules, vapid
 from regulars.messaging.config import messaging_settings
 
 log = logging.getLogger("regulars.push")
@@ -53,55 +49,26 @@ class PushResult(msgspec.Struct):
     detail: str = ""
 
 
-class InwardAddress(OSError):
-    """A push endpoint's name resolved to an address this server must not call."""
-
-
-class GuardedResolver(AbstractResolver):
-    """Resolves names like the system does, then refuses any answer that points inward."""
-
-    def __init__(self, allow_loopback: bool) -> None:
-        self.allow_loopback = allow_loopback
-        self.inner = ThreadedResolver()
-
-    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[Any]:
-        answers = await self.inner.resolve(host, port, family)
-        refused = [a["host"] for a in answers if not rules.address_allowed(a["host"], allow_loopback=self.allow_loopback)]
-        if refused or not answers:
-            raise InwardAddress(f"{host} resolves to {', '.join(refused) or 'nothing'}")
-        return answers
-
-    async def close(self) -> None:
-        await self.inner.close()
-
-
-_sessions: dict[int, aiohttp.ClientSession] = {}
+_clients: dict[int, push_http.Client] = {}
 _backoff_cache: dict[str, tuple[dt.datetime | None, float]] = {}
 BACKOFF_RECHECK = 5.0
 
 
-def session() -> aiohttp.ClientSession:
-    """One pooled HTTP session per event loop."""
+def client() -> push_http.Client:
+    """One client (its keep-alive connections) per event loop."""
     loop = asyncio.get_running_loop()
-    found = _sessions.get(id(loop))
-    if found is None or found.closed:
+    found = _clients.get(id(loop))
+    if found is None or found.loop is not loop:  # a loop's id can be reused once it is gone
         settings = messaging_settings()
-        connector = aiohttp.TCPConnector(
-            resolver=GuardedResolver(settings.push_allow_insecure_local), limit=200, ttl_dns_cache=60
-        )
-        found = aiohttp.ClientSession(
-            connector=connector, timeout=aiohttp.ClientTimeout(total=settings.push_timeout_seconds), trust_env=False,
-            cookie_jar=aiohttp.DummyCookieJar(),  # push services set no cookie anyone should send back
-        )
-        _sessions[id(loop)] = found
+        found = _clients[id(loop)] = push_http.Client(allow_loopback=settings.push_allow_insecure_local,
+                                                      timeout=settings.push_timeout_seconds)
     return found
 
 
 async def close_sessions() -> None:
-    loop_id = id(asyncio.get_running_loop())
-    found = _sessions.pop(loop_id, None)
+    found = _clients.pop(id(asyncio.get_running_loop()), None)
     if found is not None:
-        await found.close()
+        found.close()
 
 
 async def resolves_outward(host: str, port: int) -> bool:
@@ -111,10 +78,10 @@ async def resolves_outward(host: str, port: int) -> bool:
     if literal is not None:
         return rules.address_allowed(literal, allow_loopback=allow)
     try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        addresses = await push_http.resolve(host, port)
     except OSError:
         return False
-    return bool(infos) and all(rules.address_allowed(info[4][0], allow_loopback=allow) for info in infos)
+    return bool(addresses) and all(rules.address_allowed(address, allow_loopback=allow) for address in addresses)
 
 
 def encode_payload(payload: dict | bytes | str) -> bytes:
@@ -208,7 +175,7 @@ def _marks(values: Any) -> str:
     return ", ".join("{}" for _ in values)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1 << 15)  # a fan-out's subscriptions
 def _refused(endpoint: str, p256dh: str, auth: str, allow_insecure_local: bool) -> str | None:
     """Why a subscription cannot be sent to, or None (pure: remembered per subscription)."""
     try:
@@ -252,17 +219,14 @@ async def deliver(
     while True:
         attempt += 1
         try:
-            async with session().post(target.endpoint, data=body, headers=headers, allow_redirects=False) as response:
-                status = response.status
-                retry_header = response.headers.get("Retry-After")
-                text = (await response.text(errors="replace"))[:200]
-        except aiohttp.InvalidURL as exc:
+            response = await client().post(target.endpoint, headers, body)
+            status, retry_header = response.status, response.headers.get("retry-after")
+            text = response.body[:200].decode(errors="replace")
+        except push_http.InvalidEndpoint as exc:
             return PushResult("rejected", target.id, attempts=attempt, detail=f"invalid endpoint: {exc}"[:200])
-        except aiohttp.ClientConnectorError as exc:
-            if isinstance(exc.__cause__, InwardAddress) or isinstance(getattr(exc, "os_error", None), InwardAddress):
-                return PushResult("rejected", target.id, attempts=attempt, detail="endpoint resolves to a private address")
-            status, retry_header, text = None, None, f"{type(exc).__name__}: {exc}"[:200]
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except push_http.InwardAddress:
+            return PushResult("rejected", target.id, attempts=attempt, detail="endpoint resolves to a private address")
+        except (OSError, TimeoutError) as exc:
             status, retry_header, text = None, None, f"{type(exc).__name__}: {exc}"[:200]
         if status is not None and 200 <= status < 300:
             return PushResult("sent", target.id, http_status=status, attempts=attempt)

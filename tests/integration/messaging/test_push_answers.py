@@ -227,14 +227,13 @@ async def test_send_to_stored_inward_endpoint_refused_without_connecting(default
 @pytest.mark.parametrize("address", ["127.0.0.1", "10.0.0.7", "169.254.169.254", "::1"])
 async def test_send_name_rebound_inward_refused_at_connection(default_push, monkeypatch, address):
     """A public name whose DNS answer turns inward after the subscription was accepted (DNS rebinding)."""
-    from aiohttp.resolver import ThreadedResolver
-
+    from regulars.messaging import push_http
     from tests.support.push_service import Subscriber
 
-    async def rebound(self, host, port=0, family=0):
-        return [{"hostname": host, "host": address, "port": port, "family": 2, "proto": 0, "flags": 0}]
+    async def rebound(host, port):
+        return [address]
 
-    monkeypatch.setattr(ThreadedResolver, "resolve", rebound)
+    monkeypatch.setattr(push_http, "resolve", rebound)
     subscriber = Subscriber(endpoint="https://push.example.com/send/1")
     result = await push.send(target(subscriber), "x", ttl=60)
     assert result.status == "rejected" and "private" in result.detail
