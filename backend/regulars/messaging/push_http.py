@@ -23,6 +23,7 @@ from regulars.messaging import rules
 
 BODY_LIMIT = 4096  # of an answer: enough for any error text worth logging
 IDLE_PER_ORIGIN = 256
+IN_FLIGHT = 256  # requests at once per client (and so open connections, file descriptors); more wait their turn
 
 
 class Response(NamedTuple):
@@ -133,13 +134,14 @@ class Client:
         self.allow_loopback = allow_loopback
         self.timeout = timeout
         self.idle: dict[tuple[str, str, int], list[_Connection]] = defaultdict(list)
+        self.gate = asyncio.Semaphore(IN_FLIGHT)
         self.tls = tls or ssl.create_default_context()  # the system's trusted authorities, names checked
 
     async def post(self, endpoint: str, headers: dict[str, str], body: bytes) -> Response:
         """POSTs `body` and returns the answer; raises InwardAddress, InvalidEndpoint, OSError or TimeoutError."""
         origin, path, host_header = _target(endpoint)
         request = _request(path, host_header, headers, body)
-        async with asyncio.timeout(self.timeout):
+        async with self.gate, asyncio.timeout(self.timeout):
             connection = self._idle(origin)
             if connection is not None:
                 try:

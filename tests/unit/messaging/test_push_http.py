@@ -106,6 +106,29 @@ async def test_concurrent_sends_each_get_their_own_answer():
     assert service.connections == 40  # the second round reused the first round's connections
 
 
+async def test_requests_in_flight_are_bounded(monkeypatch):
+    """However many sends are started at once, the client opens no more connections than it allows."""
+    monkeypatch.setattr(push_http, "IN_FLIGHT", 5)
+    pending: list[asyncio.StreamWriter] = []
+
+    def answer(n, request):
+        def later(writer):
+            pending.append(writer)
+            asyncio.get_running_loop().call_later(0.02, writer.write, CREATED)
+        return later
+
+    service = await Service(answer).start()
+    sender = client()
+    try:
+        answers = await asyncio.gather(*(sender.post(f"http://127.0.0.1:{service.port}/push/{n}", HEADERS, b"x")
+                                         for n in range(30)))
+    finally:
+        sender.close()
+        await service.stop()
+    assert [a.status for a in answers] == [201] * 30
+    assert service.connections == 5
+
+
 async def test_connection_closed_while_idle_sends_again_on_a_new_one_exactly_once():
     service = await Service(lambda n, request: CREATED).start()
     sender = client()
