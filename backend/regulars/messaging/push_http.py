@@ -90,6 +90,10 @@ class _Connection(asyncio.Protocol):
                                             answered_nothing=not self.received))
 
     # httptools callbacks
+    def on_message_begin(self) -> None:
+        if self.waiter is None or self.waiter.done():  # an answer nobody asked for: the connection is not to be trusted
+            self.close()
+
     def on_header(self, name: bytes, value: bytes) -> None:
         self.headers[name.decode("latin-1").lower()] = value.decode("latin-1")
 
@@ -109,6 +113,7 @@ class _Connection(asyncio.Protocol):
     def _complete(self) -> None:
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(Response(self.parser.get_status_code(), self.headers, self.body))
+            self.headers = {}  # the answer keeps its own; nothing read later lands in it
 
     def _fail(self, exc: Exception) -> None:
         if self.waiter is not None and not self.waiter.done():

@@ -195,6 +195,32 @@ async def test_answer_that_closes_the_connection_is_read_and_the_connection_not_
     assert created.status == 201 and service.connections == 2
 
 
+@pytest.mark.parametrize("together", [True, False])
+async def test_bytes_arriving_on_an_idle_connection_retire_it(together):
+    """A service that writes between requests (a 408 before it closes, say) is not read as the next answer."""
+    extra = b"HTTP/1.1 408 Request Timeout\r\nRetry-After: 5\r\nContent-Length: 0\r\n\r\n"
+
+    def answer(n, request):
+        if n == 1:
+            if together:
+                return CREATED + extra
+            return lambda writer: (writer.write(CREATED), asyncio.get_running_loop().call_later(0.01, writer.write, extra))
+        return b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
+
+    service = await Service(answer).start()
+    sender = client()
+    url = f"http://127.0.0.1:{service.port}/push/1"
+    try:
+        first = await sender.post(url, HEADERS, b"a")
+        await asyncio.sleep(0.05)
+        second = await sender.post(url, HEADERS, b"b")
+    finally:
+        sender.close()
+        await service.stop()
+    assert (first.status, second.status) == (201, 202) and service.connections == 2
+    assert first.headers == {"content-length": "0", "location": "/m/1"}
+
+
 async def test_chunked_answer_with_retry_after():
     chunked = (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120\r\nTransfer-Encoding: chunked\r\n\r\n"
                b"5\r\nslow \r\n4\r\ndown\r\n0\r\n\r\n")
