@@ -3,6 +3,7 @@ idle, answers that end with the connection, a service that does not answer in ti
 and refusal of addresses that point inward."""
 
 import asyncio
+import contextlib
 import datetime as dt
 import ssl
 
@@ -68,15 +69,22 @@ def client(**options) -> push_http.Client:
 HEADERS = {"TTL": "60", "Content-Encoding": "aes128gcm", "Topic": "care-1"}
 
 
-async def test_keeps_one_connection_for_consecutive_sends_and_writes_the_request_whole():
-    service = await Service(lambda n, request: CREATED).start()
-    sender = client()
+@contextlib.asynccontextmanager
+async def serving(answer, **options):
+    """(service, client, URL of /push/1 on it); both closed at the end."""
+    service = await Service(answer).start()
+    sender = client(**options)
     try:
-        answers = [await sender.post(f"http://127.0.0.1:{service.port}/push/{n}?v=2", HEADERS, b"\x00body%d" % n)
-                   for n in range(3)]
+        yield service, sender, f"http://127.0.0.1:{service.port}/push/1"
     finally:
         sender.close()
         await service.stop()
+
+
+async def test_keeps_one_connection_for_consecutive_sends_and_writes_the_request_whole():
+    async with serving(lambda n, request: CREATED) as (service, sender, url):
+        answers = [await sender.post(f"http://127.0.0.1:{service.port}/push/{n}?v=2", HEADERS, b"\x00body%d" % n)
+                   for n in range(3)]
     assert [a.status for a in answers] == [201, 201, 201]
     assert answers[0].headers["location"] == "/m/1" and answers[0].body == b""
     assert service.connections == 1
@@ -92,16 +100,11 @@ async def test_concurrent_sends_each_get_their_own_answer():
         path = request.split(b" ")[1]
         return b"HTTP/1.1 201 Created\r\nContent-Length: %d\r\n\r\n%s" % (len(path), path)
 
-    service = await Service(answer).start()
-    sender = client()
-    try:
+    async with serving(answer) as (service, sender, url):
         answers = await asyncio.gather(*(sender.post(f"http://127.0.0.1:{service.port}/push/{n}", HEADERS, b"x")
                                          for n in range(40)))
         again = await asyncio.gather(*(sender.post(f"http://127.0.0.1:{service.port}/push/{n}", HEADERS, b"x")
                                        for n in range(40)))
-    finally:
-        sender.close()
-        await service.stop()
     assert [a.body for a in answers + again] == [f"/push/{n}".encode() for n in range(40)] * 2
     assert service.connections == 40  # the second round reused the first round's connections
 
@@ -117,31 +120,20 @@ async def test_requests_in_flight_are_bounded(monkeypatch):
             asyncio.get_running_loop().call_later(0.02, writer.write, CREATED)
         return later
 
-    service = await Service(answer).start()
-    sender = client()
-    try:
+    async with serving(answer) as (service, sender, url):
         answers = await asyncio.gather(*(sender.post(f"http://127.0.0.1:{service.port}/push/{n}", HEADERS, b"x")
                                          for n in range(30)))
-    finally:
-        sender.close()
-        await service.stop()
     assert [a.status for a in answers] == [201] * 30
     assert service.connections == 5
 
 
 async def test_connection_closed_while_idle_sends_again_on_a_new_one_exactly_once():
-    service = await Service(lambda n, request: CREATED).start()
-    sender = client()
-    url = f"http://127.0.0.1:{service.port}/push/1"
-    try:
+    async with serving(lambda n, request: CREATED) as (service, sender, url):
         assert (await sender.post(url, HEADERS, b"a")).status == 201
         for writer in service.writers:  # the service drops its idle keep-alive connections
             writer.close()
         await asyncio.sleep(0.05)
         assert (await sender.post(url, HEADERS, b"b")).status == 201
-    finally:
-        sender.close()
-        await service.stop()
     assert service.connections == 2 and len(service.requests) == 2
 
 
@@ -150,28 +142,17 @@ async def test_kept_connection_closed_without_an_answer_is_tried_once_more_on_a_
     def answer(n, request):
         return (lambda writer: writer.close()) if n == 2 else CREATED
 
-    service = await Service(answer).start()
-    sender = client()
-    url = f"http://127.0.0.1:{service.port}/push/1"
-    try:
+    async with serving(answer) as (service, sender, url):
         first = await sender.post(url, HEADERS, b"a")
         second = await sender.post(url, HEADERS, b"b")
-    finally:
-        sender.close()
-        await service.stop()
     assert (first.status, second.status) == (201, 201)
     assert service.connections == 2 and [r[-1:] for r in service.requests] == [b"a", b"b", b"b"]
 
 
 async def test_new_connection_closed_without_an_answer_is_not_tried_again():
-    service = await Service(lambda n, request: lambda writer: writer.close()).start()
-    sender = client()
-    try:
+    async with serving(lambda n, request: lambda writer: writer.close()) as (service, sender, url):
         with pytest.raises(push_http.ConnectionClosed):
-            await sender.post(f"http://127.0.0.1:{service.port}/push/1", HEADERS, b"a")
-    finally:
-        sender.close()
-        await service.stop()
+            await sender.post(url, HEADERS, b"a")
     assert len(service.requests) == 1
 
 
@@ -182,15 +163,9 @@ async def test_answer_that_closes_the_connection_is_read_and_the_connection_not_
                                    writer.close())
         return CREATED
 
-    service = await Service(answer).start()
-    sender = client()
-    url = f"http://127.0.0.1:{service.port}/push/1"
-    try:
+    async with serving(answer) as (service, sender, url):
         gone = await sender.post(url, HEADERS, b"a")
         created = await sender.post(url, HEADERS, b"b")
-    finally:
-        sender.close()
-        await service.stop()
     assert (gone.status, gone.body) == (410, b"subscription expired")
     assert created.status == 201 and service.connections == 2
 
@@ -207,16 +182,10 @@ async def test_bytes_arriving_on_an_idle_connection_retire_it(together):
             return lambda writer: (writer.write(CREATED), asyncio.get_running_loop().call_later(0.01, writer.write, extra))
         return b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
 
-    service = await Service(answer).start()
-    sender = client()
-    url = f"http://127.0.0.1:{service.port}/push/1"
-    try:
+    async with serving(answer) as (service, sender, url):
         first = await sender.post(url, HEADERS, b"a")
         await asyncio.sleep(0.05)
         second = await sender.post(url, HEADERS, b"b")
-    finally:
-        sender.close()
-        await service.stop()
     assert (first.status, second.status) == (201, 202) and service.connections == 2
     assert first.headers == {"content-length": "0", "location": "/m/1"}
 
@@ -224,28 +193,17 @@ async def test_bytes_arriving_on_an_idle_connection_retire_it(together):
 async def test_chunked_answer_with_retry_after():
     chunked = (b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120\r\nTransfer-Encoding: chunked\r\n\r\n"
                b"5\r\nslow \r\n4\r\ndown\r\n0\r\n\r\n")
-    service = await Service(lambda n, request: chunked if n == 1 else CREATED).start()
-    sender = client()
-    url = f"http://127.0.0.1:{service.port}/push/1"
-    try:
+    async with serving(lambda n, request: chunked if n == 1 else CREATED) as (service, sender, url):
         slow = await sender.post(url, HEADERS, b"a")
         created = await sender.post(url, HEADERS, b"b")
-    finally:
-        sender.close()
-        await service.stop()
     assert (slow.status, slow.headers["retry-after"], slow.body) == (429, "120", b"slow down")
     assert created.status == 201 and service.connections == 1
 
 
 async def test_service_closing_after_part_of_an_answer_raises_and_sends_nothing_again():
-    service = await Service(lambda n, request: (lambda writer: (writer.write(b"HTTP/1.1 201 Cre"), writer.close()))).start()
-    sender = client()
-    try:
+    async with serving(lambda n, request: (lambda writer: (writer.write(b"HTTP/1.1 201 Cre"), writer.close()))) as (service, sender, url):
         with pytest.raises(push_http.ConnectionClosed):
-            await sender.post(f"http://127.0.0.1:{service.port}/push/1", HEADERS, b"a")
-    finally:
-        sender.close()
-        await service.stop()
+            await sender.post(url, HEADERS, b"a")
     assert len(service.requests) == 1
 
 
@@ -257,18 +215,12 @@ async def test_silent_service_times_out_and_its_late_answer_is_never_taken_for_t
             return lambda writer: late.append(writer)  # answers only after the client gave up
         return b"HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
 
-    service = await Service(answer).start()
-    sender = client(timeout=0.3)
-    url = f"http://127.0.0.1:{service.port}/push/1"
-    try:
+    async with serving(answer, timeout=0.3) as (service, sender, url):
         with pytest.raises(TimeoutError):
             await sender.post(url, HEADERS, b"a")
         if late and not late[0].is_closing():
             late[0].write(CREATED)
         second = await sender.post(url, HEADERS, b"b")
-    finally:
-        sender.close()
-        await service.stop()
     assert second.status == 202 and service.connections == 2
 
 
