@@ -175,7 +175,7 @@ def _marks(values: Any) -> str:
     return ", ".join("{}" for _ in values)
 
 
-@functools.lru_cache(maxsize=1 << 15)  # a fan-out's subscriptions
+@functools.lru_cache(maxsize=4096)
 def _refused(endpoint: str, p256dh: str, auth: str, allow_insecure_local: bool) -> str | None:
     """Why a subscription cannot be sent to, or None (pure: remembered per subscription)."""
     try:

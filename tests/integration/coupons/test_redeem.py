@@ -11,7 +11,7 @@ from tests.support.coupons import ago, count, make_coupon, make_customer, make_t
 REDEEM = "/api/v1/coupons/redeem"
 
 
-async def test_redeem_coupon_records_store_clerk_device(world):
+async def test_redeem_coupon_records_store_clerk_device_audit_and_timeline(world):
     template = await make_template(world)
     customer_id = await make_customer(world)
     coupon = await make_coupon(world, template.id, customer_id)
@@ -26,6 +26,22 @@ async def test_redeem_coupon_records_store_clerk_device(world):
     timeline = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}/timeline")).json()
     assert [e["kind"] for e in timeline][:2] == ["coupon_redeemed", "coupon_issued"]
     assert world.store_a.name in timeline[0]["summary"]
+    # the redemption row, its audit entry and its timeline event, written together
+    rows = await service_rows(
+        "SELECT r.id, r.customer, r.store, r.staff_id, r.channel, r.device, r.purchase_id, a.actor_kind, a.actor_id, "
+        "a.store_id AS audit_store, a.detail, e.data, e.staff_id AS event_staff FROM coupon_redemption r "
+        "JOIN audit_log a ON a.action = 'coupon.redeem' AND a.target_id = {} "
+        "JOIN timeline_event e ON e.kind = 'coupon_redeemed' AND e.ref_id = {} WHERE r.coupon = {}",
+        str(coupon.id), str(coupon.id), coupon.id)
+    assert len(rows) == 1
+    row = rows[0]
+    clerk = world.staff["clerk_a2"].id
+    assert (row["id"], row["customer"], row["store"], row["staff_id"]) == (body["id"], customer_id, world.store_a.id, clerk)
+    assert (row["channel"], row["device"], row["purchase_id"]) == ("store", "counter-2", 77)
+    assert (row["actor_kind"], row["actor_id"], row["audit_store"], row["event_staff"]) == ("staff", clerk, world.store_a.id, clerk)
+    assert json.loads(row["detail"]) == {"channel": "store", "device": "counter-2", "purchase_id": 77}
+    assert json.loads(row["data"]) == {"name": template.name_zh, "code": rules.format_code(coupon.code),
+                                       "store": world.store_a.name}
 
 
 async def test_redeem_coupon_typed_code_normalised(world):
@@ -211,30 +227,6 @@ async def test_redeem_replayed_after_reversal_answers_first_and_redeems_nothing(
     assert (await world.clerk_a.get(f"/api/v1/coupons/{other.id}")).json()["state"] == "issued"
     assert await count("SELECT COUNT(*) AS n FROM timeline_event WHERE kind = 'coupon_redeemed' AND ref_id = {}",
                        str(other.id)) == 0
-
-
-async def test_redeem_records_audit_and_timeline_with_the_redemption(world):
-    template = await make_template(world)
-    customer_id = await make_customer(world)
-    coupon = await make_coupon(world, template.id, customer_id)
-    response = await world.clerk_a2.post(REDEEM, json={"code": coupon.code, "device": "pad-7", "purchase_id": 5})
-    assert response.status_code == 200, response.text
-    body = response.json()
-    rows = await service_rows(
-        "SELECT r.id, r.customer, r.store, r.staff_id, r.channel, r.device, r.purchase_id, a.actor_kind, a.actor_id, "
-        "a.store_id AS audit_store, a.detail, e.data, e.staff_id AS event_staff FROM coupon_redemption r "
-        "JOIN audit_log a ON a.action = 'coupon.redeem' AND a.target_id = {} "
-        "JOIN timeline_event e ON e.kind = 'coupon_redeemed' AND e.ref_id = {} WHERE r.coupon = {}",
-        str(coupon.id), str(coupon.id), coupon.id)
-    assert len(rows) == 1
-    row = rows[0]
-    clerk = world.staff["clerk_a2"].id
-    assert (row["id"], row["customer"], row["store"], row["staff_id"]) == (body["id"], customer_id, world.store_a.id, clerk)
-    assert (row["channel"], row["device"], row["purchase_id"]) == ("store", "pad-7", 5)
-    assert (row["actor_kind"], row["actor_id"], row["audit_store"], row["event_staff"]) == ("staff", clerk, world.store_a.id, clerk)
-    assert json.loads(row["detail"]) == {"channel": "store", "device": "pad-7", "purchase_id": 5}
-    assert json.loads(row["data"]) == {"name": template.name_zh, "code": rules.format_code(coupon.code),
-                                       "store": world.store_a.name}
 
 
 async def test_redeem_coupon_admin_without_store_refused(world):
