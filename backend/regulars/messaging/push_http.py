@@ -1,11 +1,12 @@
 """The HTTP/1.1 client Web Push sends go through: keep-alive connections per origin, one request at a time on each.
 
 A push is one POST of a few hundred bytes answered by an empty 201, to a handful of push services. A general
-client spent more CPU on that than on the message's encryption; this one does only what a push needs: it writes
-the request in one piece, parses the answer with httptools, and keeps the connection for the next send. It
-follows no redirect, sends and keeps no cookie, and uses no proxy. Every new connection first resolves the name
-and refuses any address that points inward (`rules.address_allowed`), then connects to the checked address
-itself, so a name cannot be rebound between the check and the connection.
+client (aiohttp) spent nearly as much CPU on that as on the message's encryption (~230 against ~300 µs); this one
+does only what a push needs (~110-180 µs with the socket write): it writes the request in one piece, parses the
+answer with httptools, and keeps the connection for the next send. It follows no redirect, sends and keeps no
+cookie, and uses no proxy. Every new connection first resolves the name and refuses any address that points inward
+(`rules.address_allowed`), then connects to the checked address itself, so a name cannot be rebound between the
+check and the connection.
 """
 
 from __future__ import annotations
