@@ -27,7 +27,7 @@ from litestar.template.config import TemplateConfig
 
 from regulars import pwa, worker
 from regulars.care.controllers import routers as care_routers
-from regulars.core import db, observability, process
+from regulars.core import db, housekeeping, observability, process  # noqa: F401  (housekeeping registers its job)
 from regulars.core.openapi import ClosedStructSchemaPlugin, describe_problems
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language

@@ -96,6 +96,19 @@ async def raw(sql: str, *args: Any, long: bool = False) -> list[dict]:
     return await _run_postgres(db, query, args)  # type: ignore[arg-type]
 
 
+async def delete_in_batches(table: str, where: str, *args: Any, batch: int = 5000) -> int:
+    """Deletes the rows of `table` (with an `id` key) matching `where`, `batch` at a time, each batch a write of
+    its own so other writers go on between them; returns how many."""
+    total = 0
+    while True:
+        async with writing():
+            rows = await raw(f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} WHERE {where} LIMIT {batch}) "
+                             "RETURNING id", *args)
+        total += len(rows)
+        if len(rows) < batch:
+            return total
+
+
 def marks(count: int) -> str:
     """`count` placeholders for `raw`, comma-separated: "{}, {}, {}"."""
     return ", ".join(["{}"] * count)

@@ -6,6 +6,7 @@ effect without its key (or a key without its effect) cannot exist.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from typing import Any, Awaitable, Callable
@@ -13,13 +14,16 @@ from typing import Any, Awaitable, Callable
 import msgspec
 
 from regulars.core import clock
-from regulars.core.db import marks, raw, writing
+from regulars.core.db import delete_in_batches, marks, raw, writing
 from regulars.core.errors import BadInput, DomainError
 
 # plain statements: this runs inside every money-like write, where building ORM queries shows in the profile
 SELECT_KEY = "SELECT request_hash, status_code, response FROM idempotency_key WHERE scope = {} AND key = {}"
 KEY_COLUMNS = "scope, key, request_hash, status_code, response, created_at"
 INSERT_KEY = f"INSERT INTO idempotency_key ({KEY_COLUMNS}) VALUES ({marks(6)})"
+# How long a key answers for its first request. Longer than Stripe's day: a tablet's outbox replays its writes
+# when it is back online, which may be days later. A key used again after this runs its request anew.
+KEEP = dt.timedelta(days=30)
 
 
 class Outcome(msgspec.Struct, frozen=True):
@@ -126,3 +130,8 @@ async def _replay(scope: str, key: str, digest: str) -> Outcome | None:
     if found[0]["request_hash"] != digest:
         raise BadInput("error.idempotency_mismatch", field="Idempotency-Key", idempotency_key=key)
     return Outcome(200, found[0]["response"].encode(), True)
+
+
+async def forget_old(now: dt.datetime | None = None) -> int:
+    """Deletes keys older than KEEP, with the answers they stored (which may name customers)."""
+    return await delete_in_batches("idempotency_key", "created_at < {}", (now or clock.now()) - KEEP)

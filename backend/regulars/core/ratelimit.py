@@ -10,10 +10,19 @@ from __future__ import annotations
 import datetime as dt
 
 from regulars.core import clock
-from regulars.core.db import raw
+from regulars.core.db import delete_in_batches, raw
 from regulars.core.errors import TooManyRequests
 
 MAX_BACKOFF = dt.timedelta(minutes=15)
+# No limit counts over a longer window, so a counter whose window began longer ago than this (and that is not
+# blocked) can refuse nothing: its key's next use starts a fresh window anyway. `forget_old` deletes those.
+LONGEST_WINDOW = dt.timedelta(days=1)
+
+
+def _checked(window: dt.timedelta) -> dt.timedelta:
+    if window > LONGEST_WINDOW:
+        raise ValueError(f"a limit's window is at most {LONGEST_WINDOW}, not {window}")
+    return window
 
 
 def _retry_after(until: dt.datetime, now: dt.datetime) -> int:
@@ -42,7 +51,7 @@ async def attempt(key: str, *, window: dt.timedelta, per_window: int, message: s
     Call `fail` when the attempt failed and `succeed` when it succeeded (which gives the attempt back).
     """
     now = clock.now()
-    rolled = now - window
+    rolled = now - _checked(window)
     taken = await raw(
         """
         INSERT INTO rate_counter (key, window_start, count, failures, blocked_until)
@@ -81,7 +90,7 @@ async def fail(key: str, *, free: int, window: dt.timedelta, per_window: int | N
     `counted=True` when `attempt` already counted this request in the window.
     """
     now = clock.now()
-    rolled = now - window
+    rolled = now - _checked(window)
     step = 0 if counted else 1
     rows = await raw(
         """
@@ -118,6 +127,7 @@ async def succeed(key: str, *, counted: bool = False) -> None:
 async def hit(key: str, *, limit: int, window: dt.timedelta, message: str | None = None) -> None:
     """Counts one use and refuses with 429 once `limit` uses fall in one window."""
     now = clock.now()
+    _checked(window)
     rows = await raw(
         """
         INSERT INTO rate_counter (key, window_start, count, failures, blocked_until)
@@ -132,3 +142,11 @@ async def hit(key: str, *, limit: int, window: dt.timedelta, message: str | None
     if rows[0]["count"] > limit:
         ends = clock.aware(rows[0]["window_start"]) + window
         raise TooManyRequests(message, retry_after=_retry_after(ends, now))
+
+
+async def forget_old(now: dt.datetime | None = None) -> int:
+    """Deletes the counters that can no longer refuse anything (see LONGEST_WINDOW). Their keys name phone
+    numbers and client addresses (`otp:phone-day:138…`), which are kept no longer than they serve a limit."""
+    now = now or clock.now()
+    return await delete_in_batches("rate_counter", "window_start < {} AND (blocked_until IS NULL OR blocked_until <= {})",
+                                   now - LONGEST_WINDOW, now)
