@@ -135,3 +135,12 @@ async def _replay(scope: str, key: str, digest: str) -> Outcome | None:
 async def forget_old(now: dt.datetime | None = None) -> int:
     """Deletes keys older than KEEP, with the answers they stored (which may name customers)."""
     return await delete_in_batches("idempotency_key", "created_at < {}", (now or clock.now()) - KEEP)
+
+
+async def forget_answers(scope_prefix: str, answer_prefix: str) -> None:
+    """Deletes the stored answers of the scopes starting with `scope_prefix` that start with `answer_prefix`
+    (an erased customer's profile, say: `{"id":42,`); their keys then run their requests anew."""
+    upper = scope_prefix[:-1] + chr(ord(scope_prefix[-1]) + 1)  # the scopes in [prefix, upper) use the index
+    pattern = answer_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    await raw("DELETE FROM idempotency_key WHERE scope >= {} AND scope < {} AND response LIKE {} ESCAPE '\\'",
+              scope_prefix, upper, pattern)

@@ -6,7 +6,7 @@ from typing import Any, Awaitable, Callable
 
 import msgspec
 
-from regulars.core import audit, clock
+from regulars.core import audit, clock, idempotency
 from regulars.core.auth import Principal
 from regulars.core.db import raw, writing
 from regulars.customers import service
@@ -81,6 +81,8 @@ async def erase(actor: Principal | None, customer_id: int, *, reason: str = "req
         await CustomerTag.delete().where(CustomerTag.customer == customer_id)
         # Kinds and times stay for the anonymous counts; what was said or typed goes.
         await raw("UPDATE timeline_event SET data = {} WHERE customer = {}", "{}", customer_id)
+        # The stored answers to the profile's creation and edits repeat it (phone, name, birthday): they go too.
+        await idempotency.forget_answers("customers.", f'{{"id":{customer_id},')
         for hook in _erasure_hooks:
             await hook(customer_id)
         await audit.record(actor, "customer.erase", "customer", customer_id, detail={"reason": reason},

@@ -72,8 +72,17 @@ async def test_export_contains_profile_consents_and_timeline_and_is_audited(worl
     assert audit[0]["n"] == 1
 
 
+async def stored_answers_naming(phone: str) -> int:
+    return len(await raw("SELECT id FROM idempotency_key WHERE response LIKE {}", f"%{phone}%"))
+
+
 async def test_erase_anonymises_but_keeps_counts(world):
     customer = await create(world.clerk_a, tags=["VIP"], occupation="教师")
+    edited = await world.clerk_a.patch(f"/api/v1/customers/{customer['id']}", json={"name": "交接客户二"},
+                                       headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert edited.status_code == 200, edited.text
+    other = await create(world.clerk_a)
+    assert await stored_answers_naming(customer["phone"]) == 2  # the creation's answer and the edit's
     await world.clerk_a.post(f"/api/v1/customers/{customer['id']}/notes", json={"text": "住在幸福小区 3 栋"})
     assert (await world.clerk_a.delete(f"/api/v1/customers/{customer['id']}")).status_code == 403
     response = await world.manager_a.delete(f"/api/v1/customers/{customer['id']}")
@@ -84,6 +93,9 @@ async def test_erase_anonymises_but_keeps_counts(world):
     assert row["home_store"] == world.store_a.id and row["erased_at"] is not None
     events = await raw("SELECT kind, data FROM timeline_event WHERE customer = {}", customer["id"])
     assert len(events) >= 2 and all("幸福小区" not in str(e["data"]) for e in events)
+    # the answers stored for the Idempotency-Keys of its creation and edit repeated the profile: gone too
+    assert await stored_answers_naming(customer["phone"]) == 0
+    assert await stored_answers_naming(other["phone"]) == 1
     search = await world.manager_a.get("/api/v1/customers", params={"q": customer["phone"]})
     assert search.json()["items"] == []
     # the number can become a customer again
