@@ -68,6 +68,7 @@ async def erase(actor: Principal | None, customer_id: int, *, reason: str = "req
             if row is None or row["erased_at"] is not None:
                 return
         now = clock.now()
+        touched = (await raw("SELECT updated_at FROM customer WHERE id = {}", customer_id))[0]["updated_at"]
         await Customer.update(
             {
                 Customer.phone: None, Customer.phone_tail: None, Customer.name: "", Customer.gender: None,
@@ -82,7 +83,9 @@ async def erase(actor: Principal | None, customer_id: int, *, reason: str = "req
         # Kinds and times stay for the anonymous counts; what was said or typed goes.
         await raw("UPDATE timeline_event SET data = {} WHERE customer = {}", "{}", customer_id)
         # The stored answers to the profile's creation and edits repeat it (phone, name, birthday): they go too.
-        await idempotency.forget_answers("customers.", f'{{"id":{customer_id},')
+        # Each of those writes set `updated_at`, so a profile untouched for longer than keys are kept has none.
+        if clock.aware(touched) > now - idempotency.KEEP:
+            await idempotency.forget_answers("customers.", f'{{"id":{customer_id},')
         for hook in _erasure_hooks:
             await hook(customer_id)
         await audit.record(actor, "customer.erase", "customer", customer_id, detail={"reason": reason},
