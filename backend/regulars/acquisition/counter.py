@@ -25,7 +25,7 @@ from typing import Any, AsyncIterator
 import msgspec
 
 from regulars.core import clock
-from regulars.core.db import raw
+from regulars.core.db import delete_in_batches, raw
 from regulars.core.errors import Gone, NotFound
 from regulars.settings import get_settings
 
@@ -204,5 +204,5 @@ async def stream(staff_id: int, after: int | None) -> AsyncIterator[dict | None]
 
 async def forget_old(now: dt.datetime | None = None) -> None:
     cutoff = (now or clock.now()) - dt.timedelta(days=1)
-    await raw("DELETE FROM counter_event WHERE at < {}", cutoff)
-    await raw("DELETE FROM counter_token_use WHERE used_at < {}", cutoff)
+    await delete_in_batches("counter_event", "at < {}", cutoff)
+    await delete_in_batches("counter_token_use", "used_at < {}", cutoff)

@@ -8,7 +8,7 @@ import json
 import os
 
 from regulars.core import audit, clock, ratelimit
-from regulars.core.db import raw, writing
+from regulars.core.db import delete_in_batches, raw, writing
 from regulars.core.errors import BadInput, DomainError, Gone
 from regulars.core.i18n import t
 from regulars.core.security import new_token, token_hash
@@ -112,9 +112,7 @@ async def claim(challenge_id: int) -> bool:
 
 async def forget_old(now: dt.datetime | None = None) -> int:
     """Deletes challenges a day past their expiry: they hold phone numbers and serve no purpose after."""
-    cutoff = (now or clock.now()) - dt.timedelta(days=1)
-    rows = await raw("DELETE FROM otp_challenge WHERE expires_at < {} RETURNING id", cutoff)
-    return len(rows)
+    return await delete_in_batches("otp_challenge", "expires_at < {}", (now or clock.now()) - dt.timedelta(days=1))
 
 
 async def resend(ref: str, *, channel_id: int | None, client_ip: str | None, brand: str, lang: str) -> str:

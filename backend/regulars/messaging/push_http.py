@@ -23,7 +23,6 @@ import httptools
 from regulars.messaging import rules
 
 BODY_LIMIT = 4096  # of an answer: enough for any error text worth logging
-IDLE_PER_ORIGIN = 256
 IN_FLIGHT = 256  # requests at once per client (and so open connections, file descriptors); more wait their turn
 
 
@@ -166,12 +165,8 @@ class Client:
         except BaseException:
             connection.close()  # a late answer must not be read as the next request's
             raise
-        if not connection.closed:
-            idle = self.idle[connection.origin]
-            if len(idle) < IDLE_PER_ORIGIN:
-                idle.append(connection)
-            else:
-                connection.close()
+        if not connection.closed:  # (idle ones are never more than IN_FLIGHT: one opens only when none is idle)
+            self.idle[connection.origin].append(connection)
         return response
 
     def _idle(self, origin: tuple[str, str, int]) -> _Connection | None:

@@ -1,5 +1,6 @@
 """Forgetting what decides nothing more: rate-limit counters (their keys name phone numbers and addresses) past
-every limit's window, and Idempotency-Keys (their stored answers may name customers) past the time they answer for."""
+every limit's window, Idempotency-Keys (their stored answers may name customers) past the time they answer for,
+one-time codes (they hold phone numbers) and counter events a day on."""
 
 import datetime as dt
 import secrets
@@ -103,3 +104,21 @@ async def test_the_hourly_job_forgets_both(clean):
     await housekeeping.forget()
     assert await _counters(counter) == set()
     assert await raw("SELECT id FROM idempotency_key WHERE scope = 'test.scope' AND key = {}", key) == []
+
+
+async def test_one_time_codes_and_counter_events_forgotten_a_day_on(clean):
+    from regulars.acquisition import counter, otp
+
+    now, run = clock.now(), secrets.token_hex(4)
+    for name, expires in (("old", now - dt.timedelta(days=1, hours=1)), ("recent", now - dt.timedelta(hours=1))):
+        await raw("INSERT INTO otp_challenge (ref_hash, purpose, phone, code_hash, data, attempts, created_at, expires_at) "
+                  "VALUES ({}, 'follow', '13900000000', 'x', '{}', 0, {}, {})".replace("'{}'", "{}"),
+                  f"{run}-{name}", "{}", expires - dt.timedelta(minutes=5), expires)
+        await raw("INSERT INTO counter_event (store, staff, kind, data, at) VALUES (0, 0, {}, '{}', {})".replace("'{}'", "{}"),
+                  f"t{run}-{name}"[:20], "{}", expires)
+    await otp.forget_old(now)
+    await counter.forget_old(now)
+    challenges = await raw("SELECT ref_hash FROM otp_challenge WHERE ref_hash LIKE {}", f"{run}-%")
+    events = await raw("SELECT kind FROM counter_event WHERE kind LIKE {}", f"t{run}-%")
+    assert [r["ref_hash"] for r in challenges] == [f"{run}-recent"]
+    assert [r["kind"] for r in events] == [f"t{run}-recent"[:20]]
