@@ -6,6 +6,7 @@ import re
 
 from playwright.async_api import expect
 
+from tests.support.sms_dev import dev_sms_code
 from tests.support.world import new_phone
 
 
@@ -106,7 +107,19 @@ async def test_capture_phone_of_other_store_joins_this_store(world, tablet):
     offer = page.locator("[data-match=other-store]")
     await expect(offer).to_be_visible()
     await tablet.shot("capture-other-store-zh-CN")
-    await offer.locator("[data-action=join-store]").click()
+    async with page.expect_response(lambda r: r.url.endswith("/api/v1/customers/follow") and r.status == 202) as sent:
+        await offer.locator("[data-action=join-store]").click()
+    ref = (await (await sent.value).json())["ref"]
+    dialog = page.locator("[data-dialog=join-code]")  # the customer proves they are here with the code on their phone
+    await expect(dialog).to_contain_text(f"{phone[:3]}****{phone[-4:]}")
+    await tablet.shot("capture-join-code-zh-CN")
+    code = dev_sms_code(ref)
+    await dialog.locator("[data-input=join-code]").fill("000000" if code != "000000" else "111111")
+    await dialog.locator("[data-action=confirm]").click()
+    await expect(dialog.locator("[data-dialog-message]")).to_have_text("验证码不正确")
+    assert (await world.clerk_a.get(f"/api/v1/customers/{customer_id}")).status_code == 404
+    await dialog.locator("[data-input=join-code]").fill(code)
+    await dialog.locator("[data-action=confirm]").click()
     await expect(page.locator("[data-customer-name]")).to_have_text("二厅客户")
     await tablet.expect_outbox(0)
     customer = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}")).json()

@@ -11,6 +11,7 @@ from playwright.async_api import async_playwright, expect
 
 from tests.e2e.conftest import CHROMIUM_ARGS, TABLET
 from tests.e2e.coupons_support import issue, make_customer, make_template, qr_video
+from tests.support.acquisition import join_store
 from tests.support.world import new_phone
 
 
@@ -93,8 +94,7 @@ async def test_home_counts_todays_redemptions_and_mine(world, template, tablet):
 async def test_redeem_refusals_are_named(world, template, tablet):
     other = await make_template(world.manager_b, name_zh="二厅专享券", name_en="Store 2 only")
     customer = await make_customer(world.clerk_a, "两厅客户")  # a customer of both stores, with store 2's coupon
-    followed = await world.clerk_b.post("/api/v1/customers/follow", json={"phone": customer["phone"]})
-    assert followed.status_code == 200, followed.text
+    await join_store(world.clerk_b, customer["phone"])
     foreign = await issue(world.clerk_b, other["id"], customer["id"])
     page = tablet.page
     await tablet.login("clerk_a", lang="en")

@@ -13,6 +13,7 @@ import pytest
 
 from tests.support.push_service import PushService
 from tests.support.server import ServerProcess
+from tests.support.sms_dev import dev_sms_code
 from tests.support.sms_gateway import SECRET, SmsGateway
 from tests.support.world import StaffClient, World
 
@@ -119,6 +120,18 @@ async def staff_on(server: ServerProcess, username: str) -> StaffClient:
     from tests.support.world import STAFF_PASSWORD
 
     return await StaffClient(server.url, username).login(STAFF_PASSWORD)
+
+
+async def join_store(client: StaffClient, phone: str, consents: list[dict] | None = None) -> dict:
+    """Makes another store's customer the client's store's customer too, with the code their phone receives
+    (the development SMS provider's log); returns the profile."""
+    body = {"phone": phone, "consents": consents or []}
+    sent = await client.post("/api/v1/customers/follow", json=body)
+    assert sent.status_code == 202, sent.text
+    ref = sent.json()["ref"]
+    joined = await client.post("/api/v1/customers/follow", json=body | {"ref": ref, "code": dev_sms_code(ref)})
+    assert joined.status_code == 200, joined.text
+    return joined.json()
 
 
 async def make_channel(world: World, client: StaffClient | None = None, **fields: Any) -> dict:

@@ -6,11 +6,14 @@ import asyncio
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 
 from regulars.core.auth import manager_guard, principal_of, staff_guard
-from regulars.acquisition import attribution, channels, counter_view, jobs, qr, schemas  # noqa: F401  (jobs registers itself)
+from regulars.core.http import client_ip
+from regulars.customers import schemas as customer_schemas
+from regulars.acquisition import attribution, channels, counter_view, jobs, qr, schemas, store_join  # noqa: F401  (jobs registers itself)
 from regulars.stores import service as stores
 
 
@@ -70,6 +73,15 @@ class AttributionController(Controller):
     @get("/{customer_id:int}/attribution")
     async def customer_attribution(self, request: Request, customer_id: FromPath[int]) -> schemas.Attribution:
         return await attribution.of_customer(principal_of(request), customer_id)
+
+    @post("/follow", status_code=200, responses={
+        202: ResponseSpec(store_join.CodeSent, description="A code went to the customer's phone: send again with it",
+                          generate_examples=False),
+    })
+    async def join_store(self, request: Request, data: JSONBody[customer_schemas.StoreFollow]) -> Response[customer_schemas.Customer]:
+        """The answer to a 409 on create: the person is another store's customer and is at this counter."""
+        result = await store_join.join(principal_of(request), data, client_ip=client_ip(request))
+        return Response(result, status_code=202 if isinstance(result, store_join.CodeSent) else 200)
 
 
 class CounterController(Controller):

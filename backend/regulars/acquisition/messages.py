@@ -46,6 +46,20 @@ register(
             "en": "Codes were sent too often; try again in {retry_after} s",
         },
         "otp.wrong": {"zh-CN": "验证码不正确", "en": "The code is not correct"},
+        "sms.store_join": {
+            "zh-CN": "【{brand}】验证码 {code}：店员正在为您办理成为本店客户，请把验证码告诉店员，{minutes} 分钟内有效。"
+                     "如您不在店内，请勿告诉任何人。",
+            "en": "[{brand}] Code {code}: a clerk is adding you to this store's customers; tell the clerk this code. "
+                  "Valid for {minutes} minutes. If you are not in the store, do not share it.",
+        },
+        "join.too_many": {
+            "zh-CN": "今天发出的入店验证码已达上限，请明天再试，或请店长办理",
+            "en": "You have sent as many joining codes as allowed today; try again tomorrow or ask the manager",
+        },
+        "join.code_needed": {
+            "zh-CN": "请输入客户手机收到的验证码",
+            "en": "Enter the code the customer received by text message",
+        },
         "otp.expired": {"zh-CN": "验证码已过期，请重新获取", "en": "The code has expired; please get a new one"},
         "otp.used_up": {
             "zh-CN": "错误次数过多，请重新获取验证码",

@@ -36,8 +36,9 @@ def _code_hash(ref: str, code: str) -> str:
 
 
 async def start(purpose: str, phone: str, *, client_ip: str | None, channel_id: int | None, data: dict,
-                brand: str, lang: str) -> str:
-    """Sends a new code to `phone` and returns the reference the page carries to the verify step."""
+                brand: str, lang: str, text: str = "sms.otp") -> str:
+    """Sends a new code to `phone` and returns the reference the page carries to the verify step; `text` is the
+    message key of the SMS (with `brand`, `code` and `minutes`)."""
     ref, code = new_token(16), messaging_settings().sms_dev_fixed_code or rules.new_otp()
     now = clock.now()
     async with writing():
@@ -52,7 +53,7 @@ async def start(purpose: str, phone: str, *, client_ip: str | None, channel_id: 
             now + rules.OTP_LIFETIME,
         )
     minutes = int(rules.OTP_LIFETIME.total_seconds() // 60)
-    result = await sms.send_sms(phone, t("sms.otp", lang, brand=brand, code=code, minutes=minutes),
+    result = await sms.send_sms(phone, t(text, lang, brand=brand, code=code, minutes=minutes),
                                 purpose=f"otp:{purpose}", ref=ref)
     if result.status != "sent":
         async with writing():

@@ -108,11 +108,6 @@ class CustomerController(Controller):
         await service.reachable(actor, customer_id)
         return await retention.request_erasure(customer_id, "store", actor)
 
-    @post("/follow", status_code=200)
-    async def follow_in_store(self, request: Request, data: JSONBody[schemas.StoreFollow]) -> schemas.Customer:
-        """The answer to a 409 on create: the person is another store's customer and is here now."""
-        return await service.follow_in_store(principal_of(request), data)
-
     @post("/handover", status_code=200, guards=[manager_guard])
     async def handover(self, request: Request, data: JSONBody[schemas.HandoverRequest]) -> schemas.HandoverResult:
         return await service.handover(principal_of(request), data)

@@ -145,10 +145,15 @@ class TimelineItem(msgspec.Struct):
 
 
 class StoreFollow(msgspec.Struct, forbid_unknown_fields=True):
-    """A customer of another store, present at the counter, also becomes this store's customer."""
+    """A customer of another store, present at the counter, also becomes this store's customer.
+
+    Sent first with the phone alone: a code goes to that phone (202). Sent again with the answer's `ref` and the
+    code the customer reads out, the customer joins the store (200)."""
 
     phone: Annotated[str, msgspec.Meta(min_length=1, max_length=30)]
     consents: list[ConsentGrant] = []
+    ref: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+    code: Annotated[str, msgspec.Meta(min_length=1, max_length=12)] | None = None
 
 
 class NoteCreate(msgspec.Struct, forbid_unknown_fields=True):

@@ -395,19 +395,23 @@ async def add_follower(customer_id: int, store_id: int) -> bool:
     return bool(rows)
 
 
-async def follow_in_store(actor: Principal, data: schemas.StoreFollow) -> schemas.Customer:
-    """Adds the caller's store to an existing customer's stores (the customer is at the counter)."""
-    phone = rules.normalise_phone(data.phone)
+async def in_store(customer_id: int, store_id: int) -> bool:
+    """True if the customer already belongs to the store (their home store, or one they follow)."""
+    return bool(await raw("SELECT 1 FROM customer_store WHERE customer = {} AND store = {}", customer_id, store_id))
+
+
+async def follow_in_store(actor: Principal, customer_id: int, consents: list[schemas.ConsentGrant]) -> schemas.Customer:
+    """Adds the caller's store to the customer's stores, in the caller's transaction if there is one.
+
+    The caller has established that the customer is at the counter (acquisition.store_join: a code sent to
+    their phone); this only writes."""
     async with writing():
-        existing = await find_by_phone(phone)
-        if existing is None or existing["erased_at"] is not None:
-            raise NotFound("customer.phone_unknown", phone=rules.mask_phone(phone))
-        if actor.store_id is not None and await add_follower(existing["id"], actor.store_id):
-            await timeline.add(existing["id"], "followed_in_store", store_id=actor.store_id, staff_id=actor.staff_id)
-            await audit.record(actor, "customer.follow_in_store", "customer", existing["id"])
-        for grant in data.consents:
-            await record_consent(existing["id"], grant, channel="store", actor=actor)
-    return await detail(existing["id"])
+        if actor.store_id is not None and await add_follower(customer_id, actor.store_id):
+            await timeline.add(customer_id, "followed_in_store", store_id=actor.store_id, staff_id=actor.staff_id)
+            await audit.record(actor, "customer.follow_in_store", "customer", customer_id)
+        for grant in consents:
+            await record_consent(customer_id, grant, channel="store", actor=actor)
+    return await detail(customer_id)
 
 
 # handover -------------------------------------------------------------------------------

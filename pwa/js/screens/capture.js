@@ -30,7 +30,9 @@ function otherStoreCard(phone, consents, navigate) {
   button.addEventListener("click", async () => {
     button.disabled = true;
     try {
-      navigate(`/customers/${await existing.join(phone, consents)}`, { replace: true });
+      const id = await existing.join(phone, consents);
+      if (id !== null) navigate(`/customers/${id}`, { replace: true });
+      else button.disabled = false;  // the clerk closed the code dialog
     } catch (error) {
       problem.textContent = error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail || "";
       button.disabled = false;

@@ -36,6 +36,10 @@ export default {
           try {
             const found = await existing.lookUp(entry.problem.existingId);
             const id = found.inReach ? found.id : await existing.join(entry.body.phone, entry.body.consents || []);
+            if (id === null) {  // the clerk closed the code dialog: the entry stays to resolve
+              use.disabled = false;
+              return;
+            }
             await outbox.useExisting(entry.key, id);
             navigate(`/customers/${id}`);
           } catch (error) {

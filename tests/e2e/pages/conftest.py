@@ -4,11 +4,7 @@ Screenshots are kept under var/test-artifacts/pages/ (git-ignored)."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -49,17 +45,3 @@ async def shot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     await page.screenshot(path=str(path), full_page=True)
     return path
-
-
-def dev_sms_code(ref: str, timeout: float = 5.0) -> str:
-    """The code the development SMS provider wrote to var/sms-dev.log for this reference."""
-    log = Path(os.environ["REGULARS_VAR_DIR"]) / "sms-dev.log"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if log.exists():
-            for line in log.read_text(encoding="utf-8").splitlines():
-                entry = json.loads(line)
-                if entry["ref"] == ref:
-                    return re.search(r"(?<!\d)(\d{6})(?!\d)", entry["text"]).group(1)
-        time.sleep(0.1)
-    raise AssertionError(f"no development SMS for {ref}")

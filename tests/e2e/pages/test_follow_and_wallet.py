@@ -5,7 +5,8 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.async_api import expect
 
-from tests.e2e.pages.conftest import dev_sms_code, phone, shot
+from tests.e2e.pages.conftest import phone, shot
+from tests.support.sms_dev import dev_sms_code
 from tests.support.world import new_phone
 
 

@@ -227,20 +227,6 @@ async def test_markup_in_name_is_stored_as_text(world):
     assert response.json()["name"] == "<b>王</b>"
 
 
-async def test_customer_of_other_store_joins_this_store_at_the_counter(world):
-    theirs = await create(world.clerk_b)
-    conflict = await world.clerk_a.post("/api/v1/customers", json={"phone": theirs["phone"]}, headers={"Idempotency-Key": key()})
-    assert conflict.status_code == 409
-    assert (await world.clerk_a.get(f"/api/v1/customers/{theirs['id']}")).status_code == 404
-    joined = await world.clerk_a.post("/api/v1/customers/follow", json={"phone": theirs["phone"]})
-    assert joined.status_code == 200
-    assert sorted(joined.json()["store_ids"]) == sorted([world.store_a.id, world.store_b.id])
-    assert joined.json()["home_store_id"] == world.store_b.id
-    assert (await world.clerk_a.get(f"/api/v1/customers/{theirs['id']}")).status_code == 200
-    unknown = await world.clerk_a.post("/api/v1/customers/follow", json={"phone": new_phone()})
-    assert unknown.status_code == 404
-
-
 async def test_customer_language_defaults_to_chinese_set_on_create_and_patch(world):
     plain = await create(world.clerk_a)
     assert plain["language"] == "zh-CN"
