@@ -139,7 +139,7 @@ class ImportController(Controller):
         if not isinstance(upload, UploadFile):
             from regulars.core.errors import BadInput
 
-            raise BadInput("import.missing_columns", field="file", columns="file")
+            raise BadInput("import.file_missing", field="file")
         content = await upload.read()
         actor = principal_of(request)
         job_id = await importer.start(actor, upload.filename or "upload.csv", dry_run)

@@ -1,26 +1,30 @@
-"""Customer import from a billing-system export (CSV in UTF-8 or GBK, or XLSX).
+"""Customer import from a billing-system export (CSV in UTF-8 or GBK, Excel's Unicode text, or XLSX).
 
 A dry run validates every row and counts what would change; a real run upserts by
 phone, one row per write unit, so a bad row never leaves half a customer behind
-and importing the same file again changes nothing.
+and importing the same file again changes nothing. Whatever goes wrong with a row
+is that row's error (with its column when known); only a file that cannot be read
+fails the whole job.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import logging
 import re
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Callable
 
 from regulars.core import clock
 from regulars.core.auth import Principal
 from regulars.core.db import writing
 from regulars.core.errors import BadInput, DomainError, NotFound
 from regulars.core.i18n import t
-from regulars.customers import rules, service
-from regulars.customers.sheets import read_table
+from regulars.customers import rules, service, sheets
 from regulars.customers.tables import Customer, ImportJob
 from regulars.stores import service as stores
+
+log = logging.getLogger("regulars.imports")
 
 COLUMNS = {
     "name": ("客户姓名", "姓名", "name"),
@@ -42,7 +46,13 @@ COLUMNS = {
     "tags": ("标签", "tags"),
 }
 REQUIRED = ("phone", "store_code")
+GENDERS = {"男": "male", "女": "female", "male": "male", "female": "female"}
+YES_NO = {"是": True, "否": False, "yes": True, "no": False}
+CALENDARS = {"公历": "solar", "农历": "lunar", "solar": "solar", "lunar": "lunar"}
+NO_BIRTHDAY = {"birth_calendar": None, "birth_year": None, "birth_month": None, "birth_day": None}
+FAMILY_LINES = (0, 20)  # the API's bounds
 PROGRESS_EVERY = 50
+PARSE_SLICE = 200  # rows parsed between two chances for the event loop to answer requests
 COMPARED = (
     "name", "gender", "birth_calendar", "birth_year", "birth_month", "birth_day", "occupation", "plan",
     "monthly_spend_fen", "device_model", "device_purchased_on", "contract_end_on", "broadband", "family_lines",
@@ -56,36 +66,33 @@ class RowError(Exception):
         self.error = error
 
 
-def _date(value: str, column: str) -> dt.date | None:
-    if not value:
-        return None
+def row_error(exc: Exception, job_id: int, line: int) -> RowError:
+    """What a failed row tells the clerk: its own error, a domain error as raised, anything else logged and
+    reported as that row not imported (the other rows go on)."""
+    if isinstance(exc, RowError):
+        return exc
+    if isinstance(exc, DomainError):
+        return RowError("", exc)
+    log.error("import %s: row %s failed", job_id, line, exc_info=exc)
+    return RowError("", BadInput("import.row_failed"))
+
+
+def _date(value: str) -> dt.date:
     match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?", value)
     try:
         if not match:
             raise ValueError
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
-        raise RowError(column, BadInput("import.bad_date", value=value))
+        raise BadInput("import.bad_date", value=value)
 
 
-def _fen(value: str, column: str) -> int | None:
-    if not value:
-        return None
-    try:
-        amount = Decimal(value.replace(",", "").replace("¥", "").strip())
-    except InvalidOperation:
-        raise RowError(column, BadInput("import.bad_money", value=value))
-    if not amount.is_finite():
-        raise RowError(column, BadInput("import.bad_money", value=value))
-    return int((amount * 100).to_integral_value())
-
-
-def _choice(value: str, column: str, choices: dict[str, Any]) -> Any:
-    if not value:
-        return None
-    if value not in choices:
-        raise RowError(column, BadInput("import.bad_choice", value=value, choices="/".join(choices)))
-    return choices[value]
+def _choice(choices: dict[str, Any]) -> Callable[[str], Any]:
+    def parse(value: str) -> Any:
+        if value not in choices:
+            raise BadInput("import.bad_choice", value=value, choices="/".join(choices))
+        return choices[value]
+    return parse
 
 
 def parse_row(raw: dict[str, str], headers: dict[str, str], store_ids: dict[str, int], today: dt.date) -> dict[str, Any]:
@@ -93,50 +100,57 @@ def parse_row(raw: dict[str, str], headers: dict[str, str], store_ids: dict[str,
     def cell(field: str) -> str:
         return (raw.get(headers[field]) or "").strip() if field in headers else ""
 
-    try:
-        phone = rules.normalise_phone(cell("phone"))
-    except BadInput as exc:
-        raise RowError(headers["phone"], exc)
-    code = cell("store_code")
-    if code not in store_ids:
-        raise RowError(headers["store_code"], BadInput("import.unknown_store", value=code))
+    def parsed(field: str, parse: Callable[[str], Any], optional: bool = True) -> Any:
+        text = cell(field)
+        if optional and not text:
+            return None
+        try:
+            return parse(text)
+        except RowError:
+            raise
+        except BadInput as exc:
+            raise RowError(headers[field], exc)
+        except Exception:  # a cell no rule foresaw fails its own row, never the file
+            raise RowError(headers[field], BadInput("import.bad_value", value=text[:30]))
+
+    def store_id(code: str) -> int:
+        if code not in store_ids:
+            raise BadInput("import.unknown_store", value=code)
+        return store_ids[code]
+
+    def birthday(text: str) -> dict[str, Any]:
+        return _birthday(text, parsed("birth_calendar", _choice(CALENDARS)) or "solar", today)
+
     values: dict[str, Any] = {
-        "phone": phone,
-        "home_store": store_ids[code],
+        "phone": parsed("phone", rules.normalise_phone, optional=False),
+        "home_store": parsed("store_code", store_id, optional=False),
         "name": cell("name")[:60],
-        "gender": _choice(cell("gender"), headers.get("gender", ""), {"男": "male", "女": "female", "male": "male", "female": "female"}),
+        "gender": parsed("gender", _choice(GENDERS)),
         "occupation": cell("occupation")[:60],
         "plan": cell("plan")[:100],
         "device_model": cell("device_model")[:100],
-        "device_purchased_on": _date(cell("device_purchased_on"), headers.get("device_purchased_on", "")),
-        "contract_end_on": _date(cell("contract_end_on"), headers.get("contract_end_on", "")),
-        "network_joined_on": _date(cell("network_joined_on"), headers.get("network_joined_on", "")),
-        "broadband": _choice(cell("broadband"), headers.get("broadband", ""), {"是": True, "否": False, "yes": True, "no": False}),
-        "monthly_spend_fen": _fen(cell("monthly_spend"), headers.get("monthly_spend", "")),
-        "arrears_fen": _fen(cell("arrears"), headers.get("arrears", "")) or 0,
-        "tags": rules.clean_tags(cell("tags").split("|")) if cell("tags") else [],
+        "device_purchased_on": parsed("device_purchased_on", _date),
+        "contract_end_on": parsed("contract_end_on", _date),
+        "network_joined_on": parsed("network_joined_on", _date),
+        "broadband": parsed("broadband", _choice(YES_NO)),
+        "monthly_spend_fen": parsed("monthly_spend", sheets.fen),
+        "arrears_fen": parsed("arrears", sheets.fen) or 0,
+        "tags": parsed("tags", lambda text: rules.clean_tags(text.split("|"))) or [],
+        "family_lines": parsed("family_lines", lambda text: sheets.whole_number(text, *FAMILY_LINES)),
     }
-    lines = cell("family_lines")
-    if lines and not lines.isdigit():
-        raise RowError(headers["family_lines"], BadInput("import.bad_number", value=lines))
-    values["family_lines"] = int(lines) if lines else None
-    values.update(_birthday(cell("birth_date"), cell("birth_calendar"), headers, today))
+    values.update(parsed("birth_date", birthday) or NO_BIRTHDAY)
     return values
 
 
-def _birthday(value: str, calendar_text: str, headers: dict[str, str], today: dt.date) -> dict[str, Any]:
-    if not value:
-        return {"birth_calendar": None, "birth_year": None, "birth_month": None, "birth_day": None}
-    column = headers.get("birth_date", "")
+def _birthday(value: str, calendar: str, today: dt.date) -> dict[str, Any]:
     match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", value)
     if not match:
-        raise RowError(column, BadInput("import.bad_date", value=value))
-    calendar = _choice(calendar_text, headers.get("birth_calendar", ""), {"公历": "solar", "农历": "lunar", "solar": "solar", "lunar": "lunar"}) or "solar"
+        raise BadInput("import.bad_date", value=value)
     year, month, day = int(match[1]), int(match[2]), int(match[3])
     try:
         rules.check_birthday(calendar, month, day, year, False, today)
     except BadInput:
-        raise RowError(column, BadInput("import.bad_date", value=value))
+        raise BadInput("import.bad_date", value=value)
     return {"birth_calendar": calendar, "birth_year": year, "birth_month": month, "birth_day": day}
 
 
@@ -173,20 +187,22 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
     counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
     errors: list[dict] = []
     try:
-        header_row, rows = read_table(filename, content)
+        header_row, rows = await asyncio.to_thread(sheets.read_table, filename, content)  # the loop answers meanwhile
         headers = match_headers(header_row)
         store_ids = await stores.store_ids_by_code()
         today = clock.today_in("Asia/Shanghai")
         await _progress(job_id, total=len(rows))
         parsed: dict[str, tuple[int, dict[str, Any]]] = {}
         for index, raw in enumerate(rows):
+            if index % PARSE_SLICE == PARSE_SLICE - 1:
+                await asyncio.sleep(0)  # a large file's parsing leaves room for requests
             line = index + 2  # the header is line 1, as a spreadsheet shows it
             try:
                 values = parse_row(raw, headers, store_ids, today)
                 if not actor.is_admin and values["home_store"] != actor.store_id:
                     raise RowError(headers["store_code"], BadInput("import.other_store", value=raw.get(headers["store_code"], "")))
-            except RowError as exc:
-                errors.append(_error(line, exc))
+            except Exception as exc:
+                errors.append(_error(line, row_error(exc, job_id, line)))
                 continue
             earlier = parsed.get(values["phone"])
             if earlier is not None:  # one person twice in a file: the later row is the one that counts
@@ -196,9 +212,9 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
         for done, (line, values) in enumerate(sorted(parsed.values(), key=lambda item: item[0]), start=1):
             try:
                 counts[await _apply(actor, values, filename, dry_run)] += 1
-            except RowError as exc:
+            except Exception as exc:  # the row's one write unit was rolled back: nothing of it is kept
                 counts["failed"] += 1
-                errors.append(_error(line, exc))
+                errors.append(_error(line, row_error(exc, job_id, line)))
             if done % PROGRESS_EVERY == 0:
                 await _progress(job_id, processed=counts["failed"] + done, errors=errors, **counts)
         errors.sort(key=lambda e: e["row"])
@@ -206,8 +222,9 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
     except DomainError as exc:
         errors.append({"row": 0, "column": "", "key": exc.key, "params": exc.params})
         await _progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
-    except Exception as exc:
-        errors.append({"row": 0, "column": "", "key": "import.unreadable", "params": {"filename": filename, "problem": type(exc).__name__}})
+    except Exception as exc:  # not the file (read_table names what keeps a file unread) but the system
+        log.error("import %s failed", job_id, exc_info=exc)
+        errors.append({"row": 0, "column": "", "key": "import.interrupted", "params": {"problem": type(exc).__name__}})
         await _progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
 
 

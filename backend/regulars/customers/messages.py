@@ -51,9 +51,51 @@ register(
         },
         "import.not_found": {"zh-CN": "导入任务 {id} 不存在", "en": "Import {id} does not exist"},
         "import.too_large": {"zh-CN": "文件太大（最大 {max} MB）", "en": "File too large (max {max} MB)"},
+        "import.file_missing": {"zh-CN": "请选择要导入的文件", "en": "Attach the file to import"},
+        "import.empty_file": {
+            "zh-CN": "文件 {filename} 是空的，没有表头行；请导出带表头的文件再导入",
+            "en": "{filename} is empty: it has no header row; export it with its header row and import it again",
+        },
+        "import.bad_encoding": {
+            "zh-CN": "文件 {filename} 的编码不受支持（支持 UTF-8、GBK 和 Excel 的“Unicode 文本”）；请在 Excel 中另存为“CSV UTF-8”再导入",
+            "en": "{filename} is not in a supported encoding (UTF-8, GBK, or Excel's Unicode text); "
+                  "save it from Excel as \"CSV UTF-8\" and import it again",
+        },
+        "import.old_excel": {
+            "zh-CN": "文件 {filename} 是旧版 Excel（.xls）格式；请在 Excel 中另存为 .xlsx 或“CSV UTF-8”再导入",
+            "en": "{filename} is an old Excel (.xls) workbook; save it from Excel as .xlsx or \"CSV UTF-8\" and import it again",
+        },
+        "import.bad_xlsx": {
+            "zh-CN": "文件 {filename} 不是有效的 Excel（.xlsx）文件；请重新导出，或另存为“CSV UTF-8”再导入",
+            "en": "{filename} is not a valid Excel (.xlsx) workbook; export it again, or save it as \"CSV UTF-8\" and import that",
+        },
+        "import.bad_csv": {
+            "zh-CN": "文件 {filename} 第 {line} 行无法按 CSV 读取（单元格过长或引号不成对）",
+            "en": "Line {line} of {filename} cannot be read as CSV (a cell too long or an unmatched quote)",
+        },
+        "import.interrupted": {
+            "zh-CN": "导入因系统错误中断；已导入的行已保存，稍后再导入同一文件不会重复导入",
+            "en": "The import stopped on a system error; rows already imported are kept, and importing the same file "
+                  "again later does not repeat them",
+        },
+        "import.row_failed": {
+            "zh-CN": "这一行未能导入（其他行不受影响）；请检查这一行后再导入，仍不成功请联系管理员",
+            "en": "This row could not be imported (the other rows were not affected); check it and import again, "
+                  "and tell your administrator if it keeps failing",
+        },
+        "import.bad_value": {"zh-CN": "无法识别 {value}，请检查这一格", "en": "{value} is not recognised; check this cell"},
         "import.bad_date": {"zh-CN": "日期 {value} 无法识别或不存在", "en": "Date {value} is not a valid date"},
         "import.bad_money": {"zh-CN": "金额 {value} 不是数字", "en": "Amount {value} is not a number"},
+        "import.money_range": {
+            "zh-CN": "金额 {value} 超出范围（{low} 至 {high} 元）",
+            "en": "Amount {value} is out of range ({low} to {high} yuan)",
+        },
+        "import.money_precision": {
+            "zh-CN": "金额 {value} 最多两位小数（精确到分）",
+            "en": "Amount {value} has more than two decimals (fen are the smallest unit)",
+        },
         "import.bad_number": {"zh-CN": "{value} 不是整数", "en": "{value} is not a whole number"},
+        "import.number_range": {"zh-CN": "{value} 超出范围（{low} 至 {high}）", "en": "{value} is out of range ({low} to {high})"},
         "import.bad_choice": {"zh-CN": "{value} 不是可选值（{choices}）", "en": "{value} is not one of {choices}"},
         "import.unknown_store": {"zh-CN": "营业厅编码 {value} 不存在", "en": "Store code {value} does not exist"},
         "import.other_store": {

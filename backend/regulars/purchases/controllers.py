@@ -76,7 +76,7 @@ class PurchaseImportController(Controller):
         """Starts an import of a POS export; poll GET /api/v1/imports/{job_id} for progress and row errors."""
         upload = data.get("file")
         if not isinstance(upload, UploadFile):
-            raise BadInput("import.missing_columns", field="file", columns="file")
+            raise BadInput("import.file_missing", field="file")
         content = await upload.read()
         actor = principal_of(request)
         filename = upload.filename or "purchases.csv"

@@ -10,7 +10,9 @@ created; importing the same file again changes nothing.
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import datetime as dt
+from typing import Any, Callable
 
 from regulars.core import clock, idempotency
 from regulars.core.auth import Principal
@@ -19,8 +21,8 @@ from regulars.core.errors import BadInput, Conflict, DomainError, NotFound
 from regulars.customers import importer as import_jobs
 from regulars.customers import rules as customer_rules
 from regulars.customers import service as customers
+from regulars.customers import sheets
 from regulars.customers.importer import RowError
-from regulars.customers.sheets import read_table
 from regulars.purchases import rules, service
 from regulars.stores import service as stores
 
@@ -35,16 +37,19 @@ COLUMNS = {
     "items": ("商品", "items"),
 }
 REQUIRED = ("order_id", "phone", "store_code", "occurred_at", "business", "amount")
+EARLIEST = dt.date(2000, 1, 1)  # older lines are typing mistakes, not purchases Regulars can act on
 PROGRESS_EVERY = 50
+PARSE_SLICE = 200  # rows parsed between two chances for the event loop to answer requests
 COMPARED = ("customer_id", "store_id", "kind", "category", "visit_kind", "amount_fen", "occurred_at")
 
 
 class Context:
-    """What parsing needs once per file: store codes and zones, employee numbers, the actor."""
+    """What parsing needs once per file: store codes and zones, employee numbers, the actor, the time of the import."""
 
     def __init__(self, actor: Principal, headers: dict[str, str], store_ids: dict[str, int], zones: dict[int, str],
-                 staff_ids: dict[str, int]):
+                 staff_ids: dict[str, int], now: dt.datetime):
         self.actor, self.headers, self.store_ids, self.zones, self.staff_ids = actor, headers, store_ids, zones, staff_ids
+        self.now = now
 
     def column(self, field: str) -> str:
         return self.headers.get(field, COLUMNS[field][0])
@@ -55,35 +60,24 @@ def parse_row(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
     def cell(field: str) -> str:
         return (raw.get(ctx.headers[field]) or "").strip() if field in ctx.headers else ""
 
+    def parsed(field: str, parse: Callable[[str], Any]) -> Any:
+        try:
+            return parse(cell(field))
+        except BadInput as exc:
+            raise RowError(ctx.column(field), exc)
+        except Exception:  # a cell no rule foresaw fails its own row, never the file
+            raise RowError(ctx.column(field), BadInput("import.bad_value", value=cell(field)[:30]))
+
     for field in REQUIRED:
         if not cell(field):
             raise RowError(ctx.column(field), BadInput("import.required", column=ctx.column(field)))
-    order_id = cell("order_id")
-    if len(order_id) > 64:
-        raise RowError(ctx.column("order_id"), BadInput("import.bad_choice", value=order_id[:20] + "…", choices="≤ 64"))
-    try:
-        phone = customer_rules.normalise_phone(cell("phone"))
-    except BadInput as exc:
-        raise RowError(ctx.column("phone"), exc)
-    code = cell("store_code")
-    if code not in ctx.store_ids:
-        raise RowError(ctx.column("store_code"), BadInput("import.unknown_store", value=code))
-    store_id = ctx.store_ids[code]
-    if not ctx.actor.is_admin and store_id != ctx.actor.store_id:
-        raise RowError(ctx.column("store_code"), BadInput("import.other_store", value=code))
-    try:
-        occurred_at = rules.local_time(cell("occurred_at"), ctx.zones[store_id])
-    except ValueError:
-        raise RowError(ctx.column("occurred_at"), BadInput("import.bad_time", value=cell("occurred_at")))
-    business = cell("business")
-    if business not in rules.POS_CATEGORIES:
-        choices = "/".join(k for k in rules.POS_CATEGORIES if k not in rules.CATEGORY_LABELS)
-        raise RowError(ctx.column("business"), BadInput("import.bad_choice", value=business, choices=choices))
-    try:
-        amount_fen = rules.fen(cell("amount"))
-    except ValueError:
-        raise RowError(ctx.column("amount"), BadInput("import.bad_money", value=cell("amount")))
-    kind, category, visit_kind = rules.classify_pos_line(rules.POS_CATEGORIES[business], amount_fen)
+    order_id = parsed("order_id", _order_id)
+    phone = parsed("phone", customer_rules.normalise_phone)
+    store_id = parsed("store_code", lambda code: _store_id(code, ctx))
+    occurred_at = parsed("occurred_at", lambda text: _occurred_at(text, ctx.zones[store_id], ctx.now))
+    business = parsed("business", _category)
+    amount_fen = parsed("amount", lambda text: sheets.fen(text, -sheets.MAX_FEN, sheets.MAX_FEN, exact=True))
+    kind, category, visit_kind = rules.classify_pos_line(business, amount_fen)
     clerk_no = cell("clerk_no")
     return {
         "order_id": order_id, "phone": phone, "store_id": store_id, "clerk_no": clerk_no,
@@ -91,6 +85,40 @@ def parse_row(raw: dict[str, str], ctx: Context) -> dict[str, Any]:
         "kind": kind, "category": category, "visit_kind": visit_kind, "amount_fen": amount_fen,
         "items": rules.items_from_text(cell("items")),
     }
+
+
+def _order_id(text: str) -> str:
+    if len(text) > 64:
+        raise BadInput("import.bad_choice", value=text[:20] + "…", choices="≤ 64")
+    return text
+
+
+def _store_id(code: str, ctx: Context) -> int:
+    if code not in ctx.store_ids:
+        raise BadInput("import.unknown_store", value=code)
+    if not ctx.actor.is_admin and ctx.store_ids[code] != ctx.actor.store_id:
+        raise BadInput("import.other_store", value=code)
+    return ctx.store_ids[code]
+
+
+def _occurred_at(text: str, zone: str, now: dt.datetime) -> dt.datetime:
+    """The line's time as UTC, refused when unreadable, before EARLIEST or in the future (as the API refuses it)."""
+    try:
+        moment = rules.local_time(text, zone)
+    except (ValueError, OverflowError):  # OverflowError: a year so far off that the zone cannot hold it
+        raise BadInput("import.bad_time", value=text)
+    if clock.local(moment, zone).date() < EARLIEST:
+        raise BadInput("import.too_old", value=text, earliest=EARLIEST.isoformat())
+    if moment > now + service.FUTURE_SLACK:
+        raise BadInput("purchase.future", value=text)
+    return moment
+
+
+def _category(business: str) -> str:
+    if business not in rules.POS_CATEGORIES:
+        choices = "/".join(k for k in rules.POS_CATEGORIES if k not in rules.CATEGORY_LABELS)
+        raise BadInput("import.bad_choice", value=business, choices=choices)
+    return rules.POS_CATEGORIES[business]
 
 
 async def start(actor: Principal, filename: str, dry_run: bool) -> int:
@@ -102,28 +130,30 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
     counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
     errors: list[dict] = []
     try:
-        header_row, rows = read_table(filename, content)
+        header_row, rows = await asyncio.to_thread(sheets.read_table, filename, content)  # the loop answers meanwhile
         headers = import_jobs.match_headers(header_row, COLUMNS, REQUIRED)
         store_ids = await stores.store_ids_by_code()
         zones = {sid: await stores.store_timezone(sid) for sid in store_ids.values()}
-        ctx = Context(actor, headers, store_ids, zones, await stores.staff_ids_by_employee_no())
+        ctx = Context(actor, headers, store_ids, zones, await stores.staff_ids_by_employee_no(), clock.now())
         await import_jobs.progress(job_id, total=len(rows))
         parsed: list[tuple[int, dict[str, Any]]] = []
         for index, raw in enumerate(rows):
+            if index % PARSE_SLICE == PARSE_SLICE - 1:
+                await asyncio.sleep(0)  # a large file's parsing leaves room for requests
             line = index + 2  # the header is line 1, as a spreadsheet shows it
             try:
                 parsed.append((line, parse_row(raw, ctx)))
-            except RowError as exc:
-                errors.append(_error(line, exc))
+            except Exception as exc:
+                errors.append(_error(line, import_jobs.row_error(exc, job_id, line)))
         counts["failed"] = len(errors)
         seen: dict[str, dict[str, Any]] = {}
         parsed.sort(key=lambda item: (item[1]["occurred_at"], item[0]))
         for done, (line, values) in enumerate(parsed, start=1):
             try:
                 counts[await _apply(ctx, values, dry_run, seen)] += 1
-            except RowError as exc:
+            except Exception as exc:  # the line's one write unit was rolled back: nothing of it is kept
                 counts["failed"] += 1
-                errors.append(_error(line, exc))
+                errors.append(_error(line, import_jobs.row_error(exc, job_id, line)))
             if done % PROGRESS_EVERY == 0:
                 await import_jobs.progress(job_id, processed=len(rows) - len(parsed) + done, errors=errors, **counts)
         errors.sort(key=lambda e: e["row"])
@@ -131,9 +161,9 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
     except DomainError as exc:
         errors.append({"row": 0, "column": "", "key": exc.key, "params": exc.params})
         await import_jobs.progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
-    except Exception as exc:
-        errors.append({"row": 0, "column": "", "key": "import.unreadable",
-                       "params": {"filename": filename, "problem": type(exc).__name__}})
+    except Exception as exc:  # not the file (read_table names what keeps a file unread) but the system
+        import_jobs.log.error("import %s failed", job_id, exc_info=exc)
+        errors.append({"row": 0, "column": "", "key": "import.interrupted", "params": {"problem": type(exc).__name__}})
         await import_jobs.progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
 
 

@@ -61,6 +61,10 @@ register(
             "en": "Time {value} is not recognised (expected 2026-01-02 17:21:00)",
         },
         "import.required": {"zh-CN": "{column} 不能为空", "en": "{column} is required"},
+        "import.too_old": {
+            "zh-CN": "办理时间 {value} 早于 {earliest}，请检查年份",
+            "en": "Time {value} is before {earliest}; check the year",
+        },
         "timeline.purchase": {
             "zh-CN": "第 {seq} 笔消费 ¥{amount}（{category_zh}），积分 +{points}",
             "en": "Purchase #{seq}: ¥{amount} ({category_en}), +{points} points",

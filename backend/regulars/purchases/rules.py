@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 CATEGORY_LABELS = {
@@ -42,18 +41,6 @@ def classify_pos_line(category: str, amount_fen: int) -> tuple[str, str | None, 
     if amount_fen == 0 and category in ZERO_AMOUNT_VISITS:
         return "visit", None, ZERO_AMOUNT_VISITS[category]
     return kind_of(amount_fen), category, None
-
-
-def fen(text: str) -> int:
-    """Yuan as written ('1,875.00', '¥29', '-20.00') in integer fen; ValueError if it is not an amount."""
-    cleaned = text.replace(",", "").replace("¥", "").replace("￥", "").strip()
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(text)
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(text)
-    return int(amount * 100)
 
 
 def yuan(amount_fen: int) -> str:

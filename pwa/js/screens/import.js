@@ -29,7 +29,7 @@ export default {
     let file = null;
     let timer = null;
     let dryDone = false;
-    const picker = h("input", { type: "file", name: "file", accept: ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    const picker = h("input", { type: "file", name: "file", accept: ".csv,.xlsx,.txt,text/csv,text/plain,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                 dataset: { input: "file" } });
     const fileName = h("span", { class: "muted" }, t("import.no_file"));
     const dryButton = h("button", { class: "btn btn-primary btn-large", type: "button", disabled: true, dataset: { action: "dry-run" } },

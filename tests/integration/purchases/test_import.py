@@ -13,7 +13,8 @@ from regulars.core.db import raw
 from regulars.customers import importer as customer_import
 from regulars.points import service as points
 from tests.support.server import ROOT, regulars_command
-from tests.support.world import SYSTEM, make_store
+from tests.support.loyalty import new_customer
+from tests.support.world import SYSTEM, make_store, new_phone
 
 SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 POS = SAMPLES / "purchases_pos_export_utf8.csv"
@@ -182,3 +183,82 @@ async def test_import_purchases_cli_dry_run(chain):
     summary = json.loads(result.stdout.splitlines()[0])
     assert summary == {"status": "done", "total": 121, "created": 0, "unchanged": 112, "failed": 9}
     assert "row 97 营业厅编码: 营业厅编码 ZZ999 不存在" in result.stdout
+
+
+async def test_import_purchases_bad_amounts_and_times_fail_their_rows_only(chain):
+    phone = new_phone()
+    await new_customer(chain.clerk_a, phone=phone)
+    header = "订单号,手机号码,营业厅编码,店员工号,办理时间,业务类型,金额(元),商品\n"
+    lines = [
+        ("R-1", "2026-01-02 10:00", "1000000.00"),
+        ("R-2", "2026-01-02 10:05", "1e20"),
+        ("R-3", "2026-01-02 10:10", "-1e40"),
+        ("R-4", "2026-01-02 10:15", "٢٩"),
+        ("R-5", "2026-01-02 10:20", "29.005"),
+        ("R-6", "1900-01-01 10:00", "29.00"),
+        ("R-7", "2999-01-01 10:00", "29.00"),
+        ("R-8", "0001-01-01 00:00", "29.00"),
+        ("R-9", "2026-01-03 10:00", "-20.00"),
+    ]
+    text = header + "".join(f"{order},{phone},XX001,E1,{at},配件,{amount},\n" for order, at, amount in lines)
+    job = await run_import(chain.admin, text.encode(), "huge_amounts.csv", dry_run=False)
+    assert job["status"] == "done", job
+    assert (job["total"], job["created"], job["failed"]) == (9, 2, 7)
+    assert {r: (e["column"], e["message"]) for r, e in errors_by_row(job).items()} == {
+        3: ("金额(元)", "金额 1e20 超出范围（-1,000,000 至 1,000,000 元）"),
+        4: ("金额(元)", "金额 -1e40 超出范围（-1,000,000 至 1,000,000 元）"),
+        5: ("金额(元)", "金额 ٢٩ 不是数字"),
+        6: ("金额(元)", "金额 29.005 最多两位小数（精确到分）"),
+        7: ("办理时间", "办理时间 1900-01-01 10:00 早于 2000-01-01，请检查年份"),
+        8: ("办理时间", "办理时间 2999-01-01 10:00 在将来"),
+        9: ("办理时间", "时间 0001-01-01 00:00 无法识别（应为 2026-01-02 17:21:00）"),
+    }
+    stored = await raw("SELECT p.external_id, p.amount_fen FROM purchase p JOIN customer c ON c.id = p.customer "
+                       "WHERE c.phone = {} ORDER BY p.external_id", phone)
+    assert [(r["external_id"], r["amount_fen"]) for r in stored] == [("R-1", 100_000_000), ("R-9", -2000)]
+
+
+async def test_import_purchases_bad_amounts_read_in_english(chain):
+    header = "订单号,手机号码,营业厅编码,店员工号,办理时间,业务类型,金额(元),商品\n"
+    text = header + "E-1,15000001207,XX031,E1,1999-12-31 23:59,配件,29.00,\nE-2,15000001207,XX031,E1,2026-01-02 10:00,配件,1e20,\n"
+    job = await run_import(chain.admin, text.encode(), "en.csv", dry_run=True, lang="en")
+    assert [e["message"] for e in job["errors"]] == [
+        "Time 1999-12-31 23:59 is before 2000-01-01; check the year",
+        "Amount 1e20 is out of range (-1,000,000 to 1,000,000 yuan)",
+    ]
+
+
+async def test_import_purchases_empty_file_says_it_is_empty(chain):
+    job = await run_import(chain.admin, b"", "pos.csv", dry_run=True)
+    assert job["status"] == "failed"
+    assert [(e["row"], e["message"]) for e in job["errors"]] == [
+        (0, "文件 pos.csv 是空的，没有表头行；请导出带表头的文件再导入")]
+
+
+async def test_import_purchases_unexpected_line_failure_fails_that_line_and_writes_nothing_of_it(chain, monkeypatch):
+    """A failure no rule foresaw, after the purchase and its points were written in the line's unit, rolls it back."""
+    from regulars.purchases import importer
+    from regulars.purchases import service
+
+    phone = new_phone()
+    customer_id = await new_customer(chain.clerk_a, phone=phone)
+    note = service._note
+
+    async def failing(customer_id, kind, category, visit_kind, amount_fen, *args):
+        if amount_fen == 6600:
+            raise RuntimeError("disk on fire")
+        await note(customer_id, kind, category, visit_kind, amount_fen, *args)
+
+    monkeypatch.setattr(service, "_note", failing)
+    header = "订单号,手机号码,营业厅编码,店员工号,办理时间,业务类型,金额(元),商品\n"
+    text = header + f"U-1,{phone},XX001,E1,2026-01-02 10:00,配件,66.00,\nU-2,{phone},XX001,E1,2026-01-02 11:00,配件,77.00,\n"
+    job_id = await importer.start(SYSTEM, "broken.csv", False)
+    await importer.run(SYSTEM, job_id, "broken.csv", text.encode(), False)
+    job = await customer_import.job(SYSTEM, job_id, "zh-CN")
+    assert (job["status"], job["created"], job["failed"], job["processed"]) == ("done", 1, 1, 2)
+    assert job["errors"] == [{"row": 2, "column": "",
+                              "message": "这一行未能导入（其他行不受影响）；请检查这一行后再导入，仍不成功请联系管理员"}]
+    stored = await raw("SELECT id, external_id, seq FROM purchase WHERE customer = {}", customer_id)
+    assert [(r["external_id"], r["seq"]) for r in stored] == [("U-2", 1)]  # U-1 took no purchase number either
+    entries = await raw("SELECT source_id FROM points_entry WHERE customer = {}", customer_id)
+    assert [e["source_id"] for e in entries] == [str(stored[0]["id"])]

@@ -9,19 +9,6 @@ from regulars.purchases import rules
 pytestmark = pytest.mark.nodb
 
 
-def test_fen_from_yuan_text():
-    assert rules.fen("1,875.00") == 187500
-    assert rules.fen("¥29") == 2900
-    assert rules.fen("-20.00") == -2000
-    assert rules.fen("0.5") == 50
-
-
-@pytest.mark.parametrize("text", ["一百", "", "12.345", "NaN", "1e3x"])
-def test_fen_not_an_amount_raises(text):
-    with pytest.raises(ValueError):
-        rules.fen(text)
-
-
 def test_yuan_formats_sign_and_cents():
     assert rules.yuan(187500) == "1,875.00"
     assert rules.yuan(123456789) == "1,234,567.89"
