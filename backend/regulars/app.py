@@ -13,11 +13,13 @@ from litestar import Litestar, Request, Response, get
 from litestar.config.csrf import CSRFConfig
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.exceptions import (
+    ClientException,
     HTTPException,
     MethodNotAllowedException,
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
+    SerializationException,
     ValidationException,
 )
 from litestar.openapi import OpenAPIConfig
@@ -27,7 +29,7 @@ from litestar.template.config import TemplateConfig
 
 from regulars import pwa, worker
 from regulars.care.controllers import routers as care_routers
-from regulars.core import db, housekeeping, observability, process  # noqa: F401  (housekeeping registers its job)
+from regulars.core import db, housekeeping, observability, process, validation  # noqa: F401  (housekeeping registers its job)
 from regulars.core.openapi import ClosedStructSchemaPlugin, describe_problems
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
@@ -55,15 +57,10 @@ API_PREFIX = "/api/"
 
 def problem(request: Request, status: int, key: str, /, *, field: str | None = None, extra: dict | None = None,
             headers: dict | None = None, **params: Any) -> Response:
-    """One problem+json answer, its message in the caller's language (both kept for the log)."""
+    """One problem+json answer, its message in the caller's language; the field is one of its values."""
     lang = language(request)
-    body: dict[str, Any] = {
-        "type": f"urn:regulars:{key}",
-        "title": t(key, lang, **params),
-        "status": status,
-        "code": key,
-        "detail": t(key, lang, **params),
-    }
+    text = t(key, lang, **({"field": field} if field else {}), **params)
+    body: dict[str, Any] = {"type": f"urn:regulars:{key}", "title": text, "status": status, "code": key, "detail": text}
     if field:
         body["field"] = field
     body.update(extra or {})
@@ -79,24 +76,14 @@ def on_domain_error(request: Request, exc: DomainError) -> Response:
 
 
 def on_validation_error(request: Request, exc: ValidationException) -> Response:
+    """Every refused value, each told in the caller's language (never msgspec's English)."""
     details = exc.extra if isinstance(exc.extra, list) else []
-    errors = []
     lang = language(request)
-    for item in details:
-        if not isinstance(item, dict):
-            continue
-        field = str(item.get("key") or "body").removeprefix("$.")
-        problem_text = str(item.get("message", ""))
-        if "missing required field" in problem_text and "`" in problem_text:
-            field = problem_text.split("`")[1]
-            errors.append({"field": field, "message": t("error.missing_field", lang, field=field)})
-        elif "Object contains unknown field" in problem_text and "`" in problem_text:
-            field = problem_text.split("`")[1]
-            errors.append({"field": field, "message": t("error.unknown_fields", lang, fields=field)})
-        else:
-            errors.append({"field": field, "message": t("error.validation", lang, field=field, problem=problem_text)})
+    errors = [validation.explain(str(item.get("key") or ""), str(item.get("message", "")), lang)
+              for item in details if isinstance(item, dict)]
     if not errors:
-        errors.append({"field": "body", "message": t("error.body", lang, problem=str(exc.detail)[:200])})
+        errors.append(validation.explain_detail(str(exc.detail), lang)
+                      or {"field": "body", "message": t("error.body", lang)})
     first = errors[0]
     return Response(
         {"type": "urn:regulars:error.validation", "title": first["message"], "status": 400,
@@ -114,6 +101,8 @@ def _browser_page(request: Request) -> bool:
 
 
 def on_http_error(request: Request, exc: HTTPException) -> Response:
+    if isinstance(exc, ClientException) and isinstance(exc.__cause__, SerializationException):
+        return problem(request, 400, "error.body", field="body")
     if isinstance(exc, NotAuthorizedException):
         return problem(request, 401, "error.unauthorized")
     if isinstance(exc, PermissionDeniedException):
@@ -154,6 +143,13 @@ def _data_errors() -> dict[type[Exception], Any]:
         return handlers
     handlers[DataError] = on_data_error
     return handlers
+
+
+def on_recursion(request: Request, exc: RecursionError) -> Response:
+    """JSON nested deeper than the decoder goes is a body that is not valid JSON, not a server error."""
+    if "deserializing" in str(exc):
+        return problem(request, 400, "error.body", field="body")
+    return on_unexpected(request, exc)
 
 
 def on_unexpected(request: Request, exc: Exception) -> Response:
@@ -236,6 +232,7 @@ def create_app() -> Litestar:
             ValidationException: on_validation_error,
             HTTPException: on_http_error,
             **_data_errors(),
+            RecursionError: on_recursion,
             Exception: on_unexpected,
         },
         openapi_config=OpenAPIConfig(

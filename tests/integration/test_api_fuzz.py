@@ -13,6 +13,7 @@ import json
 import os
 import re
 
+import httpx
 import pytest
 import requests
 import schemathesis
@@ -256,3 +257,89 @@ def test_stateful_workflows(live_schema, callers, role):
     except Flaky:
         if failures:
             raise failures[0] from None
+
+
+# Found by a review over HTTP: bodies and values the framework refuses are answered in the caller's language.
+
+NESTED = "[" * 1000 + "]" * 1000
+JSON_ENDPOINTS = ["/api/v1/customers", "/api/v1/coupons/redeem", "/api/v1/coupon-templates", "/api/v1/care/campaigns"]
+
+
+@pytest.mark.parametrize("body", [NESTED, "{\"phone\": ", "{bad"])
+async def test_login_body_not_json_refused(world, body):
+    async with httpx.AsyncClient(base_url=world.url) as anonymous:
+        response = await anonymous.post("/api/v1/auth/login", content=body, headers={"content-type": "application/json"})
+        english = await anonymous.post("/api/v1/auth/login", content=body,
+                                       headers={"content-type": "application/json", "Accept-Language": "en"})
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "error.body" and response.json()["field"] == "body"
+    assert response.json()["detail"].startswith("请求内容不是有效的 JSON")
+    assert english.json()["detail"].startswith("The request body is not valid JSON")
+
+
+@pytest.mark.parametrize("url", JSON_ENDPOINTS)
+async def test_deeply_nested_body_refused_as_not_json(world, url):
+    response = await world.manager_a.post(url, content=NESTED, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "error.body"
+
+
+@pytest.mark.parametrize(("lang", "detail"), [("zh-CN", "请求缺少内容：应发送 JSON"), ("en", "The request has no body; send JSON")])
+async def test_empty_body_said_to_be_missing(world, lang, detail):
+    response = await world.clerk_a.post("/api/v1/customers", content=b"",
+                                        headers={"content-type": "application/json", "Accept-Language": lang})
+    assert response.status_code == 400
+    assert response.json()["detail"] == detail and response.json()["field"] == "body"
+
+
+@pytest.mark.parametrize(("url", "body", "field", "zh", "en"), [
+    ("/api/v1/customers", {"phone": 13812345678}, "phone", "字段 phone：应为文本，收到的是整数",
+     "Field phone: expected text, got a whole number"),
+    ("/api/v1/purchases", {"customer_id": 1, "amount_fen": 100, "occurred_at": "2026-01-02T03:04:05"}, "occurred_at",
+     "字段 occurred_at：时间须带时区，如 2026-05-01T09:30:00+08:00",
+     "Field occurred_at: the time needs a time zone, e.g. 2026-05-01T09:30:00+08:00"),
+    ("/api/v1/purchases", {"customer_id": 1, "amount_fen": 100, "occurred_at": "昨天"}, "occurred_at",
+     "字段 occurred_at：时间应为 YYYY-MM-DDTHH:MM:SS+08:00 格式", "Field occurred_at: a time must be YYYY-MM-DDTHH:MM:SS+08:00"),
+])
+async def test_validation_error_translated(world, url, body, field, zh, en):
+    headers = {"Idempotency-Key": "validation-translated"}
+    response = await world.clerk_a.post(url, json=body, headers=headers)
+    english = await world.clerk_a.post(url, json=body, headers=headers | {"Accept-Language": "en"})
+    assert response.status_code == english.status_code == 400
+    assert response.json()["field"] == field and response.json()["detail"] == zh
+    assert english.json()["detail"] == en
+
+
+async def test_validation_errors_never_show_english_in_chinese(world):
+    bodies = [
+        ("/api/v1/coupon-templates", {"name_zh": "x", "kind": "x", "category": "device", "purpose": "care", "valid_days": 7}),
+        ("/api/v1/coupon-templates", {"name_zh": "x", "kind": "gift", "item": "杯", "category": "device",
+                                      "purpose": "care", "valid_from": "tomorrow", "valid_until": "x"}),
+        ("/api/v1/purchases", {"customer_id": 1, "amount_fen": 100, "occurred_at": "2026-01-02T03:04:05"}),
+        ("/api/v1/points/rules", {"rates": {"device": -1}}),
+    ]
+    for url, body in bodies:
+        response = await world.manager_a.request("PUT" if url.endswith("rules") else "POST", url, json=body,
+                                                 headers={"Idempotency-Key": "validation-words"})
+        assert response.status_code in (400, 404, 405), (url, response.text)
+        if response.status_code == 400:
+            for error in response.json()["errors"]:
+                assert not re.search(r"Expected|Invalid|RFC3339|regex|`", error["message"]), (url, error)
+
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize(("typed", "other"), [(FULL_WIDTH, ARABIC_INDIC), (ARABIC_INDIC, FULL_WIDTH)])
+async def test_customer_phone_in_other_digits_is_the_same_customer(world, typed, other):
+    """Full-width (a Chinese IME) or Arabic-Indic digits: stored as ASCII, and the same number is a duplicate."""
+    phone = new_phone()
+    created = await world.clerk_a.post("/api/v1/customers", json={"phone": phone.translate(typed)},
+                                       headers={"Idempotency-Key": f"digits-first-{phone}"})
+    assert created.status_code == 201, created.text
+    assert created.json()["phone"] == phone
+    for index, again in enumerate((phone, phone[:3] + phone[3:].translate(other))):
+        duplicate = await world.clerk_a.post("/api/v1/customers", json={"phone": again},
+                                             headers={"Idempotency-Key": f"digits-again-{index}-{phone}"})
+        assert duplicate.status_code == 409, duplicate.text

@@ -97,6 +97,8 @@ def by(rows: list[dict], field: str) -> dict[Any, dict]:
 def _csv_cell(value: Any, kind: str) -> str:
     if value is None:
         return ""
+    if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+        return "'" + value  # text a spreadsheet would run as a formula
     if kind == "fen":
         return f"{value / 100:.2f}"
     return str(value)

@@ -23,6 +23,10 @@ register(
             "zh-CN": "关怀时机 {kind} 的参数 {param} 有误：{value}",
             "en": "Occasion {kind}: parameter {param} is invalid: {value}",
         },
+        "care.period_reversed": {
+            "zh-CN": "字段 {field}：开始日期 {since} 晚于结束日期 {until}",
+            "en": "Field {field}: the start date {since} is after the end date {until}",
+        },
         "care.date_range": {
             "zh-CN": "结束日期 {ends_on} 早于开始日期 {starts_on}",
             "en": "End date {ends_on} is before start date {starts_on}",

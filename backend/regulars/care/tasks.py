@@ -11,7 +11,7 @@ from regulars.care.dispatch_context import SYSTEM
 from regulars.core import audit, clock
 from regulars.core.auth import Principal
 from regulars.core.db import is_postgres, raw, writing
-from regulars.core.errors import Conflict, Forbidden, NotFound
+from regulars.core.errors import BadInput, Conflict, Forbidden, NotFound
 from regulars.customers import rules as customer_rules
 from regulars.customers import timeline
 from regulars.stores import service as stores
@@ -137,6 +137,8 @@ async def completion(actor: Principal, *, store_id: int | None, since: dt.date |
     today = clock.today_in(zone)
     since = since or today - dt.timedelta(days=30)
     until = until or today
+    if since > until:
+        raise BadInput("care.period_reversed", field="since", since=since.isoformat(), until=until.isoformat())
     scope, scope_args = ("AND store_id = {}", [store]) if store is not None else ("", [])
     rows = await raw(
         "SELECT clerk_id, count(*) AS assigned, SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done, "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Mapping
 
+log = logging.getLogger("regulars.i18n")
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
 
@@ -43,15 +45,24 @@ def negotiate(accept_language: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+class _Unfilled(dict):
+    """A value the caller forgot reads as an ellipsis: the user never sees a raw `{placeholder}`."""
+
+    def __missing__(self, name: str) -> str:
+        return "…"
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
+    """The message `key` in `lang`, its placeholders filled from `params` (a missing one is logged)."""
     texts = _CATALOGUE.get(key)
     if texts is None:
         return key
     template = texts.get(lang) or texts[DEFAULT_LANGUAGE]
     try:
         return template.format(**params)
-    except (KeyError, IndexError):
-        return template
+    except (KeyError, IndexError, AttributeError) as exc:
+        log.error("message %s (%s) lacks a value for %s", key, lang, exc)
+        return template.format_map(_Unfilled(params))
 
 
 def catalogue(lang: str) -> dict[str, str]:
@@ -80,7 +91,14 @@ register(
         },
         "error.validation": {"zh-CN": "字段 {field} 有误：{problem}", "en": "Field {field} is invalid: {problem}"},
         "error.missing_field": {"zh-CN": "缺少必填字段 {field}", "en": "Required field {field} is missing"},
-        "error.body": {"zh-CN": "请求内容不是有效的 JSON：{problem}", "en": "The body is not valid JSON: {problem}"},
+        "error.body": {
+            "zh-CN": "请求内容不是有效的 JSON，请检查格式（括号、引号、逗号）后重试",
+            "en": "The request body is not valid JSON; check its brackets, quotes and commas",
+        },
+        "error.body_missing": {
+            "zh-CN": "请求缺少内容：应发送 JSON",
+            "en": "The request has no body; send JSON",
+        },
         "error.unknown_fields": {
             "zh-CN": "不允许设置字段：{fields}",
             "en": "These fields cannot be set: {fields}",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Any
 
 from regulars.core.errors import BadInput
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"1[3-9][0-9]{9}")  # ASCII digits only: \d also matches ٨ and ８
 SPEND_BANDS = ("<50", "50-99", "100-199", "200-399", "400+")
 _BAND_FLOORS = ((40000, "400+"), (20000, "200-399"), (10000, "100-199"), (5000, "50-99"), (0, "<50"))
 TAG_LIMIT = 20
@@ -30,16 +31,24 @@ COMPLETENESS_WEIGHTS: dict[str, int] = {
 }
 
 
+def _ascii(text: str) -> str:
+    """Each decimal digit of any script (full-width ８ typed with a Chinese IME, Arabic-Indic ٨) as its ASCII
+    digit, and full-width signs and spaces as ASCII (NFKC); other digit-like marks (², ⑧) stay and are refused."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch if ch.isdigit()
+                   else unicodedata.normalize("NFKC", ch) for ch in text)
+
+
 def normalise_phone(raw: str) -> str:
-    """A mainland mobile number as 11 digits, from forms like '+86 138-1234-5678' or '0086138...'."""
-    digits = re.sub(r"[\s\-()（）.]", "", raw or "")
+    """A mainland mobile number as 11 ASCII digits, from forms like '+86 138-1234-5678', '0086138...' or
+    full-width '１３８１２３４５６７８': one number is stored one way, however it was typed."""
+    digits = re.sub(r"[\s\-()（）.]", "", _ascii(raw or ""))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
         digits = digits[4:]
     elif digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
-    if not MOBILE.match(digits):
+    if not MOBILE.fullmatch(digits):
         raise BadInput("customer.phone_invalid", field="phone", value=(raw or "")[:30])
     return digits
 

@@ -8,7 +8,7 @@ from typing import Any
 from regulars.core import clock
 from regulars.core.i18n import t
 from regulars.reports import common, registry
-from regulars.reports.filters import Filters
+from regulars.reports.filters import Filters, whole
 
 FIGURES = ("issued", "seen", "redeemed", "expired", "outstanding", "liability_fen")
 PAST_DUE = "c.state = 'issued' AND c.valid_until <= {}"  # outstanding no more, not yet turned expired
@@ -17,9 +17,9 @@ PAST_DUE = "c.state = 'issued' AND c.valid_until <= {}"  # outstanding no more, 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
     start, end = filters.utc_bounds()
     where, args = common.scope(filters, "c.issued_store", "c.issued_by")
-    template = filters.params.get("template")
-    if template and template.isdigit():
-        where, args = where + " AND c.template = {}", args + [int(template)]
+    template = whole(filters.params.get("template"), "template")
+    if template is not None:
+        where, args = where + " AND c.template = {}", args + [template]
     return f"c.issued_at >= {{}} AND c.issued_at < {{}} AND {where}", [start, end, *args]
 
 
@@ -40,10 +40,10 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     live_scope, live_args = common.scope(filters, "c.issued_store", "c.issued_by")
     window, window_args = scope, list(scope_args)
     in_window, in_window_args = "c.issued_at >= {} AND c.issued_at < {}", [start, end]
-    template = filters.params.get("template")
-    if template and template.isdigit():
-        window, window_args = window + " AND d.template_id = {}", window_args + [int(template)]
-        in_window, in_window_args = in_window + " AND c.template = {}", in_window_args + [int(template)]
+    template = whole(filters.params.get("template"), "template")
+    if template is not None:
+        window, window_args = window + " AND d.template_id = {}", window_args + [template]
+        in_window, in_window_args = in_window + " AND c.template = {}", in_window_args + [template]
     fen = "CASE WHEN t.kind = 'amount_off' THEN t.amount_off_fen ELSE 0 END"
     # 'o': the past-due coupons of the scope (few: the expiry job turns them expired each minute), those issued in
     # the range apart, to take off the roll-up's still issued ones

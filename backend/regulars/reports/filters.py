@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import msgspec
@@ -12,6 +13,10 @@ from regulars.core.auth import Principal
 from regulars.core.errors import BadInput, NotFound
 
 MAX_DAYS = 731
+YEARS = (2000, 2100)  # what a report can be about; beyond, a date's UTC bounds or next month would not exist
+WHOLE = re.compile(r"-?[0-9]{1,10}")  # ASCII digits only: str.isdigit() also takes '²' and '٣', which int() refuses or reads
+MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
+INT32_MAX = 2_147_483_647
 GROUPS = ("store", "clerk", "template", "channel", "day")
 COMMON = {"from", "to", "store", "clerk", "channel", "group", "format", "limit", "offset", "month"}
 
@@ -41,9 +46,28 @@ def _date(value: str | None, field: str) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise BadInput("report.bad_date", field=field, value=value[:20])
+    return _in_years(day, field, value)
+
+
+def _in_years(day: dt.date, field: str, value: str) -> dt.date:
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise BadInput("report.date_out_of_range", field=field, value=value[:20], low=YEARS[0], high=YEARS[1])
+    return day
+
+
+def whole(raw: Any, field: str) -> int | None:
+    """A whole number typed in ASCII digits that a database column can hold; None when absent."""
+    if raw in (None, ""):
+        return None
+    text = str(raw).strip()
+    if not WHOLE.fullmatch(text):
+        raise BadInput("report.bad_number", field=field, value=text[:20])
+    if abs(int(text)) > INT32_MAX:
+        raise BadInput("report.number_too_large", field=field, value=text[:20])
+    return int(text)
 
 
 def parse(actor: Principal, query: dict[str, Any], timezone: str) -> Filters:
@@ -58,13 +82,7 @@ def parse(actor: Principal, query: dict[str, Any], timezone: str) -> Filters:
         raise BadInput("report.range_too_long", field="from", days=MAX_DAYS)
 
     def integer(name: str) -> int | None:
-        raw = query.get(name)
-        if raw in (None, ""):
-            return None
-        try:
-            return int(raw)
-        except (TypeError, ValueError):
-            raise BadInput("error.validation", field=name, problem=str(raw)[:20])
+        return whole(query.get(name), name)
 
     store_id = integer("store")
     if not actor.is_admin:
@@ -83,7 +101,7 @@ def parse(actor: Principal, query: dict[str, Any], timezone: str) -> Filters:
 def _campaign_id(raw: Any) -> int | None:
     """A care campaign's id; other campaign values (an acquisition code's campaign label) stay in `params`."""
     text = str(raw or "").strip()
-    return int(text) if text.isdigit() else None
+    return whole(text, "campaign") if re.fullmatch(r"[0-9]+", text) else None
 
 
 def month_range(query: dict[str, Any]) -> dict[str, Any]:
@@ -92,22 +110,21 @@ def month_range(query: dict[str, Any]) -> dict[str, Any]:
     if not month:
         return query
     try:
-        first = dt.date.fromisoformat(f"{month}-01")
+        first = dt.date.fromisoformat(f"{month}-01") if MONTH.fullmatch(str(month)) else None
     except ValueError:
+        first = None
+    if first is None:
         raise BadInput("report.bad_month", field="month", value=str(month)[:20])
+    _in_years(first, "month", str(month))
     following = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     return {**query, "from": first.isoformat(), "to": (following - dt.timedelta(days=1)).isoformat()}
 
 
 def number(filters: Filters, name: str, default: int, low: int, high: int) -> int:
     """A report's own whole-number parameter, within its bounds."""
-    raw = filters.params.get(name)
-    if raw in (None, ""):
+    value = whole(filters.params.get(name), name)
+    if value is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadInput("error.validation", field=name, problem=str(raw)[:20])
     if not low <= value <= high:
         raise BadInput("report.out_of_bounds", field=name, low=low, high=high)
     return value

@@ -4,13 +4,21 @@ register(
     {
         "report.not_found": {"zh-CN": "报表 {name} 不存在", "en": "Report {name} does not exist"},
         "report.no_drill": {"zh-CN": "报表 {name} 没有客户明细", "en": "Report {name} has no customer list"},
-        "report.bad_date": {"zh-CN": "日期 {value} 格式应为 YYYY-MM-DD", "en": "Date {value} must be YYYY-MM-DD"},
-        "report.bad_month": {"zh-CN": "月份 {value} 格式应为 YYYY-MM", "en": "Month {value} must be YYYY-MM"},
+        "report.bad_date": {"zh-CN": "字段 {field}：日期 {value} 格式应为 YYYY-MM-DD",
+                            "en": "Field {field}: date {value} must be YYYY-MM-DD"},
+        "report.bad_month": {"zh-CN": "字段 {field}：月份 {value} 格式应为 YYYY-MM",
+                             "en": "Field {field}: month {value} must be YYYY-MM"},
+        "report.date_out_of_range": {"zh-CN": "字段 {field}：{value} 不在可查询的 {low}–{high} 年之间",
+                                     "en": "Field {field}: {value} is outside the years {low}–{high} reports cover"},
+        "report.bad_number": {"zh-CN": "字段 {field}：{value} 不是整数（请用 0-9 的数字）",
+                              "en": "Field {field}: {value} is not a whole number (use the digits 0-9)"},
+        "report.number_too_large": {"zh-CN": "字段 {field}：{value} 超出允许的范围", "en": "Field {field}: {value} is too large"},
         "report.bad_range": {"zh-CN": "开始日期不能晚于结束日期", "en": "The start date is after the end date"},
         "report.bad_group": {"zh-CN": "不能按 {value} 分组（可选 store、clerk、template）",
                              "en": "Cannot group by {value} (store, clerk or template)"},
         "report.range_too_long": {"zh-CN": "时间范围最长 {days} 天", "en": "The date range is at most {days} days"},
-        "report.out_of_bounds": {"zh-CN": "取值应在 {low} 到 {high} 之间", "en": "The value must be between {low} and {high}"},
+        "report.out_of_bounds": {"zh-CN": "字段 {field}：取值应在 {low} 到 {high} 之间",
+                                 "en": "Field {field}: the value must be between {low} and {high}"},
         "report.store": {"zh-CN": "只能查看本店的报表", "en": "You can only see your own store's reports"},
         "report.weight_unknown": {"zh-CN": "没有名为 {name} 的排名指标（可选：{known}）",
                                   "en": "There is no ranking measure {name} (known: {known})"},
@@ -107,7 +115,7 @@ register(
 
 register(
     {
-        "report.title.acquisition": {"zh-CN": "吸粉（扫码与关注）", "en": "Acquisition (scans and follows)"},
+        "report.title.acquisition": {"zh-CN": "拉新（扫码与关注）", "en": "Acquisition (scans and follows)"},
         "report.no_channel": {"zh-CN": "（无渠道码）", "en": "(no channel code)"},
         "report.col.channel": {"zh-CN": "渠道码", "en": "Channel code"},
         "report.col.kind": {"zh-CN": "类型", "en": "Kind"},

@@ -9,10 +9,23 @@ import xlsxwriter
 
 from regulars.reports.registry import Table
 
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection): a name typed as
+# "=cmd|' /C calc'!A0" must open as the text it is.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """Text that a spreadsheet would run as a formula, prefixed with ' so it shows as typed; numbers unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
 
 def _cell(value, kind: str):
     if value is None:
         return ""
+    if isinstance(value, str):
+        return inert(value)
     if kind == "fen":
         return f"{value / 100:.2f}"
     return value
@@ -21,7 +34,7 @@ def _cell(value, kind: str):
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([c.label for c in table.columns])
+    writer.writerow([inert(c.label) for c in table.columns])
     for row in table.rows:
         writer.writerow([_cell(row.get(c.key), c.kind) for c in table.columns])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

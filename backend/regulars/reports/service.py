@@ -23,7 +23,7 @@ def available() -> list[str]:
 
 
 async def _filters(actor: Principal, query: dict[str, Any]) -> report_filters.Filters:
-    store_id = actor.store_id if not actor.is_admin else _int(query.get("store"))
+    store_id = actor.store_id if not actor.is_admin else report_filters.whole(query.get("store"), "store")
     return report_filters.parse(actor, query, await stores_service.store_timezone(store_id, actor))
 
 

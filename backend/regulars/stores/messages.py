@@ -23,6 +23,10 @@ register(
             "en": "A store manager can only manage clerks of their own store",
         },
         "staff.self_deactivate": {"zh-CN": "不能停用自己的账号", "en": "You cannot deactivate your own account"},
+        "staff.last_admin": {
+            "zh-CN": "{name} 是最后一位在用的管理员，不能改为其他角色或停用：请先让另一位员工成为管理员",
+            "en": "{name} is the last active admin and cannot lose the role or be deactivated; make someone else an admin first",
+        },
         "staff.not_in_store": {
             "zh-CN": "店员 {id} 不在该门店或已停用",
             "en": "Clerk {id} is not active in that store",

@@ -9,7 +9,7 @@ import msgspec
 
 from regulars.core import audit, clock, ratelimit, security
 from regulars.core.auth import Principal
-from regulars.core.db import raw, writing
+from regulars.core.db import is_postgres, raw, writing
 from regulars.core.errors import BadInput, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
 from regulars.settings import get_settings
 from regulars.stores import messages  # noqa: F401  (registers the room's messages)
@@ -155,6 +155,9 @@ async def update_staff(actor: Principal, staff_id: int, data: schemas.StaffUpdat
         await _check_staff_store(changes.get("role", row["role"]), changes.get("store_id", row["store"]))
         if changes.get("active") is False and staff_id == actor.staff_id:
             raise BadInput("staff.self_deactivate", field="active")
+        if row["role"] == "admin" and row["active"] and (changes.get("role", "admin") != "admin"
+                                                          or changes.get("active") is False):
+            await _keep_another_admin(staff_id, row["display_name"], "role" if "role" in changes else "active")
         values: dict = {}
         for name in ("display_name", "role", "active"):
             if name in changes:
@@ -178,6 +181,16 @@ async def update_staff(actor: Principal, staff_id: int, data: schemas.StaffUpdat
         )
         row = await Staff.select().where(Staff.id == staff_id).first()
     return _staff_out(row)
+
+
+async def _keep_another_admin(staff_id: int, name: str, field: str) -> None:
+    """Refuses to take the last active admin away. Inside the write: SQLite's one writer runs one unit at a time,
+    and on PostgreSQL the active admins' rows stay locked until this unit commits, so two admins demoting
+    each other at once are decided one after the other, the second seeing the first's change."""
+    lock = " ORDER BY id FOR UPDATE" if is_postgres() else ""
+    admins = await raw("SELECT id FROM staff WHERE role = 'admin' AND active = {}" + lock, True)
+    if not any(admin["id"] != staff_id for admin in admins):
+        raise Conflict("staff.last_admin", field=field, name=name)
 
 
 async def active_clerk_in_store(staff_id: int, store_id: int) -> bool:

@@ -209,6 +209,23 @@ async def test_follow_send_rate_limited_per_phone(world, visitor, sms_gateway):
     assert len(sms_gateway.to(phone)) == 1
 
 
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@pytest.mark.parametrize("variant", [FULL_WIDTH, ARABIC_INDIC])
+async def test_follow_send_rate_limited_per_phone_however_its_digits_are_typed(world, visitor, sms_gateway, variant):
+    """The same number in full-width (a Chinese IME) or Arabic-Indic digits is the same phone: one SMS, then 429."""
+    channel = await make_channel(world, name="数字变体")
+    phone = new_phone()
+    first = await visitor.send_code(channel["code"], phone.translate(variant))
+    assert first.status_code == 303, first.text
+    second = await visitor.send_code(channel["code"], phone[:3] + phone[3:].translate(variant))
+    third = await visitor.send_code(channel["code"], phone)
+    assert second.status_code == third.status_code == 429
+    assert len(sms_gateway.to(phone)) == 1
+
+
 async def test_follow_resend_too_soon_stays_on_the_code_step(world, visitor, sms_gateway):
     channel = await make_channel(world, name="重发")
     phone = new_phone()

@@ -142,6 +142,10 @@ async def test_update_campaign_occasion_frozen_after_start(world):
                                            json={"occasion": {"kind": "follow_anniversary"}})
     assert response.status_code == 422
     assert response.json()["code"] == "care.frozen_after_start"
+    assert response.json()["detail"] == "活动启动后不能再修改 occasion"
+    english = await world.manager_a.patch(f"/api/v1/care/campaigns/{created['id']}", json={"occasion": {"kind": "birthday"}},
+                                          headers={"Accept-Language": "en"})
+    assert english.json()["detail"] == "occasion cannot change once the campaign has started"
 
 
 async def test_update_draft_campaign_occasion_allowed(world):

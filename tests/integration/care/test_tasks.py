@@ -161,6 +161,16 @@ async def test_manager_sees_completion_per_clerk(world):
     assert (await world.clerk_a.get("/api/v1/care/tasks/completion")).status_code == 403
 
 
+async def test_completion_with_reversed_period_refused(world):
+    params = {"since": str(TODAY), "until": str(TODAY - dt.timedelta(days=1))}
+    response = await world.manager_a.get("/api/v1/care/tasks/completion", params=params)
+    english = await world.manager_a.get("/api/v1/care/tasks/completion", params=params, headers={"Accept-Language": "en"})
+    assert response.status_code == english.status_code == 422
+    assert response.json()["field"] == "since"
+    assert response.json()["detail"] == f"字段 since：开始日期 {params['since']} 晚于结束日期 {params['until']}"
+    assert english.json()["detail"].startswith("Field since: the start date")
+
+
 async def test_campaign_detail_counts_outcomes(world):
     someone = await customer(world, "clerk_a", tags=["counts"], name="乙客户")
     segment = (await world.manager_a.post("/api/v1/care/segments", json={"name": "counts", "filters": {"tags_any": ["counts"]}})).json()

@@ -122,3 +122,20 @@ async def test_update_template_kind_not_changeable(world):
     template = await make_template(world)
     response = await world.manager_a.patch(f"{URL}/{template.id}", json={"amount_off_fen": 1})
     assert response.status_code == 400
+
+
+async def test_create_template_percent_off_without_percent_names_the_field(world):
+    body = {"name_zh": "配件八折", "kind": "percent_off", "category": "device", "purpose": "discount", "valid_days": 7}
+    response = await world.manager_a.post(URL, json=body)
+    assert response.status_code == 422
+    assert response.json()["field"] == "percent_off"
+    assert response.json()["detail"] == "券类型 percent_off 需要填写 percent_off"
+    english = await world.manager_a.post(URL, json=body, headers={"Accept-Language": "en"})
+    assert english.json()["detail"] == "Coupon kind percent_off needs percent_off"
+
+
+async def test_create_template_value_of_another_kind_names_the_field(world):
+    body = {**FULL, "amount_off_fen": 500}
+    response = await world.manager_a.post(URL, json=body)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "券类型 service 不使用 amount_off_fen"

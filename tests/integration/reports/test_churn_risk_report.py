@@ -1,7 +1,9 @@
 """Churn risk on a hand-built chain: customers not seen for 90 days, contracts ending within 30 days, and
 the suggested next action for each. Figures written down by hand below."""
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 
@@ -126,3 +128,20 @@ async def test_churn_risk_assign_checked(chain):
     assert clerk.status_code == 403
     empty = await chain.manager_a.post("/api/v1/reports/churn-risk/assign", json={"customer_ids": []})
     assert empty.status_code == 400  # the body fails validation
+
+
+@pytest.mark.parametrize("name", ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+async def test_churn_risk_csv_shows_a_formula_name_as_text(chain, name):
+    """A name a spreadsheet would run (CSV injection) is prefixed with ' in the CSV; the XLSX holds it as text."""
+    await move("customer", chain.ids["k10"], name=name)
+    try:
+        table = await report(chain.admin, "churn-risk")
+        assert "k10" not in [r["customer"] for r in table["rows"]] and name in [r["customer"] for r in table["rows"]]
+        for request in ({"params": {"format": "csv"}}, {"headers": {"Accept": "text/csv"}}):
+            response = await chain.admin.get("/api/v1/reports/churn-risk", **request)
+            rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+            assert ["'" + name] == [cell for row in rows for cell in row if cell.endswith(name)]
+        if not name.startswith("\r"):  # the XLSX reader turns a CR into LF: the comparison, not the cell
+            await assert_downloads_match(chain.admin, "churn-risk", table)
+    finally:
+        await move("customer", chain.ids["k10"], name="k10")

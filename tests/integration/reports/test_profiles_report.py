@@ -140,3 +140,32 @@ async def test_reports_read_dates_in_the_managers_store_zone(chain):
     finally:
         await raw("UPDATE store SET timezone = 'Asia/Shanghai' WHERE id = {}", chain.store_b.id)
     assert (await chain.manager_b.get("/api/v1/reports/profiles")).json()["filters"]["timezone"] == "Asia/Shanghai"
+
+
+@pytest.mark.parametrize(("name", "params", "field"), [
+    ("care", {"month": "9999-12"}, "month"),
+    ("clerks", {"month": "9999-12"}, "month"),
+    ("retention", {"month": "9999-12"}, "month"),
+    ("retention", {"from": "9999-12-31", "to": "9999-12-31"}, "to"),
+    ("care", {"from": "0001-01-01"}, "from"),
+    ("care", {"store": "abc"}, "store"),
+    ("care", {"store": "99999999999"}, "store"),
+    ("churn-risk", {"lapsed_days": "x"}, "lapsed_days"),
+    ("churn-risk", {"lapsed_days": "٣٠"}, "lapsed_days"),
+    ("coupons", {"template": "²"}, "template"),
+    ("care", {"campaign": "99999999999"}, "campaign"),
+])
+async def test_report_filter_out_of_reach_422_naming_the_field(chain, name, params, field):
+    response = await chain.admin.get(f"/api/v1/reports/{name}", params=params)
+    english = await chain.admin.get(f"/api/v1/reports/{name}", params=params, headers={"Accept-Language": "en"})
+    assert response.status_code == english.status_code == 422, response.text
+    assert response.json()["field"] == field
+    assert response.json()["detail"].startswith(f"字段 {field}：") and "{" not in response.json()["detail"]
+    assert english.json()["detail"].startswith(f"Field {field}: ")
+
+
+@pytest.mark.parametrize("name", ["care", "acquisition", "retention"])
+async def test_report_campaign_in_other_digits_is_a_label(chain, name):
+    """'²'.isdigit() is true, yet int('²') fails: a campaign that is not ASCII digits is a label, never an id."""
+    response = await chain.admin.get(f"/api/v1/reports/{name}", params={"campaign": "²"})
+    assert response.status_code == 200, response.text

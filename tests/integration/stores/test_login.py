@@ -220,3 +220,53 @@ async def test_session_cookie_http_only_and_same_site(world):
     cookies = {c.split("=", 1)[0]: c.lower() for c in response.headers.get_list("set-cookie")}
     assert "httponly" in cookies["regulars_session"] and "samesite=lax" in cookies["regulars_session"]
     assert "httponly" not in cookies["csrftoken"], "the app reads the CSRF token"
+
+
+async def _admins() -> list[str]:
+    from regulars.core.db import raw
+
+    return [r["username"] for r in await raw("SELECT username FROM staff WHERE role = 'admin' AND active = {}", True)]
+
+
+async def test_only_admin_cannot_demote_themselves(world):
+    me = world.admin.me["staff_id"]
+    response = await world.admin.patch(f"/api/v1/staff/{me}", json={"role": "clerk", "store_id": world.store_a.id})
+    assert response.status_code == 409, response.text
+    assert response.json()["code"] == "staff.last_admin" and response.json()["field"] == "role"
+    assert response.json()["detail"].startswith("管理员 是最后一位在用的管理员")
+    english = await world.admin.patch(f"/api/v1/staff/{me}", json={"role": "manager", "store_id": world.store_a.id},
+                                      headers={"Accept-Language": "en"})
+    assert english.status_code == 409 and "is the last active admin" in english.json()["detail"]
+    assert (await world.admin.get("/api/v1/me")).json()["role"] == "admin"
+    assert await _admins() == ["admin"]
+
+
+async def test_admin_demoted_while_another_admin_remains(world):
+    other = await make_staff("second_admin", "admin", None)
+    response = await world.admin.patch(f"/api/v1/staff/{other.id}", json={"role": "clerk", "store_id": world.store_a.id})
+    assert response.status_code == 200 and response.json()["role"] == "clerk"
+    assert await _admins() == ["admin"]
+
+
+async def test_two_last_admins_demoting_and_deactivating_each_other_at_once_keep_one(world):
+    """Each round leaves exactly two active admins who take each other's role (or account) at the same moment:
+    one succeeds, the other is refused, whichever comes first."""
+    from regulars.core.db import raw
+
+    await raw("UPDATE staff SET active = {} WHERE username = 'admin'", False)  # the world's admin stands aside
+    try:
+        for round_ in range(6):
+            first = await make_staff(f"race_x{round_}", "admin", None)
+            second = await make_staff(f"race_y{round_}", "admin", None)
+            x, y = await StaffClient(world.url, first.username).login(), await StaffClient(world.url, second.username).login()
+            change = ({"role": "clerk", "store_id": world.store_a.id} if round_ % 2 == 0 else {"active": False})
+            answers = await asyncio.gather(x.patch(f"/api/v1/staff/{second.id}", json=change),
+                                           y.patch(f"/api/v1/staff/{first.id}", json=change))
+            assert sorted(a.status_code for a in answers)[0] == 200, [a.text for a in answers]
+            assert [a.status_code for a in answers].count(200) == 1, [a.text for a in answers]
+            assert len(await _admins()) == 1
+            await raw("UPDATE staff SET active = {} WHERE role = 'admin' AND username <> 'admin'", False)
+            await x.close()
+            await y.close()
+    finally:
+        await raw("UPDATE staff SET active = {} WHERE username = 'admin'", True)

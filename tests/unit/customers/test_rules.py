@@ -24,6 +24,21 @@ def test_normalise_phone_refuses_non_mobile(raw):
     assert caught.value.field == "phone"
 
 
+@pytest.mark.parametrize("raw", ["１３８１２３４５６７８", "13８１２３４５６７８", "13٨١٢٣٤٥٦٧٨", "۱۳۸۱۲۳۴۵۶۷۸", "＋８６ １３８－１２３４－５６７８",
+                                 "（１３８）１２３４ ５６７８", "१३८१२३४५६७८"])
+def test_normalise_phone_digits_of_any_script_stored_as_ascii(raw):
+    """Typed with a Chinese IME (full-width) or another script's digits: the same number, stored the same way."""
+    phone = rules.normalise_phone(raw)
+    assert phone == "13812345678" and phone.isascii()
+    assert rules.mask_phone(phone) == "138****5678"
+
+
+@pytest.mark.parametrize("raw", ["13²12345678", "138⑧1234567", "138１２３４５６７８９", "13812345678\n1"])
+def test_normalise_phone_refuses_digit_like_marks(raw):
+    with pytest.raises(BadInput):
+        rules.normalise_phone(raw)
+
+
 def test_mask_phone_keeps_prefix_and_tail():
     assert rules.mask_phone("13812345678") == "138****5678"
     assert rules.mask_phone(None) == ""

@@ -66,3 +66,14 @@ def test_uplift_difference_and_interval():
     assert (low, high) == (pytest.approx(-0.3332, abs=1e-4), pytest.approx(0.8332, abs=1e-4))
     assert difference(1, 1, 0, 1) == (1.0, 1.0, 1.0)
     assert difference(1, 2, 0, 0) == (None, None, None)
+
+
+@pytest.mark.parametrize("month", ["9999-12", "1999-12", "0001-01", "2026-1", "2026-٠١", "２０２６-01"])
+def test_month_range_refuses_months_outside_the_years_reports_cover(month):
+    with pytest.raises(BadInput) as refused:
+        month_range({"month": month})
+    assert refused.value.field == "month"
+
+
+def test_month_range_last_covered_month():
+    assert month_range({"month": "2100-12"}) == {"month": "2100-12", "from": "2100-12-01", "to": "2100-12-31"}
