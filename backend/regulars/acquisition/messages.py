@@ -84,6 +84,10 @@ register(
             "zh-CN": "该核销二维码已使用，请扫描柜台上最新的二维码",
             "en": "This redemption QR code was already used; please scan the one the counter shows now",
         },
+        "redeem.bad_spend": {
+            "zh-CN": "请填写本次消费的金额（元），例如 120 或 99.50",
+            "en": "Enter this purchase's amount in yuan, for example 120 or 99.50",
+        },
         "redeem.not_a_customer": {
             "zh-CN": "该手机号还不是会员，请先扫描门店二维码关注",
             "en": "This number is not a member yet; please follow the store by scanning its QR code first",

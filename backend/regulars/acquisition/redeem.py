@@ -78,14 +78,16 @@ class Redeemed(msgspec.Struct):
     at: dt.datetime
 
 
-async def redeem(token_text: str, customer_id: int, code: str) -> Redeemed:
-    """Spends the counter token and redeems the customer's coupon in one transaction, then tells the tablet."""
+async def redeem(token_text: str, customer_id: int, code: str, spend_fen: int | None = None) -> Redeemed:
+    """Spends the counter token and redeems the customer's coupon in one transaction, then tells the tablet.
+    `spend_fen` is the purchase's amount as the customer states it (a coupon with a minimum spend needs it)."""
     token = await opened(token_text, within=counter.CONFIRM_SECONDS)
     async with writing():
         await counter.spend(token)
         done = await coupon_redemption.redeem(
             coupon_schemas.Holder(customer_id=customer_id), code, store_id=token.store_id, staff_id=token.staff_id,
             channel="web",  # the coupons room's name for the customer's own scan
+            spend_fen=spend_fen,
         )
         profile = await customers.detail(customer_id)
         shown = coupon_rules.format_code(done.coupon.code)
@@ -93,7 +95,7 @@ async def redeem(token_text: str, customer_id: int, code: str) -> Redeemed:
             "coupon_id": done.coupon.id, "code": shown, "name_zh": done.coupon.name_zh, "name_en": done.coupon.name_en,
             "kind": done.coupon.kind, "amount_off_fen": done.coupon.amount_off_fen, "percent_off": done.coupon.percent_off,
             "max_off_fen": done.coupon.max_off_fen, "item": done.coupon.item,
-            "customer_id": customer_id, "customer": profile.phone_masked, "redemption_id": done.id,
+            "customer_id": customer_id, "customer": profile.phone_masked, "redemption_id": done.id, "spend_fen": spend_fen,
         })
     return Redeemed(coupon=done.coupon, code_shown=shown, store_name=done.store_name,
                     clerk_name=await stores.staff_name(token.staff_id), at=done.at)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 from regulars.core.security import crockford_valid, normalise_crockford, restore_check
@@ -48,6 +49,17 @@ def new_otp() -> str:
 def clean_otp(text: str) -> str:
     """Digits only: people paste codes with spaces, and full-width digits from Chinese keyboards."""
     return "".join(c for c in text.translate(str.maketrans("０１２３４５６７８９", "0123456789")) if c in "0123456789")[:12]
+
+
+def spend_fen(text: str) -> int | None:
+    """A purchase amount as a customer types it on a phone ('120', '99.5', '１２０元', '¥120.00') in fen; None when
+    it is not one (at most ¥1,000,000 and two decimals, as the API takes it)."""
+    cleaned = text.translate(str.maketrans("０１２３４５６７８９．", "0123456789.")).strip().strip("¥￥元 ").replace(",", "")
+    match = re.fullmatch(r"([0-9]{1,7})(?:\.([0-9]{1,2}))?", cleaned)
+    if match is None:
+        return None
+    fen = int(match[1]) * 100 + int((match[2] or "0").ljust(2, "0"))
+    return fen if fen <= 100_000_000 else None
 
 
 def link_code(text: str) -> str | None:

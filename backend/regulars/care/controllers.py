@@ -115,7 +115,7 @@ class CareReferenceController(Controller):
 
     @get("/holidays")
     async def holidays(self, year: FromQuery[int | None] = None) -> schemas.HolidayYear:
-        return await reference.holiday_year(year or clock.today_in(service.default_zone()).year)
+        return await reference.holiday_year(year if year is not None else clock.today_in(service.default_zone()).year)
 
     @post("/holidays", status_code=201, guards=[admin_guard])
     async def add_holiday(self, request: Request, data: JSONBody[schemas.HolidayCreate]) -> schemas.OfficialDay:

@@ -78,9 +78,17 @@ register(
             "zh-CN": "券 {code} 不适用于本店（适用：{stores}）",
             "en": "Coupon {code} is not valid in this store (valid at: {stores})",
         },
+        "coupon.purchase_mismatch": {
+            "zh-CN": "消费记录 {id} 不存在或不是此券持有人的消费，不能关联到这次核销",
+            "en": "Purchase {id} does not exist or is not the coupon holder's; it cannot be linked to this redemption",
+        },
         "coupon.min_spend": {
             "zh-CN": "券 {code} 需消费满 {min_yuan} 元才可使用（本次 {spend_yuan} 元）",
             "en": "Coupon {code} needs a spend of at least ¥{min_yuan} (this one: ¥{spend_yuan})",
+        },
+        "coupon.spend_needed": {
+            "zh-CN": "券 {code} 满 {min_yuan} 元可用：请填写本次消费金额",
+            "en": "Coupon {code} applies from a spend of ¥{min_yuan}: enter this purchase's amount",
         },
         "coupon.redeem_store": {
             "zh-CN": "核销须在门店进行：请指定门店",

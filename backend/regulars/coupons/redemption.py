@@ -23,6 +23,7 @@ from regulars.core.errors import BadInput, Conflict, Forbidden, Gone, NotFound
 from regulars.core.idempotency import Outcome
 from regulars.coupons import codes, guessing, rules, schemas, service, templates
 from regulars.customers import timeline
+from regulars.purchases import service as purchases
 
 Actor = Principal | schemas.Holder | None
 
@@ -90,9 +91,9 @@ async def redeem(
                                  store_id, store_id]
         if isinstance(actor, schemas.Holder):
             sql, args = sql + " AND customer = {}", args + [actor.customer_id]
-        if spend_fen is not None:
-            sql += " AND EXISTS (SELECT 1 FROM coupon_template t WHERE t.id = coupon.template AND t.min_spend_fen <= {})"
-            args.append(spend_fen)
+        # a coupon with a minimum spend needs the spend stated (no amount counts as nothing spent)
+        sql += " AND EXISTS (SELECT 1 FROM coupon_template t WHERE t.id = coupon.template AND t.min_spend_fen <= {})"
+        args.append(spend_fen or 0)
         done = None
         if is_postgres():
             done = await _in_one_statement(actor, sql, args, parsed, store_id, staff_id, channel, device, purchase_id,
@@ -102,6 +103,8 @@ async def redeem(
         else:
             async with writing():
                 changed = await raw(sql + " RETURNING " + COUPON_RETURNING, *args)
+                if changed and purchase_id is not None:
+                    await _check_purchase(actor, purchase_id, changed[0]["customer"])  # refused: the unit rolls back
                 if changed:
                     done = await _record(actor, dict(changed[0]), store_id, staff_id, channel, device, purchase_id,
                                          spend_fen, now, keyed)
@@ -124,6 +127,8 @@ async def _in_one_statement(actor: Actor, update: str, args: list, code: str, st
     if not rows:
         return None
     row = rows[0]
+    if purchase_id is not None and row["state"] == "issued":  # otherwise the update below says why not
+        await _check_purchase(actor, purchase_id, row["customer"])
     redemption_id = row.pop("redemption_id")
     row.update(state="redeemed", redeemed_at=now, redeemed_store=store_id, redeemed_by=staff_id)
     done = await _answer(row, redemption_id, store_id, staff_id, channel, device, purchase_id, now)
@@ -154,6 +159,17 @@ async def _record(actor: Actor, row: dict, store_id: int, staff_id: int | None, 
     if keyed is not None:
         await raw(idempotency.INSERT_KEY, *keyed.values(200, msgspec.json.encode(done), now))
     return done
+
+
+async def _check_purchase(actor: Actor, purchase_id: int, customer_id: int) -> None:
+    """Refuses a purchase that does not exist, is another customer's or is out of the caller's reach."""
+    try:
+        found = await (purchases.get(actor, purchase_id) if isinstance(actor, Principal)
+                       else purchases.by_id(purchase_id))
+    except NotFound:
+        found = None
+    if found is None or found.customer_id != customer_id:
+        raise BadInput("coupon.purchase_mismatch", field="purchase_id", id=purchase_id)
 
 
 def _timeline_values(row: dict, store_id: int, staff_id: int | None, channel: str, store_name: str) -> list:
@@ -216,6 +232,9 @@ async def _refuse(actor: Actor, code: str, shown: str, store_id: int, spend_fen:
     if reason == "not_yet_valid":
         raise BadInput("coupon.not_yet_valid", field="code", code=shown, at=rules.shown_time(row["valid_from"], zone),
                        extra={"reason": "not_yet_valid", "valid_from": row["valid_from"].isoformat()})
+    if spend_fen is None and row["min_spend_fen"] > 0:
+        raise BadInput("coupon.spend_needed", field="spend_fen", code=shown, min_yuan=rules.yuan(row["min_spend_fen"]),
+                       extra={"reason": "spend_needed", "min_spend_fen": row["min_spend_fen"]})
     if spend_fen is not None and spend_fen < row["min_spend_fen"]:
         raise BadInput("coupon.min_spend", field="spend_fen", code=shown, min_yuan=rules.yuan(row["min_spend_fen"]),
                        spend_yuan=rules.yuan(spend_fen), extra={"reason": "min_spend"})

@@ -10,7 +10,7 @@ from regulars import worker
 from regulars.core import audit, clock
 from regulars.core.auth import Principal
 from regulars.core.db import raw, writing
-from regulars.customers import privacy, timeline
+from regulars.customers import privacy, schemas, service, timeline
 from regulars.customers.tables import ErasureRequest
 from regulars.settings import get_settings
 
@@ -42,6 +42,11 @@ async def request_erasure(customer_id: int, channel: str, actor: Principal | Non
             )
             await timeline.add(customer_id, "erasure_requested", channel="web" if channel == "wallet" else "store",
                                staff_id=actor.staff_id if actor else None)
+            # someone who asked to be forgotten gets no more offers while the request waits for the job
+            if await raw("SELECT 1 FROM customer WHERE id = {} AND consent_marketing = {}", customer_id, True):
+                await service.record_consent(customer_id, schemas.ConsentGrant(purpose="marketing", granted=False,
+                                                                               notice_version="erasure-request"),
+                                             channel=channel, actor=actor)
             await audit.record(actor, "customer.erasure_requested", "customer", customer_id, detail={"channel": channel},
                                actor_kind=None if actor else "customer", actor_id=None if actor else customer_id)
             pending = await ErasureRequest.select().where(

@@ -368,7 +368,8 @@ async def record_consent(customer_id: int, grant: schemas.ConsentGrant, *, chann
             now,
         )
         await raw(CONSENT_FLAG[grant.purpose], grant.granted, now, customer_id)
-        await timeline.add(customer_id, "consent", channel=channel if channel in ("store", "web") else "store",
+        # the timeline knows two places: the counter, and the customer's own pages (follow page, wallet, a link)
+        await timeline.add(customer_id, "consent", channel=channel if channel in ("store", "web") else ("store" if actor else "web"),
                            store_id=store_id or (actor.store_id if actor else None),
                            staff_id=actor.staff_id if actor else None,
                            data={"purpose": grant.purpose, "state": "granted" if grant.granted else "withdrawn",

@@ -50,7 +50,7 @@ def render(request: Request, template: str, *, status: int = 200, headers: dict 
         template_name=template,
         context={"lang": lang, "_": lambda key, **params: t(key, lang, **params), "when": when, "until": until,
                  "coupon_value": lambda c: coupon_value(c, lang), "coupon_condition": lambda c: coupon_condition(c, lang),
-                 "points_label": lambda e: points_label(e, lang),
+                 "points_label": lambda e: points_label(e, lang), "yuan": yuan,
                  **context},
         status_code=status,
         headers={**HEADERS, **(headers or {})},

@@ -191,6 +191,11 @@ register(
             "en": "It is used at once and cannot be undone. Please do this in front of the clerk.",
         },
         "page.redeem.confirm": {"zh-CN": "确认核销", "en": "Use it now"},
+        "page.redeem.spend": {"zh-CN": "本次消费金额（元）", "en": "Amount of this purchase (yuan)"},
+        "page.redeem.spend_hint": {
+            "zh-CN": "满 {yuan} 元可用，请填写本次消费的金额，店员会核对。",
+            "en": "Applies from ¥{yuan}: enter what this purchase comes to; the clerk will check it.",
+        },
         "page.redeem.back": {"zh-CN": "换一张", "en": "Choose another"},
         "page.redeem.done_title": {"zh-CN": "核销成功", "en": "Coupon used"},
         "page.redeem.done_hint": {

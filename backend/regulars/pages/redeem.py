@@ -23,6 +23,9 @@ from regulars.pages.common import HEADERS, PAGE_ERRORS, check_misses, count_miss
 from regulars.stores import service as stores
 
 
+SPEND_PROBLEMS = ("redeem.bad_spend", "coupon.spend_needed", "coupon.min_spend")
+
+
 def _refused(request: Request, exc: DomainError) -> Template:
     lang = language(request)
     title = "page.redeem.expired_title" if isinstance(exc, Gone) and exc.key.startswith("counter.") else "page.redeem.refused_title"
@@ -98,12 +101,24 @@ class RedeemPage(Controller):
                 customer_id = await wallet.customer_of_cookie(request)
                 if customer_id is None:
                     return Redirect(f"{here}?step=choose", status_code=303, headers=HEADERS)
-                done = await redeem.redeem(token, customer_id, str(form.get("coupon") or "")[:30])
+                spend_text = str(form.get("spend") or "").strip()[:20]
+                spend = rules.spend_fen(spend_text) if spend_text else None
+                if spend_text and spend is None:
+                    raise BadInput("redeem.bad_spend", field="spend")
+                done = await redeem.redeem(token, customer_id, str(form.get("coupon") or "")[:30], spend)
                 # the success page is one to reload and come back to, not the answer to a form
                 return Redirect(f"{here}?step=done&coupon={quote(done.coupon.code)}", status_code=303, headers=HEADERS)
         except TooManyRequests as exc:
             return too_many_page(request, exc)
         except (BadInput, NotFound) as exc:
+            if exc.key in SPEND_PROBLEMS:  # the confirmation again, saying what to correct
+                opened = counter.read(token, within=counter.CONFIRM_SECONDS)
+                customer_id = await wallet.customer_of_cookie(request)
+                usable = await redeem.usable_here(customer_id, opened.store_id) if customer_id is not None else []
+                chosen = next((u for u in usable if u.code == str(form.get("coupon") or "")), None)
+                if chosen is not None:
+                    return await self._page(request, opened, token, "confirm", status=exc.status_code, coupon=chosen,
+                                            errors=[t(exc.key, lang, **exc.params)], spend=str(form.get("spend") or "")[:20])
             if exc.key.startswith(("otp.", "customer.", "redeem.")):
                 opened = counter.read(token, within=counter.CONFIRM_SECONDS)
                 pending = await otp.pending(str(form.get("ref") or "")) if action == "verify" else None

@@ -85,6 +85,10 @@ async def test_wallet_marketing_off_and_on(follower, world):
     consents = await raw("SELECT channel, granted FROM consent WHERE customer = {} AND purpose = 'marketing' ORDER BY id",
                          follower.customer_id)
     assert [(c["channel"], bool(c["granted"])) for c in consents] == [("follow_page", True), ("wallet", False), ("wallet", True)]
+    # the customer's timeline says where each change was made: online, by the customer, not at the counter
+    timeline = (await world.manager_a.get(f"/api/v1/customers/{follower.customer_id}/timeline")).json()
+    changes = [(e["channel"], e["staff_id"]) for e in timeline if e["kind"] == "consent"]
+    assert len(changes) >= 3 and set(changes) == {("web", None)}
 
 
 async def test_wallet_message_language_chosen_by_the_customer(follower, world):
@@ -150,6 +154,13 @@ async def test_wallet_deletion_request_queued_then_erased(follower, world):
     assert "已收到您的删除申请" in (await follower.get(asked.headers["location"])).text
     page = await follower.get(follower.wallet_path)
     assert "您的删除申请已提交" in page.text
+    # while the request waits for the job, no more offers: marketing consent is withdrawn at once
+    assert "优惠和关怀消息：已关闭" in page.text
+    customer = (await world.manager_a.get(f"/api/v1/customers/{follower.customer_id}")).json()
+    assert customer["consent"]["marketing"] is False
+    withdrawn = await raw("SELECT channel, notice_version FROM consent WHERE customer = {} AND purpose = 'marketing' "
+                          "AND granted = {}", follower.customer_id, False)
+    assert [(w["channel"], w["notice_version"]) for w in withdrawn] == [("wallet", "erasure-request")]
     requests = (await world.admin.get("/api/v1/privacy/erasure-requests", params={"status": "pending"})).json()
     mine = [r for r in requests if r["customer_id"] == follower.customer_id]
     assert [(r["channel"], r["status"]) for r in mine] == [("wallet", "pending")]

@@ -150,6 +150,32 @@ async def test_customer_redeems_by_scanning_the_counter(holder, tablet, world):
     assert again.status_code == 410 and "已使用" in again.text
 
 
+async def test_customer_states_the_spend_for_a_coupon_with_a_minimum(holder, tablet, world):
+    template = await make_template(world, name_zh="满100减20", min_spend_fen=10_000, scope="issuing")
+    issued = await world.clerk_a.post("/api/v1/coupons", json={"template_id": template.id, "customer_id": holder.customer_id},
+                                      headers={"Idempotency-Key": f"threshold-{holder.customer_id}"})
+    assert issued.status_code == 201, issued.text
+    code = issued.json()["code"]
+    token = await scan(tablet)
+    confirm = await holder.get(f"/redeem/{token}", params={"step": "confirm", "coupon": code})
+    assert confirm.status_code == 200 and "本次消费金额" in confirm.text and "满 100 元可用" in confirm.text
+    refusals = {"": "满 100.00 元可用：请填写本次消费金额", "50": "需消费满 100.00 元才可使用（本次 50.00 元）",
+                "一百": "请填写本次消费的金额（元）"}
+    for typed, said in refusals.items():
+        refused = await holder.post_form(f"/redeem/{token}", {"action": "redeem", "coupon": code, "spend": typed})
+        assert refused.status_code == 422 and said in refused.text, (typed, refused.text[-800:])
+        assert 'data-step="confirm"' in refused.text and f'value="{typed}"' in refused.text  # to correct, not retype
+    assert (await world.clerk_a.get(f"/api/v1/coupons/{issued.json()['id']}")).json()["state"] == "issued"
+    async with tablet.http.stream("GET", "/api/v1/counter/events") as events:
+        await asyncio.sleep(0.3)
+        answer = await holder.post_form(f"/redeem/{token}", {"action": "redeem", "coupon": code, "spend": "１２０元"})
+        assert answer.status_code == 303 and "step=done" in answer.headers["location"]
+        seen = await first_event(events)
+    assert seen["code"].replace("-", "") == code.replace("-", "") and seen["spend_fen"] == 12_000
+    redemption = await raw("SELECT spend_fen FROM coupon_redemption WHERE coupon = {}", issued.json()["id"])
+    assert [r["spend_fen"] for r in redemption] == [12_000]
+
+
 async def first_event(response, timeout: float = 5.0) -> dict:
     async def read():
         event = {}

@@ -3,6 +3,8 @@
 import json
 import uuid
 
+import pytest
+
 from regulars.coupons import rules
 from regulars.coupons.service import dict_rows as service_rows
 from regulars.customers import service as customers
@@ -11,20 +13,29 @@ from tests.support.coupons import ago, count, make_coupon, make_customer, make_t
 REDEEM = "/api/v1/coupons/redeem"
 
 
+async def _purchase(client, customer_id: int) -> int:
+    response = await client.post("/api/v1/purchases", json={"customer_id": customer_id, "amount_fen": 9900, "category": "accessory"},
+                                 headers={"Idempotency-Key": uuid.uuid4().hex})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
 async def test_redeem_coupon_records_store_clerk_device_audit_and_timeline(world):
     template = await make_template(world)
     customer_id = await make_customer(world)
     coupon = await make_coupon(world, template.id, customer_id)
-    response = await world.clerk_a2.post(REDEEM, json={"code": coupon.code, "device": "counter-2", "purchase_id": 77})
+    purchase = await _purchase(world.clerk_a2, customer_id)
+    response = await world.clerk_a2.post(REDEEM, json={"code": coupon.code, "device": "counter-2", "purchase_id": purchase})
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["coupon"]["state"] == "redeemed"
     assert body["coupon"]["redeemed_store_id"] == world.store_a.id
     assert body["staff_id"] == world.staff["clerk_a2"].id
-    assert body["device"] == "counter-2" and body["purchase_id"] == 77
+    assert body["device"] == "counter-2" and body["purchase_id"] == purchase
     assert body["store_name"] == world.store_a.name
     timeline = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}/timeline")).json()
-    assert [e["kind"] for e in timeline][:2] == ["coupon_redeemed", "coupon_issued"]
+    kinds = [e["kind"] for e in timeline]
+    assert kinds[0] == "coupon_redeemed" and kinds.index("purchase") < kinds.index("coupon_issued")
     assert world.store_a.name in timeline[0]["summary"]
     # the redemption row, its audit entry and its timeline event, written together
     rows = await service_rows(
@@ -37,9 +48,9 @@ async def test_redeem_coupon_records_store_clerk_device_audit_and_timeline(world
     row = rows[0]
     clerk = world.staff["clerk_a2"].id
     assert (row["id"], row["customer"], row["store"], row["staff_id"]) == (body["id"], customer_id, world.store_a.id, clerk)
-    assert (row["channel"], row["device"], row["purchase_id"]) == ("store", "counter-2", 77)
+    assert (row["channel"], row["device"], row["purchase_id"]) == ("store", "counter-2", purchase)
     assert (row["actor_kind"], row["actor_id"], row["audit_store"], row["event_staff"]) == ("staff", clerk, world.store_a.id, clerk)
-    assert json.loads(row["detail"]) == {"channel": "store", "device": "counter-2", "purchase_id": 77}
+    assert json.loads(row["detail"]) == {"channel": "store", "device": "counter-2", "purchase_id": purchase}
     assert json.loads(row["data"]) == {"name": template.name_zh, "code": rules.format_code(coupon.code),
                                        "store": world.store_a.name}
 
@@ -185,6 +196,11 @@ async def test_redeem_coupon_below_minimum_spend(world):
     response = await world.clerk_a.post(REDEEM, json={"code": coupon.code, "spend_fen": 9_999})
     assert response.status_code == 422
     assert response.json()["code"] == "coupon.min_spend"
+    # no amount stated is no spend: the threshold is never skipped by leaving the field empty
+    unstated = await world.clerk_a.post(REDEEM, json={"code": coupon.code})
+    assert unstated.status_code == 422 and unstated.json()["reason"] == "spend_needed"
+    assert unstated.json()["field"] == "spend_fen" and "满 100.00 元可用" in unstated.json()["detail"]
+    assert (await world.clerk_a.get(f"/api/v1/coupons/{coupon.id}")).json()["state"] == "issued"
     assert (await world.clerk_a.post(REDEEM, json={"code": coupon.code, "spend_fen": 10_000})).status_code == 200
 
 
@@ -243,3 +259,33 @@ async def test_redeem_coupon_clerk_cannot_name_other_store(world):
     coupon = await make_coupon(world, template.id, await make_customer(world))
     response = await world.clerk_a.post(REDEEM, json={"code": coupon.code, "store_id": world.store_b.id})
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("whose", ["another customer's", "nonexistent", "of another store's customer"])
+async def test_redeem_coupon_with_a_purchase_not_the_holders_refused(world, whose):
+    template = await make_template(world)
+    customer_id = await make_customer(world)
+    coupon = await make_coupon(world, template.id, customer_id)
+    purchase = {"another customer's": lambda: _purchase(world.clerk_a, customer_id_other),
+                "of another store's customer": lambda: _purchase(world.clerk_b, customer_of_b)}
+    customer_id_other = await make_customer(world)
+    customer_of_b = await make_customer(world, clerk="clerk_b")
+    purchase_id = await purchase[whose]() if whose in purchase else 2_000_000_000
+    for lang, text in (("zh-CN", f"消费记录 {purchase_id} 不存在或不是此券持有人的消费"), ("en", f"Purchase {purchase_id} does not exist")):
+        response = await world.clerk_a.post(REDEEM, json={"code": coupon.code, "purchase_id": purchase_id},
+                                            headers={"Idempotency-Key": uuid.uuid4().hex, "Accept-Language": lang})
+        assert response.status_code == 422, response.text
+        assert response.json()["field"] == "purchase_id" and response.json()["detail"].startswith(text)
+    # nothing was written: the coupon is still issued and redeems with its own customer's purchase
+    assert await count("SELECT COUNT(*) AS n FROM coupon_redemption WHERE coupon = {}", coupon.id) == 0
+    own = await _purchase(world.clerk_a, customer_id)
+    response = await world.clerk_a.post(REDEEM, json={"code": coupon.code, "purchase_id": own})
+    assert response.status_code == 200 and response.json()["purchase_id"] == own
+
+
+async def test_redeem_redeemed_coupon_with_a_wrong_purchase_says_already_redeemed(world):
+    template = await make_template(world)
+    coupon = await make_coupon(world, template.id, await make_customer(world))
+    assert (await world.clerk_a.post(REDEEM, json={"code": coupon.code})).status_code == 200
+    again = await world.clerk_a.post(REDEEM, json={"code": coupon.code, "purchase_id": 2_000_000_000})
+    assert again.status_code == 409 and again.json()["code"] == "coupon.already_redeemed"

@@ -43,3 +43,12 @@ def test_new_otp_six_digits():
                                          ("²³", ""), ("abc", "")])
 def test_clean_otp(typed, clean):
     assert rules.clean_otp(typed) == clean
+
+
+@pytest.mark.parametrize("typed, fen", [
+    ("120", 12_000), ("99.5", 9_950), ("99.05", 9_905), ("１２０元", 12_000), ("¥1,200.00", 120_000), (" 0 ", 0),
+    ("1000000", 100_000_000), ("1000000.01", None), ("12.345", None), ("一百", None), ("-5", None), ("1e3", None),
+    ("٢٠", None), ("", None),
+])
+def test_spend_as_a_customer_types_it(typed, fen):
+    assert rules.spend_fen(typed) == fen
