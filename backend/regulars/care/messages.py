@@ -19,9 +19,21 @@ register(
             "zh-CN": "活动至少需要一项动作：消息、券、积分或店员任务",
             "en": "A campaign needs at least one action: a message, a coupon, points or a clerk task",
         },
-        "care.occasion_param": {
-            "zh-CN": "关怀时机 {kind} 的参数 {param} 有误：{value}",
-            "en": "Occasion {kind}: parameter {param} is invalid: {value}",
+        "care.festival_needed": {
+            "zh-CN": "请选择一个节日",
+            "en": "Choose a festival",
+        },
+        "care.season_needed": {
+            "zh-CN": "请选择一个季节时段",
+            "en": "Choose a season",
+        },
+        "care.dates_needed": {
+            "zh-CN": "指定日期段需要填写开始日期和结束日期",
+            "en": "A date range needs both its start and end dates",
+        },
+        "care.season_day": {
+            "zh-CN": "{month} 月没有 {day} 日",
+            "en": "Month {month} has no day {day}",
         },
         "care.period_reversed": {
             "zh-CN": "字段 {field}：开始日期 {since} 晚于结束日期 {until}",

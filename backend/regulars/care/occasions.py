@@ -64,12 +64,11 @@ def check(occasion: Occasion, starts_on: dt.date | None, ends_on: dt.date | None
     """Refuses an occasion whose parameters make no sense."""
     kind = occasion.kind
     if kind == "festival" and occasion.festival not in calendar.FESTIVALS:
-        raise BadInput("care.occasion_param", field="occasion.festival", kind=kind, param="festival",
-                       value=occasion.festival or "")
+        raise BadInput("care.festival_needed", field="occasion.festival", value=occasion.festival or "")
     if kind == "season" and occasion.season_id is None:
-        raise BadInput("care.occasion_param", field="occasion.season_id", kind=kind, param="season_id", value="")
+        raise BadInput("care.season_needed", field="occasion.season_id")
     if kind == "date_range" and (starts_on is None or ends_on is None):
-        raise BadInput("care.occasion_param", field="ends_on", kind=kind, param="starts_on/ends_on", value="")
+        raise BadInput("care.dates_needed", field="starts_on" if starts_on is None else "ends_on")
     if starts_on and ends_on and ends_on < starts_on:
         raise BadInput("care.date_range", field="ends_on", starts_on=starts_on, ends_on=ends_on)
     return with_defaults(occasion)

@@ -71,7 +71,7 @@ async def create_season(actor: Principal, data: schemas.SeasonCreate) -> schemas
     for prefix in ("start", "end"):
         month, day = getattr(data, f"{prefix}_month"), getattr(data, f"{prefix}_day")
         if day > (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31):
-            raise BadInput("care.occasion_param", field=f"{prefix}_day", kind="season", param=f"{prefix}_day", value=day)
+            raise BadInput("care.season_day", field=f"{prefix}_day", month=month, day=day)
     async with writing():
         row = (await Season.insert(Season(**msgspec.structs.asdict(data), created_at=clock.now()))
                .returning(*Season.all_columns()))[0]

@@ -45,5 +45,6 @@ async def test_seasons_set_by_admin(world):
     bad = await world.admin.post("/api/v1/care/seasons", json={"name": "x", "start_month": 2, "start_day": 30,
                                                                 "end_month": 3, "end_day": 1})
     assert bad.status_code == 422
+    assert bad.json()["detail"] == "2 月没有 30 日" and bad.json()["field"] == "start_day"
     assert (await world.manager_a.post("/api/v1/care/seasons", json={"name": "y", "start_month": 1, "start_day": 1,
                                                                       "end_month": 1, "end_day": 2})).status_code == 403

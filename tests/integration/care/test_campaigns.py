@@ -115,7 +115,8 @@ async def test_create_campaign_unknown_festival_refused(world):
 async def test_create_date_range_campaign_needs_both_dates(world):
     response = await world.manager_a.post("/api/v1/care/campaigns",
                                           json=task_campaign("夏日", {"kind": "date_range"}, starts_on="2027-07-01"))
-    assert response.status_code == 422
+    assert response.status_code == 422 and response.json()["field"] == "ends_on"
+    assert response.json()["detail"] == "指定日期段需要填写开始日期和结束日期"  # what to do, not parameter names
     response = await world.manager_a.post("/api/v1/care/campaigns", json=task_campaign(
         "夏日", {"kind": "date_range"}, starts_on="2027-07-01", ends_on="2027-06-01"))
     assert response.status_code == 422
