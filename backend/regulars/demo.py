@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from regulars.core import clock, security
 from regulars.core.db import engine, is_postgres, raw, writing
-from regulars import demo_history
+from regulars import demo_events, demo_history
 from regulars.customers import rules
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -210,6 +210,13 @@ def _profile(rng: random.Random, now: dt.datetime) -> dict[str, Any]:
     }
 
 
+def _birthday(profile: dict[str, Any]) -> demo_history.Birthday:
+    """(calendar, month, day, leap month), as the points rule reads a birthday month."""
+    if profile["birth_month"] is None:
+        return None
+    return profile["birth_calendar"], profile["birth_month"], profile["birth_day"], False
+
+
 async def _fill_customers(rng: random.Random, now: dt.datetime, customers: int, first_id: int, store_ids: list[int],
                           clerks: dict[int, list[int]], progress: Callable[[int], None] | None,
                           history: demo_history.History) -> None:
@@ -228,29 +235,33 @@ async def _fill_customers(rng: random.Random, now: dt.datetime, customers: int, 
             profile = _profile(rng, now)
             created = now - dt.timedelta(days=rng.randint(0, 720), minutes=rng.randint(0, 1440))
             marketing = rng.random() < 0.6
+            source = rng.choice(SOURCES)
             customer_rows.append((
                 customer_id, phone, phone[-4:], profile["name"], profile["gender"], profile["birth_calendar"],
                 profile["birth_year"], profile["birth_month"], profile["birth_day"], False, profile["occupation"],
                 _json(profile["interests"]), profile["plan"], profile["monthly_spend_fen"], profile["spend_band"],
                 profile["device_model"], profile["device_purchased_on"], profile["contract_end_on"], profile["broadband"],
-                profile["family_lines"], 0, store_id, clerk, rng.choice(SOURCES),
+                profile["family_lines"], 0, store_id, clerk, source,
                 "", "", rules.completeness(profile), True, marketing, created, created,
             ))
             member_rows.append((customer_id, store_id, "home", created))
             for tag in rng.sample(TAGS, rng.choice((0, 0, 1, 1, 2))):
                 tag_rows.append((customer_id, tag))
-            event_rows.append((customer_id, created, "created", "store", store_id, clerk, "{}"))
-            history.add(customer_id, store_id, clerks[store_id], created)
-            consent_rows.append((customer_id, "service", True, NOTICE_VERSION, "store", clerk, store_id, created))
-            if marketing:
-                consent_rows.append((customer_id, "marketing", True, NOTICE_VERSION, "store", clerk, store_id, created))
+            # a follower made their profile and gave consent on the follow page; the others, with their clerk
+            channel, given, staff = ("web", "follow_page", None) if source == "follow" else ("store", "store", clerk)
+            event_rows.append(demo_events.created(customer_id, created, store_id, staff, channel=channel))
+            for purpose in ("service", "marketing") if marketing else ("service",):
+                consent_rows.append((customer_id, purpose, True, NOTICE_VERSION, given, staff, store_id, created))
+                event_rows.append(demo_events.consent(customer_id, created, purpose, NOTICE_VERSION, store_id, staff,
+                                                      channel=given))
+            history.add(customer_id, store_id, clerks[store_id], created, _birthday(profile))
         async with writing():
             if not is_postgres():
                 await engine().current_transaction.get().connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
             await _copy_rows("customer", CUSTOMER_COLUMNS, customer_rows)
             await _copy_rows("customer_store", ("customer", "store", "relation", "since"), member_rows)
             await _copy_rows("customer_tag", ("customer", "tag"), tag_rows)
-            await _copy_rows("timeline_event", ("customer", "at", "kind", "channel", "store_id", "staff_id", "data"), event_rows)
+            await _copy_rows("timeline_event", demo_events.COLUMNS, event_rows)
             await _copy_rows("consent", CONSENT_COLUMNS, consent_rows)
             await history.flush(_copy_rows)
         if progress is not None:

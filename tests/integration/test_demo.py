@@ -98,6 +98,21 @@ def test_demo_scan_sampling_counts_no_scan_twice(demo_db):
     assert before == after  # sampling after the demo counts no scan twice
 
 
+def test_demo_first_store_manager_has_alerts(demo_db):
+    """The first store's manager opens 门店预警 to find what the alert check found there, in the inbox too;
+    the other stores, with the default thresholds, have none."""
+    connection, _ = demo_db
+    first_store = count(connection, "SELECT MIN(id) FROM store")
+    kinds = {row[0] for row in connection.execute(
+        "SELECT kind FROM care_alert WHERE store_id = ? AND resolved_at IS NULL", (first_store,))}
+    assert kinds >= {"follows_low", "tasks_overdue"}
+    assert count(connection, "SELECT COUNT(*) FROM care_alert WHERE store_id <> (SELECT MIN(id) FROM store)") == 0
+    assert count(connection, "SELECT COUNT(*) FROM care_task t WHERE t.status = 'open' AND t.due_on < date('now') "
+                             "AND t.created_at < t.due_on") >= 1
+    assert count(connection, "SELECT COUNT(*) FROM inbox_message m JOIN staff s ON s.id = m.staff "
+                             "WHERE s.username = 'manager01' AND m.kind = 'care_alert'") == len(kinds)
+
+
 def test_demo_gives_the_first_store_calls_to_make_on_day_one(demo_db):
     """A new installation's first planning round leaves the first store's clerks a win-back call list (a tenth held
     out), so the task screens have work in them from the start."""
@@ -114,3 +129,133 @@ def test_demo_gives_the_first_store_calls_to_make_on_day_one(demo_db):
     held = count(connection, "SELECT COUNT(*) FROM care_outbox o JOIN care_campaign c ON c.id = o.campaign "
                              "WHERE c.occasion LIKE '%win_back%' AND o.status = 'holdout'")
     assert 0 < held < len(calls)
+
+
+def test_demo_timeline_has_every_purchase_visit_and_points_entry(demo_db):
+    """What the history made is on the customers' timelines, as the services note it when it happens."""
+    connection, _ = demo_db
+    assert count(connection, "SELECT COUNT(*) FROM purchase WHERE kind = 'purchase'") > 0
+    assert count(connection, "SELECT COUNT(*) FROM purchase p WHERE NOT EXISTS (SELECT 1 FROM timeline_event e "
+                             "WHERE e.customer = p.customer AND e.kind = p.kind AND e.ref_type = 'purchase' "
+                             "AND e.ref_id = CAST(p.id AS TEXT) AND e.staff_id = p.clerk AND e.store_id = p.store)") == 0
+    assert count(connection, "SELECT COUNT(*) FROM points_entry p WHERE NOT EXISTS (SELECT 1 FROM timeline_event e "
+                             "WHERE e.customer = p.customer AND e.kind = 'points_' || p.kind "
+                             "AND e.ref_type = 'points_entry' AND e.ref_id = CAST(p.id AS TEXT))") == 0
+    assert count(connection, "SELECT COUNT(*) FROM coupon c WHERE c.state = 'expired' AND NOT EXISTS (SELECT 1 "
+                             "FROM timeline_event e WHERE e.kind = 'coupon_expired' AND e.ref_id = CAST(c.id AS TEXT))") == 0
+    assert count(connection, "SELECT COUNT(*) FROM consent") == count(
+        connection, "SELECT COUNT(*) FROM timeline_event WHERE kind = 'consent'")
+
+
+def test_demo_points_ledger_reads_in_time_order(demo_db):
+    """Each entry's balance is the sum of the customer's entries up to it, as the timeline shows it."""
+    connection, _ = demo_db
+    assert count(connection, "SELECT COUNT(*) FROM (SELECT balance_after, SUM(points) OVER (PARTITION BY customer "
+                             "ORDER BY at, id) AS running FROM points_entry) WHERE running <> balance_after") == 0
+
+
+def test_demo_exchanges_issue_the_coupons_they_paid_for(demo_db):
+    connection, _ = demo_db
+    assert count(connection, "SELECT COUNT(*) FROM points_entry WHERE source_kind = 'exchange'") > 0
+    assert count(connection, "SELECT COUNT(*) FROM points_entry e WHERE e.source_kind = 'exchange' AND 1 <> ("
+                             "SELECT COUNT(*) FROM coupon c JOIN coupon_template t ON t.id = c.template "
+                             "WHERE c.customer = e.customer AND c.source = 'points_exchange' "
+                             "AND c.source_ref = CAST(e.id AS TEXT) AND t.points_price = -e.points "
+                             "AND c.issued_at = e.at AND c.issued_by = e.staff_id)") == 0
+
+
+def test_demo_redemptions_meet_the_minimum_spend(demo_db):
+    connection, _ = demo_db
+    assert count(connection, "SELECT COUNT(*) FROM coupon_redemption r JOIN coupon c ON c.id = r.coupon "
+                             "JOIN coupon_template t ON t.id = c.template WHERE t.min_spend_fen > 0") > 0
+    assert count(connection, "SELECT COUNT(*) FROM coupon_redemption r JOIN coupon c ON c.id = r.coupon "
+                             "JOIN coupon_template t ON t.id = c.template "
+                             "WHERE r.spend_fen IS NULL AND t.min_spend_fen > 0 OR r.spend_fen < t.min_spend_fen") == 0
+
+
+def test_demo_purchases_earn_what_the_points_rule_gives(demo_db):
+    """Whole yuan per the default rule's rates, doubled in the customer's birthday month (lunar ones too)."""
+    from zoneinfo import ZoneInfo
+
+    from regulars.core import clock
+    from regulars.points import rules as points_rules
+
+    connection, _ = demo_db
+    rows = connection.execute(
+        "SELECT p.category, p.amount_fen, p.points, p.occurred_at, c.birth_calendar, c.birth_month, c.birth_day "
+        "FROM purchase p JOIN customer c ON c.id = p.customer WHERE p.kind = 'purchase' AND c.birth_month IS NOT NULL "
+        "ORDER BY c.birth_calendar = 'lunar' DESC, p.id LIMIT 40").fetchall()
+    assert any(row[4] == "lunar" for row in rows)
+    for category, amount, points, at, calendar, month, day in rows:
+        local_day = clock.aware(at).astimezone(ZoneInfo("Asia/Shanghai")).date()
+        doubled = points_rules.in_birthday_month((calendar, month, day, False), local_day)
+        assert points == points_rules.purchase_points(points_rules.DEFAULT_RULE, category, amount, doubled)
+
+
+SAME_AS_THE_SERVICES = """
+import asyncio, json
+from regulars.core import db
+from regulars.core.auth import Principal
+from regulars.customers import timeline
+from regulars.points import exchange
+from regulars.purchases import schemas, service
+
+async def main():
+    await db.start()
+    try:
+        await compare()
+    finally:
+        await db.stop()
+
+async def compare():
+    found = (await db.raw(
+        "SELECT c.id, c.home_store, s.id AS clerk, s.username, s.display_name FROM customer c "
+        "JOIN points_balance b ON b.customer = c.id JOIN staff s ON s.store = c.home_store AND s.role = 'clerk' "
+        "WHERE b.balance >= 100 AND EXISTS (SELECT 1 FROM points_entry e WHERE e.customer = c.id "
+        "AND e.source_kind = 'exchange') ORDER BY c.id, s.id LIMIT 1"))[0]
+    clerk = Principal(staff_id=found["clerk"], username=found["username"], display_name=found["display_name"],
+                      role="clerk", store_id=found["home_store"])
+    template = (await db.raw("SELECT id FROM coupon_template WHERE points_price IS NOT NULL"))[0]["id"]
+    last = (await db.raw("SELECT MAX(id) AS m FROM timeline_event"))[0]["m"]
+    await service.record(clerk, schemas.PurchaseCreate(customer_id=found["id"], kind="purchase", category="plan",
+                                                       amount_fen=12900), None)
+    await exchange.exchange_for_coupon(clerk, found["id"], exchange.ExchangeCreate(template_id=template), None)
+    shapes = {"demo": {}, "service": {}}
+    for row in await db.raw("SELECT * FROM timeline_event WHERE customer = {} ORDER BY id", found["id"]):
+        data = json.loads(row["data"]) if isinstance(row["data"], str) else row["data"]
+        shapes["demo" if row["id"] <= last else "service"][row["kind"]] = [
+            row["channel"], row["store_id"] == found["home_store"], row["staff_id"] is not None, row["ref_type"],
+            sorted(data)]
+    summaries = [item.summary for item in await timeline.page(found["id"], "zh-CN", 200, 0)]
+    exchanges = [[len(r["source_id"]), r["reason"], r["coupon_source"], r["coupon_ref"] == str(r["id"])]
+                 for r in await db.raw(
+        "SELECT e.id, e.source_id, e.reason, c.source AS coupon_source, c.source_ref AS coupon_ref "
+        "FROM points_entry e JOIN coupon c ON c.customer = e.customer AND c.source_ref = CAST(e.id AS TEXT) "
+        "WHERE e.customer = {} AND e.source_kind = 'exchange' ORDER BY e.id", found["id"])]
+    print(json.dumps({"shapes": shapes, "summaries": summaries, "exchanges": exchanges}))
+
+asyncio.run(main())
+"""
+
+
+def test_demo_timeline_reads_like_the_services(demo_db, tmp_path):
+    """A purchase and a points exchange made through the services now note the same events, with the same
+    channels, store, staff, references and data, as the demo's history noted for the same customer."""
+    import json
+
+    connection, env = demo_db
+    copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+    connection.backup(copy)
+    copy.close()
+    env = {**env, "REGULARS_DATABASE_URL": f"sqlite:///{tmp_path / 'copy.sqlite3'}", "REGULARS_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", SAME_AS_THE_SERVICES], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    service = found["shapes"]["service"]
+    assert set(service) == {"purchase", "points_earn", "points_redeem", "coupon_issued"}
+    for kind, shape in service.items():
+        assert found["shapes"]["demo"].get(kind) == shape, kind
+    assert not [summary for summary in found["summaries"] if "{" in summary]
+    demo_exchange, service_exchange = found["exchanges"][0], found["exchanges"][-1]
+    assert demo_exchange == service_exchange

@@ -92,7 +92,8 @@ def fingerprint(scale: Scale) -> str:
     """Changes when the demo generator or any migration changes."""
     digest = hashlib.sha256(f"{scale.stores}:{scale.customers}:{scale.coupon_pool}".encode())
     backend = ROOT / "backend" / "regulars"
-    for path in sorted([backend / "demo.py", backend / "demo_history.py", Path(__file__).with_name("pool.py"),
+    for path in sorted([backend / "demo.py", backend / "demo_history.py", backend / "demo_events.py",
+                        *backend.glob("*/demo.py"), Path(__file__).with_name("pool.py"),
                         *backend.glob("*/piccolo_migrations/*.py")]):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -1,12 +1,22 @@
 """Care in the demo chain: a chain-wide birthday campaign, a contract-ending call list, a win-back call list for the
-first store (so a new installation has calls to make on its first day), a summer season."""
+first store (so a new installation has calls to make on its first day), a summer season; and the first store's
+manager watching follows and overdue calls, with last week's call list left undone, so that the alert check finds
+what the manager's 门店预警 screen shows."""
 
 from __future__ import annotations
 
-from regulars.care import reference, schemas, service
+import datetime as dt
+
+from regulars.care import alerts, reference, schemas, service
+from regulars.core import clock
 from regulars.core.auth import Principal
+from regulars.core.db import raw, writing
 
 SYSTEM = Principal(staff_id=0, username="demo", display_name="demo", role="admin", store_id=None)
+FOLLOWS_FLOOR = 3  # new followers a day the flagship's manager expects
+OVERDUE_TASKS_MAX = 5
+CALL_LIST = 6  # last week's calls, more than the manager allows to be overdue
+CALL_SCRIPT = "店长派单：手机已用两年以上的老客户，致电介绍以旧换新补贴，邀请到店体验新机。"
 
 
 async def fill(store_ids: list[int]) -> None:
@@ -38,3 +48,30 @@ async def fill(store_ids: list[int]) -> None:
         ))
     await reference.create_season(SYSTEM, schemas.SeasonCreate(name="夏日驿站", start_month=7, start_day=1,
                                                                end_month=8, end_day=31))
+    if store_ids:
+        await _first_store_watched(store_ids[0])
+
+
+async def _first_store_watched(store_id: int) -> None:
+    """The manager's thresholds (through the care settings service) and a call list assigned a week ago, due three
+    days later and still open; then one round of the alert check, as the worker would run it."""
+    found = await raw("SELECT id, username, display_name FROM staff WHERE store = {} AND role = 'manager' "
+                      "ORDER BY id LIMIT 1", store_id)
+    if not found:
+        return
+    manager = Principal(staff_id=found[0]["id"], username=found[0]["username"],
+                        display_name=found[0]["display_name"], role="manager", store_id=store_id)
+    await reference.update_settings(manager, store_id, schemas.SettingsUpdate(
+        follows_floor=FOLLOWS_FLOOR, overdue_tasks_max=OVERDUE_TASKS_MAX))
+    now = clock.now()
+    zone = (await raw("SELECT timezone FROM store WHERE id = {}", store_id))[0]["timezone"]
+    due = clock.today_in(zone, now) - dt.timedelta(days=4)
+    customers = await raw("SELECT id, responsible_clerk FROM customer WHERE home_store = {} AND erased_at IS NULL "
+                          "AND device_purchased_on IS NOT NULL ORDER BY device_purchased_on, id LIMIT {}",
+                          store_id, CALL_LIST)
+    async with writing():
+        for customer in customers:
+            await raw("INSERT INTO care_task (customer, store_id, clerk_id, script, due_on, status, note, created_at) "
+                      "VALUES ({}, {}, {}, {}, {}, 'open', '', {})", customer["id"], store_id,
+                      customer["responsible_clerk"], CALL_SCRIPT, due, now - dt.timedelta(days=7))
+    await alerts.check(now)
