@@ -58,6 +58,7 @@ const SHELL = [
   "js/screens/channels.js",
   "js/screens/counter-follow.js",
   "js/screens/counter.js",
+  "js/screens/coupon-template-view.js",
   "js/screens/coupon-template.js",
   "js/screens/coupon-templates.js",
   "js/screens/customer-edit.js",

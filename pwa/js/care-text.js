@@ -1,6 +1,7 @@
 // Words for care: occasions, outcomes, channels, campaign states, and what a campaign does, in the clerk's language.
 
 import * as api from "./api.js";
+import * as format from "./format.js";
 import { lang, t } from "./i18n.js";
 
 export const OUTCOMES = ["reached", "no_answer", "interested", "declined", "wrong_number", "bought"];
@@ -48,6 +49,15 @@ export function actions(campaign) {
   if (campaign.points) parts.push(t("care.action.points_n", { points: campaign.points }));
   if (campaign.task) parts.push(t("care.action.task"));
   return parts.join(" · ");
+}
+
+/** The state a campaign is shown in: an active one is "scheduled" before its first day and "over" after its last
+ * (the planner contacts no one then), by the store's calendar. */
+export function state(campaign, today = format.dayKey(new Date())) {
+  if (campaign.status !== "active") return campaign.status;
+  if (campaign.starts_on && campaign.starts_on > today) return "scheduled";
+  if (campaign.ends_on && campaign.ends_on < today) return "over";
+  return "active";
 }
 
 /** A script or template in the clerk's language, falling back to Chinese. */

@@ -43,11 +43,15 @@ function keepAwake(marker) {
 export function frame({ active, status, body, onLeave }) {
   const me = session.current();
   document.body.classList.add("counter-mode");
+  // On narrower screens the tools show their icons only (counter-tool-label is hidden): the names stay as labels.
   const fullscreen = h("button", {
-    class: "btn btn-quiet counter-tool", type: "button", dataset: { action: "fullscreen" }, "aria-label": t("counter.fullscreen"),
-    hidden: !document.fullscreenEnabled,
+    class: "btn btn-quiet counter-tool", type: "button", dataset: { action: "fullscreen" },
+    "aria-label": t("counter.fullscreen"), title: t("counter.fullscreen"), hidden: !document.fullscreenEnabled,
     onclick: () => (document.fullscreenElement ? document.exitFullscreen() : document.documentElement.requestFullscreen()).catch(() => {}),
-  }, svg(icons.expand), h("span", { class: "hide-narrow" }, t("counter.fullscreen")));
+  }, svg(icons.expand), h("span", { class: "counter-tool-label" }, t("counter.fullscreen")));
+  const leave = h("a", { class: "btn counter-tool", href: "#/", dataset: { action: "leave-counter" },
+                         "aria-label": t("counter.leave"), title: t("counter.leave") },
+    svg(icons.close), h("span", { class: "counter-tool-label" }, t("counter.leave")));
   const screen = h("section", { class: "counter", dataset: { counter: active } },
     h("header", { class: "counter-bar" },
       h("div", { class: "counter-store" }, h("strong", {}, me.store_name || ""), h("small", {}, me.display_name)),
@@ -55,11 +59,7 @@ export function frame({ active, status, body, onLeave }) {
         TABS.map(([path, label, icon]) => h("a", {
           class: "counter-tab", href: `#${path}`, dataset: { counterTab: path }, "aria-current": path === active ? "page" : null,
         }, svg(icons[icon]), t(label)))),
-      h("span", { class: "spacer" }),
-      status,
-      fullscreen,
-      h("a", { class: "btn counter-tool", href: "#/", dataset: { action: "leave-counter" } }, svg(icons.close),
-        h("span", { class: "hide-narrow" }, t("counter.leave")))),
+      h("div", { class: "counter-tools" }, status, fullscreen, leave)),
     body);
   const release = keepAwake(screen);
   onLeave(() => {

@@ -37,14 +37,14 @@ export function state(coupon, now = new Date()) {
 }
 
 export function validity(coupon) {
-  return t("coupon.valid_range", { from: format.date(coupon.valid_from), until: format.date(coupon.valid_until) });
+  return t("coupon.valid_range", { from: format.date(coupon.valid_from), until: format.until(coupon.valid_until) });
 }
 
 /** A template's validity: "30 days from issue" or a fixed window. */
 export function templateValidity(template) {
   if (template.valid_days) return t("template.valid_days_text", { days: template.valid_days });
   return t("coupon.valid_range", { from: template.valid_from ? format.date(template.valid_from) : t("template.from_issue"),
-                                   until: format.date(template.valid_until) });
+                                   until: format.until(template.valid_until) });
 }
 
 export function stock(template) {

@@ -1,11 +1,12 @@
 // Modal forms and pickers: a title, content, and one primary action that may refuse to close.
 
-import { h } from "./dom.js";
+import { h, showModal } from "./dom.js";
 import { t } from "./i18n.js";
 
 /**
  * Opens a modal with `content`. `onOk({ say })` runs when the primary button is tapped: it returns the value
- * to close with, or undefined to stay open (after `say(text)` told the clerk why). Resolves null on cancel.
+ * to close with, or undefined to stay open (after `say(text)` told the clerk why). Resolves null on cancel, Escape
+ * or leaving the screen.
  */
 export function formDialog({ name, title, lead, content, ok = t("common.confirm"), cancel = t("common.cancel"), danger = false, onOk }) {
   return new Promise((resolve) => {
@@ -13,7 +14,7 @@ export function formDialog({ name, title, lead, content, ok = t("common.confirm"
     const message = h("p", { class: "form-message", role: "alert", dataset: { dialogMessage: "" } });
     const okButton = h("button", { class: danger ? "btn btn-danger-solid" : "btn btn-primary", type: "submit",
                                    dataset: { action: "confirm" } }, ok);
-    const finish = (value) => { dialog.close(); dialog.remove(); resolve(value); };
+    const finish = (value) => { if (close()) resolve(value); };
     const form = h("form", {
       class: "dialog-form", novalidate: true,
       onsubmit: async (event) => {
@@ -37,9 +38,7 @@ export function formDialog({ name, title, lead, content, ok = t("common.confirm"
         h("button", { class: "btn", type: "button", dataset: { action: "cancel" }, onclick: () => finish(null) }, cancel),
         okButton));
     dialog.append(form);
-    dialog.addEventListener("cancel", (event) => { event.preventDefault(); finish(null); });
-    document.body.append(dialog);
-    dialog.showModal();
+    const close = showModal(dialog, () => finish(null));
   });
 }
 
@@ -50,7 +49,7 @@ export function formDialog({ name, title, lead, content, ok = t("common.confirm"
 export function pickDialog({ name, title, lead, items, describe, empty }) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "dialog dialog-wide", dataset: { dialog: name } });
-    const finish = (value) => { dialog.close(); dialog.remove(); resolve(value); };
+    const finish = (value) => { if (close()) resolve(value); };
     const list = h("ul", { class: "choices" }, items.map((item) => {
       const shown = describe(item);
       return h("li", {}, h("button", {
@@ -67,9 +66,7 @@ export function pickDialog({ name, title, lead, items, describe, empty }) {
       items.length ? list : h("p", { class: "notice", dataset: { notice: "empty" } }, empty),
       h("div", { class: "dialog-actions" },
         h("button", { class: "btn", type: "button", dataset: { action: "cancel" }, onclick: () => finish(null) }, t("common.cancel"))));
-    dialog.addEventListener("cancel", (event) => { event.preventDefault(); finish(null); });
-    document.body.append(dialog);
-    dialog.showModal();
+    const close = showModal(dialog, () => finish(null));
   });
 }
 
@@ -77,14 +74,12 @@ export function pickDialog({ name, title, lead, items, describe, empty }) {
 export function noticeDialog({ name, title, content, ok = t("common.ok") }) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "dialog dialog-wide", dataset: { dialog: name } });
-    const finish = () => { dialog.close(); dialog.remove(); resolve(); };
+    const finish = () => { if (close()) resolve(); };
     dialog.append(
       h("h2", { class: "dialog-title" }, title),
       h("div", { class: "dialog-body" }, content),
       h("div", { class: "dialog-actions" },
         h("button", { class: "btn btn-primary", type: "button", dataset: { action: "confirm" }, onclick: finish }, ok)));
-    dialog.addEventListener("cancel", (event) => { event.preventDefault(); finish(); });
-    document.body.append(dialog);
-    dialog.showModal();
+    const close = showModal(dialog, finish);
   });
 }

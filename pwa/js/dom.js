@@ -49,11 +49,32 @@ export function toast(message, kind = "info", ms = 3500) {
   setTimeout(() => item.remove(), ms);
 }
 
-/** A modal question; resolves true when the clerk confirms. */
+/**
+ * Shows `dialog` as a modal; `dismiss()` runs on Escape and when the screen changes (a route change: a question
+ * asked on one screen must not be answered on another). Returns close(), true the first time it closes it.
+ */
+export function showModal(dialog, dismiss) {
+  let open = true;
+  const escape = (event) => { event.preventDefault(); dismiss(); };
+  dialog.addEventListener("cancel", escape);
+  window.addEventListener("route:changed", dismiss);
+  document.body.append(dialog);
+  dialog.showModal();
+  return () => {
+    if (!open) return false;
+    open = false;
+    window.removeEventListener("route:changed", dismiss);
+    dialog.close();
+    dialog.remove();
+    return true;
+  };
+}
+
+/** A modal question; resolves true when the clerk confirms, false on cancel, Escape or leaving the screen. */
 export function confirmDialog({ title, body, ok = t("common.confirm"), cancel = t("common.cancel"), danger = false }) {
   return new Promise((resolve) => {
     const dialog = h("dialog", { class: "dialog", dataset: { dialog: "confirm" } });
-    const finish = (value) => { dialog.close(); dialog.remove(); resolve(value); };
+    const finish = (value) => { if (close()) resolve(value); };
     dialog.append(
       h("h2", { class: "dialog-title" }, title),
       body ? h("div", { class: "dialog-body" }, body) : null,
@@ -62,9 +83,7 @@ export function confirmDialog({ title, body, ok = t("common.confirm"), cancel = 
         h("button", { class: danger ? "btn btn-danger" : "btn btn-primary", type: "button", dataset: { action: "confirm" },
                       onclick: () => finish(true) }, ok)),
     );
-    dialog.addEventListener("cancel", (event) => { event.preventDefault(); finish(false); });
-    document.body.append(dialog);
-    dialog.showModal();
+    const close = showModal(dialog, () => finish(false));
   });
 }
 

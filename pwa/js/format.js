@@ -20,6 +20,20 @@ export function date(iso) {
     .format(new Date(iso));
 }
 
+/**
+ * The end of a validity as people count days: one at midnight is the whole of the day before (a coupon valid
+ * "30 days" from the 8th ends at 00:00 on the 7th of next month: its last day is the 6th), as the wallet says it.
+ */
+export function until(iso) {
+  if (!iso) return "";
+  const moment = new Date(iso);
+  const clock = new Intl.DateTimeFormat("en-GB", { timeZone: zone(), hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false })
+    .format(moment);
+  if (clock === "00:00:00" || clock === "24:00:00") return date(new Date(moment.getTime() - 1).toISOString());
+  if (clock.startsWith("23:59")) return date(iso);
+  return dateTime(iso);
+}
+
 /** A calendar day (YYYY-MM-DD: a due day, a contract's end) written the way date() writes an instant's day. */
 export function day(value) {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value || "")) return value || "";

@@ -2,7 +2,7 @@
 // Pure: no DOM, no network.
 
 export const ANSWERS = ["redeemed", "already_redeemed", "expired", "void", "wrong_store", "unknown", "not_yet_valid",
-                        "min_spend", "error"];
+                        "min_spend", "spend_needed", "error"];
 
 /** The answer for an HTTP status and its problem+json body (`reason` names the refusal). */
 export function answerOf(status, problem = {}) {
@@ -14,6 +14,7 @@ export function answerOf(status, problem = {}) {
   if (status === 404) return "unknown";
   if (status === 422 && reason === "not_yet_valid") return "not_yet_valid";
   if (status === 422 && reason === "min_spend") return "min_spend";
+  if (status === 422 && reason === "spend_needed") return "spend_needed";
   return "error";
 }
 

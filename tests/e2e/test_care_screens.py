@@ -369,3 +369,119 @@ async def test_care_screens_on_a_phone(world, shown_campaigns, tablets):
     await app.go("#/inbox")
     await expect(app.page.locator("[data-push-state]")).to_be_visible()
     await app.shot("phone-zh-CN-inbox")
+
+
+async def dated_campaign(client, name: str, starts_on: dt.date, ends_on: dt.date) -> dict:
+    response = await client.post("/api/v1/care/campaigns", json={
+        "name": name, "occasion": {"kind": "date_range"}, "starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(),
+        "status": "active", "purpose": "service", "task": {"script": {"zh-CN": "回访{{ name }}"}}, "channels": ["task"]})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_campaign_list_says_scheduled_and_past_end_date_by_the_dates(world, tablet, lang):
+    """An active campaign before its first day has not started; after its last it contacts no one: neither reads as running."""
+    week = dt.timedelta(days=7)
+    shown = {
+        "scheduled": (await dated_campaign(world.manager_a, f"未来活动 {lang}", TODAY + dt.timedelta(days=3), TODAY + 4 * week))["id"],
+        "over": (await dated_campaign(world.manager_a, f"过期活动 {lang}", TODAY - 4 * week, TODAY - dt.timedelta(days=1)))["id"],
+        "active": (await dated_campaign(world.manager_a, f"当前活动 {lang}", TODAY, TODAY))["id"],
+    }
+    words = {"zh-CN": {"scheduled": "未开始", "over": "已过结束日期", "active": "进行中"},
+             "en": {"scheduled": "Scheduled", "over": "Past its end date", "active": "Active"}}[lang]
+    page = tablet.page
+    await tablet.login("manager_a", lang=lang)
+    await tablet.go("#/campaigns")
+    for state, campaign_id in shown.items():
+        row = page.locator(f"[data-campaign-table] [data-campaign='{campaign_id}']")
+        await expect(row).to_have_attribute("data-status", "active")  # the server's status is unchanged
+        await expect(row.locator("[data-state]")).to_have_attribute("data-state", state)
+        await expect(row.locator("[data-state]")).to_have_text(words[state])
+        await expect(row.locator("[data-action=plan]")).to_have_count(1 if state == "active" else 0)  # nothing to plan
+    await page.locator(f"[data-campaign='{shown['scheduled']}']").scroll_into_view_if_needed()
+    await tablet.shot(f"1024x768-{lang}-campaigns-scheduled")
+    await tablet.go(f"#/campaigns/{shown['scheduled']}")
+    await expect(page.locator("p[data-state]")).to_have_attribute("data-state", "scheduled")
+    await expect(page.locator("p[data-state]")).to_contain_text(words["scheduled"])
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_campaign_holdout_error_says_what_is_wrong(world, tablet, lang):
+    page = tablet.page
+    await tablet.login("manager_a", lang=lang)
+    await tablet.go("#/campaigns/new")
+    await page.fill("[data-input=name]", "对照组太大")
+    holdout = page.locator("[data-field=holdout_percent]")
+    hint = await holdout.locator(".field-hint").text_content()
+    await page.fill("[data-input=holdout_percent]", "60")
+    await page.click("[data-action=save-draft]")
+    error = page.locator("[data-error=holdout_percent]")
+    await expect(error).to_have_text("对照组最多 50%，填的是 60%" if lang == "zh-CN" else "The holdout is at most 50%, not 60%")
+    assert await error.text_content() != hint
+    await holdout.scroll_into_view_if_needed()
+    await tablet.shot(f"1024x768-{lang}-campaign-holdout-too-high")
+    await page.fill("[data-input=holdout_percent]", "-5")
+    await page.click("[data-action=save-draft]")
+    await expect(error).to_have_text("请填写 0 到 50 之间的数字" if lang == "zh-CN" else "Enter a number from 0 to 50")
+    assert [c for c in (await world.manager_a.get("/api/v1/care/campaigns")).json() if c["name"] == "对照组太大"] == []
+
+
+async def test_leaving_the_editor_closes_its_open_form_dialog(world, tablet):
+    page = tablet.page
+    await tablet.login("manager_a")
+    await tablet.go("#/campaigns")
+    await expect(page.locator("[data-campaign-table]")).to_be_visible()
+    await tablet.go("#/campaigns/new")
+    await page.click("[data-action=new-segment]")
+    dialog = page.locator("[data-dialog=segment]")
+    await dialog.locator("[data-input=segment_name]").fill("不会保存的范围")
+    await page.go_back()
+    await expect(page.locator("[data-campaign-table]")).to_be_visible()
+    await expect(page.locator("dialog")).to_have_count(0)
+    await page.click("[data-action=new-campaign]")  # nothing modal is left over the list
+    await expect(page.locator("[data-input=name]")).to_be_visible()
+    options = await page.locator("[data-input=segment] option").all_text_contents()
+    assert "不会保存的范围" not in options
+
+
+PLACEHOLDER_OVERFLOW = """input => {
+  const style = getComputedStyle(input);
+  const pen = document.createElement('canvas').getContext('2d');
+  pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  return pen.measureText(input.placeholder).width - (input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight));
+}"""
+BADGE_AND_ICON = """badge => [badge.getBoundingClientRect(), badge.closest('.nav-item').querySelector('.icon').getBoundingClientRect()]
+  .map((box) => ({ left: box.left, right: box.right, top: box.top, bottom: box.bottom }))"""
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_home_task_badge_beside_its_icon_and_search_hint_whole(world, shown_campaigns, tablets, lang):
+    for size in ({"width": 768, "height": 1024}, TABLET, TABLET_WIDE):
+        app = await tablets(size)
+        page = app.page
+        await app.login("clerk_a", lang=lang)
+        badge = page.locator("[data-nav-badge=tasks]")
+        await expect(badge).to_be_visible()
+        shown, icon = await badge.evaluate(BADGE_AND_ICON)
+        overlap = shown["left"] < icon["right"] and icon["left"] < shown["right"] and shown["top"] < icon["bottom"] and icon["top"] < shown["bottom"]
+        assert not overlap, (size, shown, icon)
+        nav = await page.locator(".sidenav").bounding_box()
+        assert shown["right"] <= nav["x"] + nav["width"], (size, shown)  # not cut by the rail's edge
+        assert await page.locator("[data-input=quick-q]").evaluate(PLACEHOLDER_OVERFLOW) <= 0, size
+        if size["width"] == 768:
+            await app.shot(f"768x1024-{lang}-home-portrait")
+
+
+async def test_date_range_dates_are_asked_for_not_optional(world, tablet):
+    page = tablet.page
+    await tablet.login("manager_a")
+    await tablet.go("#/campaigns/new")
+    starts, ends = page.locator("[data-field=starts_on] .field-label"), page.locator("[data-field=ends_on] .field-label")
+    await expect(starts).to_have_text("开始日期（可选）")  # other occasions: optional bounds
+    await page.select_option("[data-input=occasion]", "date_range")
+    await expect(starts).to_have_text("开始日期")
+    await expect(ends).to_have_text("结束日期")
+    await expect(page.locator("[data-field=ends_on] .field-hint")).to_have_text("指定日期段须填写开始和结束日期。")
+    await page.select_option("[data-input=occasion]", "birthday")
+    await expect(ends).to_have_text("结束日期（可选）")

@@ -106,7 +106,8 @@ async def test_clerk_cannot_open_channel_codes(world, tablet):
 
 
 async def test_counter_shows_the_customers_redemption_as_it_happens(world, tablet, browser):
-    template = await make_template(world.manager_a, name_zh="到店礼 10 元", name_en="¥10 store gift", amount_off_fen=1000)
+    template = await make_template(world.manager_a, name_zh="到店礼 10 元", name_en="¥10 store gift", amount_off_fen=1000,
+                                   min_spend_fen=5000)
     channel = await make_channel(world, kind="event", name="路演码", welcome_template_id=template["id"])
     customer = await phone(browser, javascript=True)
     try:
@@ -127,6 +128,7 @@ async def test_counter_shows_the_customers_redemption_as_it_happens(world, table
 
         await phone_page.goto(scanned)
         await phone_page.click("main[data-step=choose] a.button")
+        await phone_page.fill("[data-spend]", "68")  # 满 50 可用: the customer states what they spend
         await phone_page.click("[data-confirm]")
         await expect(phone_page.locator("[data-done]")).to_be_visible()
 
@@ -138,6 +140,7 @@ async def test_counter_shows_the_customers_redemption_as_it_happens(world, table
         assert (coupon["state"], coupon["template_id"], coupon["redeemed_by"]) == ("redeemed", template["id"], world.staff["clerk_a"].id)
         masked = (await world.manager_a.get(f"/api/v1/customers/{coupon['customer_id']}")).json()["phone_masked"]
         await expect(redeemed.locator("[data-redeemed-customer]")).to_contain_text(masked)
+        await expect(redeemed.locator("[data-redeemed-spend]")).to_contain_text("¥68")  # to check against the bill
         assert await page.evaluate("window.sameDocument") is True  # no reload
         await expect(page.locator("[data-counter-recent] [data-recent]")).to_have_count(1)
         # The spent token is replaced at once.
@@ -242,3 +245,49 @@ async def test_counter_and_channel_screenshots(world, store_code, tablets, lang,
                 "amount_off_fen": 1000, "percent_off": None, "max_off_fen": None, "item": "", "customer": "139****0003"})
         await expect(small.page.locator("[data-counter-redeemed]")).to_be_visible()
         await small.shot(f"phone-{lang}-counter-redeemed")
+
+
+# The bar's parts as drawn: the store, the tabs, the connection pill and the two tools; what a clerk sees of each.
+COUNTER_BAR = """() => [...document.querySelectorAll(
+    '.counter-store, .counter-tabs, [data-counter-status], [data-action=fullscreen], [data-action=leave-counter]')]
+  .filter((el) => el.offsetParent !== null)
+  .map((el) => {
+    const box = el.getBoundingClientRect();
+    return { name: el.dataset.action || el.dataset.counterStatus && 'status' || el.className, left: box.left, right: box.right,
+             top: box.top, bottom: box.bottom, cut: el.scrollWidth > el.clientWidth + 1 };
+  })"""
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    return [(a["name"], b["name"]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a["left"] < b["right"] - 1 and b["left"] < a["right"] - 1 and a["top"] < b["bottom"] - 1 and b["top"] < a["bottom"] - 1]
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_counter_bar_parts_never_overlap_from_600_to_1280_wide(world, store_code, tablets, lang):
+    app = await tablets({"width": 768, "height": 1024})
+    page = app.page
+    await app.login("manager_a", lang=lang)
+    for route in ("#/counter", "#/counter/follow"):
+        await app.go(route)
+        await expect(page.locator("[data-counter-qr=live] img")).to_be_visible()
+        for width in (600, 640, 700, 768, 800, 860, 900, 960, 1024, 1100, 1280):
+            await page.set_viewport_size({"width": width, "height": 1024 if width < 900 else 768})
+            for state in ("live", "reconnecting", "connecting"):  # the pill's words differ in length
+                await page.evaluate("state => document.querySelector('[data-counter-status]').set(state)", state)
+                boxes = await page.evaluate(COUNTER_BAR)
+                where = (route, width, state)
+                assert len(boxes) == 5, (where, boxes)
+                assert overlapping(boxes) == [], where
+                assert [b["name"] for b in boxes if b["cut"] and b["name"] != "counter-store"] == [], where
+                assert all(0 <= b["left"] and b["right"] <= width for b in boxes), (where, boxes)
+                store = next(b for b in boxes if b["name"] == "counter-store")
+                assert store["right"] - store["left"] >= 100, where  # the store's name is more than an ellipsis
+            await page.evaluate("() => document.querySelector('[data-counter-status]').set('live')")
+            if width in (768, 1024):
+                await app.shot(f"{width}-{lang}-counter-bar-{route.rsplit('/', 1)[1]}")
+    # Where the tools show their icons only, their names are still their labels.
+    await page.set_viewport_size({"width": 768, "height": 1024})
+    names = {"zh-CN": ("全屏", "退出"), "en": ("Full screen", "Exit")}[lang]
+    await expect(page.get_by_role("button", name=names[0])).to_be_visible()
+    await expect(page.get_by_role("link", name=names[1])).to_be_visible()

@@ -1,8 +1,9 @@
-"""A store manager: coupon templates (create, edit, deactivate), reversing a redemption with a reason,
-and adjusting a customer's points."""
+"""A store manager: coupon templates (create, edit, deactivate; the chain's shown read only), reversing a redemption
+with a reason, and adjusting a customer's points."""
 
 from __future__ import annotations
 
+import pytest
 from playwright.async_api import expect
 
 from tests.e2e.coupons_support import issue, make_customer, make_template
@@ -120,3 +121,41 @@ async def test_clerk_has_no_manager_coupon_screens(world, tablet):
     await page.click("[data-tab=points]")
     await expect(page.locator("[data-points-balance]")).to_have_text("0")
     await expect(page.locator("[data-action=adjust-points]")).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_manager_views_a_chain_template_read_only(world, tablet, lang):
+    chain = await make_template(world.admin, name_zh=f"总部满200减30 {lang}", name_en=f"¥30 off ¥200 {lang}", amount_off_fen=3000,
+                                min_spend_fen=20000, scope="chain", valid_days=45, stock=500, per_customer_limit=2, points_price=800,
+                                terms_zh="每单限用一张", terms_en="One per order")
+    listed = await make_template(world.admin, name_zh=f"两店专享 {lang}", kind="gift", item="贴膜", amount_off_fen=None, scope="list",
+                                 store_ids=[world.store_a.id, world.store_b.id])
+    page = tablet.page
+    await tablet.login("manager_a", lang=lang)
+    await page.click("[data-nav='/coupon-templates']")
+    row = page.locator(f"[data-template-table] [data-template='{chain['id']}']")
+    await expect(row.locator("[data-action=view-template]")).to_be_visible()  # the chain's: viewed, never edited here
+    await expect(row.locator("[data-action=edit-template], [data-action=deactivate]")).to_have_count(0)
+    await row.locator("[data-action=view-template]").click()
+
+    view = page.locator(f"[data-template-view='{chain['id']}']")
+    await expect(view.locator("h1")).to_have_text(chain["name_zh"] if lang == "zh-CN" else chain["name_en"])
+    words = {
+        "zh-CN": {"value": "¥30", "min_spend": "¥200", "validity": "45", "scope": "全部门店", "stock": "500", "issued": "0",
+                  "per_customer": "2", "points_price": "800", "terms": "每单限用一张"},
+        "en": {"value": "¥30", "min_spend": "¥200", "validity": "45", "scope": "All stores", "stock": "500", "issued": "0",
+               "per_customer": "2", "points_price": "800", "terms": "One per order"},
+    }[lang]
+    for name, text in words.items():
+        await expect(view.locator(f"[data-kv={name}]")).to_contain_text(text)
+    await expect(view.locator("input, textarea, select, [data-action=save-template]")).to_have_count(0)
+    await tablet.shot(f"1024x768-{lang}-template-chain-view", full_page=True)
+
+    await tablet.go(f"#/coupon-templates/{listed['id']}")
+    listed_view = page.locator(f"[data-template-view='{listed['id']}']")
+    await expect(listed_view.locator("[data-kv=scope] dd")).to_have_text(
+        "指定的 2 家门店（含本店）" if lang == "zh-CN" else "2 listed stores, this one included")
+    await expect(listed_view.locator("[data-kv=min_spend] dd")).to_have_text("无门槛" if lang == "zh-CN" else "None")
+    await expect(listed_view.locator("[data-kv=points_price] dd")).to_have_text("不可兑换" if lang == "zh-CN" else "Not exchangeable")
+    await listed_view.locator("[data-action=back]").click()
+    await expect(page.locator("[data-template-table]")).to_be_visible()

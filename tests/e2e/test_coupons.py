@@ -3,8 +3,10 @@ and what the clerk reads when a coupon cannot be redeemed (or the network is dow
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import async_playwright, expect
@@ -39,6 +41,11 @@ async def test_capture_find_issue_and_redeem_by_typed_code(world, template, tabl
     await confirm.locator("[data-action=confirm]").click()
     issued = page.locator("[data-coupons] [data-coupon][data-state=usable]")
     await expect(issued).to_have_count(1)
+    # valid 30 days from issue: it ends at a store midnight, and its last day is the one before, as the wallet says
+    [coupon] = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}/coupons")).json()["items"]
+    ends = dt.datetime.fromisoformat(coupon["valid_until"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert ends.time() == dt.time(0)
+    await expect(issued).to_contain_text(f"至 {(ends - dt.timedelta(days=1)):%Y/%m/%d}")
     await expect(page.locator("[data-tab-badge=coupons]")).to_have_text("1")
     code = await issued.locator("[data-coupon-code]").get_attribute("data-coupon-code")
 
@@ -105,6 +112,17 @@ async def test_redeem_refusals_are_named(world, template, tablet):
     await expect(answer).to_have_attribute("data-answer", "wrong_store")
     await expect(answer).to_contain_text("Not valid here")
     await expect(answer).to_contain_text("测试二厅")
+
+    threshold = await make_template(world.manager_a, name_zh="满100减20", name_en="¥20 off ¥100", min_spend_fen=10_000)
+    coupon = await issue(world.clerk_a, threshold["id"], customer["id"])
+    await page.fill("[data-input=code]", coupon["code"])  # no amount typed: the threshold is not skipped
+    await page.click("[data-action=redeem]")
+    await expect(answer).to_have_attribute("data-answer", "spend_needed")
+    await expect(answer).to_contain_text("¥100.00")
+    await expect(page.locator("[data-input=spend]")).to_be_focused()
+    await page.fill("[data-input=spend]", "120")
+    await page.click("[data-action=redeem]")
+    await expect(answer).to_have_attribute("data-answer", "redeemed")
 
 
 async def test_redemption_whose_answer_was_lost_is_retried_as_the_same_redemption(world, template, tablet):

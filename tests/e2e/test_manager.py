@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.async_api import expect
 
 from tests.support.world import new_phone
@@ -106,3 +107,48 @@ async def test_reports_show_table_chart_and_downloads(world, tablet):
     csv = await world.manager_a.get(href)
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     await tablet.shot("reports-zh-CN", full_page=True)
+
+
+# How much of a select's chosen text does not fit its box (the arrow takes about 24 px): 0 or less when it fits.
+SELECT_OVERFLOW = """select => {
+  const style = getComputedStyle(select);
+  const pen = document.createElement('canvas').getContext('2d');
+  pen.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
+  return pen.measureText(select.options[select.selectedIndex].text).width - room;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+async def test_reports_named_alike_in_menu_and_heading_and_fit_a_portrait_tablet(world, tablets, lang):
+    app = await tablets({"width": 768, "height": 1024})
+    page = app.page
+    await app.login("manager_a", lang=lang)
+    await app.go("#/reports")
+    menu = page.locator("[data-input=report]")
+    await expect(page.locator("[data-report-table]")).to_be_visible()
+    names = await menu.locator("option").evaluate_all("options => options.map((o) => [o.value, o.text])")
+    assert len(names) >= 11
+    for name, label in names:
+        await menu.select_option(name)
+        await expect(page.locator(f"[data-report-table='{name}']")).to_be_visible()
+        heading = await page.locator(".report-title").evaluate("h => h.firstChild.textContent")
+        assert heading == label, name
+        assert await menu.evaluate(SELECT_OVERFLOW) <= 0, (name, label)
+    assert await page.locator("[data-input=clerk]").evaluate(SELECT_OVERFLOW) <= 0
+    for control in ("from", "to", "clerk"):
+        assert (await page.locator(f"[data-input={control}]").bounding_box())["width"] >= 160, control
+
+    # A table wider than the screen says so, and shades the edge that has more columns beyond it.
+    await menu.select_option("profiles")
+    card = page.locator("[data-report-table=profiles]").locator("xpath=..")
+    await expect(page.locator("[data-scroll-hint]")).to_be_visible()
+    await expect(page.locator(".scroller")).to_have_attribute("data-more", "right")
+    await app.shot(f"768x1024-{lang}-reports-portrait", full_page=True)
+    await card.evaluate("box => box.scrollTo({ left: box.scrollWidth })")
+    await expect(page.locator(".scroller")).to_have_attribute("data-more", "left")
+    await page.set_viewport_size({"width": 1280, "height": 800})
+    await menu.select_option("retention")  # four columns, room for all: no line, no shade
+    await expect(page.locator("[data-report-table=retention]")).to_be_visible()
+    await expect(page.locator("[data-scroll-hint]")).to_be_hidden()
+    await expect(page.locator(".scroller")).to_have_attribute("data-more", "")

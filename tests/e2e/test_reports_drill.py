@@ -1,10 +1,14 @@
-"""A store manager drills down a report: the store, its clerks, the customers behind a clerk's figures."""
+"""A store manager drills down a report: the store, its clerks, the customers behind a clerk's figures; a question the
+report asks is cancelled, not answered, when the manager leaves the screen."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from playwright.async_api import expect
 
-from tests.support.reports import buy, customer, local
+from regulars.core import clock
+from tests.support.reports import buy, customer, local, move
 
 
 async def test_report_drills_store_to_clerk_to_customers(world, tablet):
@@ -34,11 +38,6 @@ async def test_report_drills_store_to_clerk_to_customers(world, tablet):
 
 
 async def test_churn_risk_list_assigned_as_clerk_tasks(world, tablet):
-    import datetime as dt
-
-    from regulars.core import clock
-    from tests.support.reports import move
-
     gone = await customer(world.clerk_a, name="久未到店丙")
     await buy(world.clerk_a, gone, local(120))
     await move("customer", gone, created_at=clock.now() - dt.timedelta(days=200))
@@ -54,3 +53,30 @@ async def test_churn_risk_list_assigned_as_clerk_tasks(world, tablet):
     tasks = (await world.clerk_a.get("/api/v1/care/tasks")).json()
     assert gone in [task["customer_id"] for task in tasks]
     assert not tablet.errors
+
+
+async def test_leaving_the_screen_cancels_an_open_confirmation(world, tablet):
+    """Back with the churn list's question open: the question goes, and its bulk action never runs."""
+    gone = await customer(world.clerk_a2, name="久未到店丁")
+    await buy(world.clerk_a2, gone, local(150))
+    await move("customer", gone, created_at=clock.now() - dt.timedelta(days=220))
+    page = tablet.page
+    assigned = []
+    page.on("request", lambda request: assigned.append(request.url) if request.url.endswith("/churn-risk/assign") else None)
+    await tablet.login("manager_a")
+    await tablet.go("/reports?name=churn-risk")
+    await page.select_option("[data-input=report]", "churn-risk")
+    await expect(page.locator(f"[data-report-table=churn-risk] [data-customer-link='{gone}']")).to_be_visible()
+    await page.click("[data-action=assign-churn]")
+    dialog = page.locator("[data-dialog=confirm]")
+    await expect(dialog).to_be_visible()
+    await page.go_back()
+    await expect(page.locator("[data-stats]")).to_be_visible()  # home, with no question left over it
+    await expect(page.locator("dialog")).to_have_count(0)
+    await page.locator("[data-quick=capture]").click()  # the page is usable: nothing modal remains
+    await expect(page.locator("[data-input=phone]")).to_be_visible()
+    await page.wait_for_timeout(300)
+    assert assigned == []
+    tasks = (await world.clerk_a2.get("/api/v1/care/tasks")).json()
+    assert gone not in [task["customer_id"] for task in tasks]
+    await tablet.shot("1024x768-zh-CN-dialog-closed-after-back")

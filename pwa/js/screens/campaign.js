@@ -116,6 +116,16 @@ export default {
     if (frozen) for (const control of paramSlot.querySelectorAll("input, select, button")) control.disabled = true;
     const startsOn = input("starts_on", { type: "date", value: c.starts_on || "" });
     const endsOn = input("ends_on", { type: "date", value: c.ends_on || "" });
+    const startsField = field(t("campaign.starts_on"), startsOn, { name: "starts_on" });
+    const endsField = field(t("campaign.ends_on"), endsOn, { name: "ends_on", hint: t("campaign.dates_hint") });
+    const labelDates = () => {  // a date range is its dates: required there, optional bounds for other occasions
+      const needed = kind.value === "date_range";
+      startsField.querySelector(".field-label").textContent = t(needed ? "campaign.starts_on_required" : "campaign.starts_on");
+      endsField.querySelector(".field-label").textContent = t(needed ? "campaign.ends_on_required" : "campaign.ends_on");
+      endsField.querySelector(".field-hint").textContent = t(needed ? "campaign.dates_required_hint" : "campaign.dates_hint");
+    };
+    kind.addEventListener("change", labelDates);
+    labelDates();
     const purpose = segmented("purpose", [["marketing", t("campaign.purpose.marketing")], ["service", t("campaign.purpose.service")]], c.purpose);
     const theme = segmented("theme", THEMES.map((x) => [x, x ? t(`campaign.theme.${x}`) : t("campaign.theme_none")]), c.theme || "");
     if (frozen) { kind.disabled = true; for (const b of purpose.children) b.disabled = true; }
@@ -197,10 +207,10 @@ export default {
         }
         body.occasion = occasion;
         body.purpose = purpose.value;
-        body.holdout_percent = Number(holdout.value.trim().replace(",", "."));
-        if (!(holdout.value.trim() && body.holdout_percent >= 0 && body.holdout_percent <= 50)) {
-          return { problem: { field: "holdout_percent", detail: t("campaign.holdout_hint") } };
-        }
+        const share = holdout.value.trim().replace(",", ".");
+        body.holdout_percent = Number(share);
+        if (!(share && body.holdout_percent >= 0)) return { problem: { field: "holdout_percent", detail: t("campaign.holdout_invalid") } };
+        if (body.holdout_percent > 50) return { problem: { field: "holdout_percent", detail: t("campaign.holdout_too_high", { value: share }) } };
       }
       body.message = null;
       if (useMessage.checked) {
@@ -251,12 +261,13 @@ export default {
     ] : [h("button", { class: "btn btn-primary btn-large", type: "button", dataset: { action: "save-campaign" }, onclick: saveAs(null) },
       svg(icons.check), t("campaign.save"))];
 
+    const state = campaign && care.state(campaign);
     const form = h("form", { class: "screen campaign-form", novalidate: true, onsubmit: (e) => e.preventDefault() },
       h("header", { class: "screen-head row" }, back, h("span", { class: "spacer" }),
-        campaign?.status === "active" ? h("button", { class: "btn btn-primary", type: "button", dataset: { action: "plan" },
-                                                      onclick: () => planNow(campaign) }, svg(icons.play), t("campaign.plan")) : null),
+        state === "active" ? h("button", { class: "btn btn-primary", type: "button", dataset: { action: "plan" },
+                                           onclick: () => planNow(campaign) }, svg(icons.play), t("campaign.plan")) : null),
       h("h1", {}, creating ? t("campaign.new") : t("campaign.edit_named", { name: campaign.name })),
-      campaign ? h("p", { class: "muted" }, t(`campaign.status.${campaign.status}`), frozen ? ` · ${t("campaign.frozen")}` : "") : null,
+      campaign ? h("p", { class: "muted", dataset: { state } }, t(`campaign.status.${state}`), frozen ? ` · ${t("campaign.frozen")}` : "") : null,
       campaign ? await effectCard(campaign) : null,
       h("div", { class: "card form-card" },
         h("h2", { class: "card-title" }, svg(icons.clock), t("campaign.section_when")),
@@ -265,9 +276,7 @@ export default {
           h("div", { class: "dialog-fields" }, field(t("campaign.occasion"), kind, { name: "occasion" }), paramSlot),
           h("div", { class: "dialog-fields" },
             field(t("campaign.purpose_label"), purpose, { name: "purpose", hint: t("campaign.purpose_hint") }),
-            h("div", { class: "grid-2" },
-              field(t("campaign.starts_on"), startsOn, { name: "starts_on" }),
-              field(t("campaign.ends_on"), endsOn, { name: "ends_on", hint: t("campaign.dates_hint") })))),
+            h("div", { class: "grid-2" }, startsField, endsField))),
         field(t("campaign.theme_label"), theme, { name: "theme" })),
       h("div", { class: "card form-card" },
         h("h2", { class: "card-title" }, svg(icons.staff), t("campaign.section_who")),

@@ -12,7 +12,7 @@ import * as session from "../session.js";
 import { capCard } from "./campaign-parts.js";
 
 const NEXT = { draft: ["active", "ended"], active: ["paused", "ended"], paused: ["active", "ended"], ended: [] };
-const STATE_PILL = { draft: "pill-off", active: "pill-ok", paused: "pill-warn", ended: "pill-off" };
+const STATE_PILL = { draft: "pill-off", scheduled: "", active: "pill-ok", over: "pill-off", paused: "pill-warn", ended: "pill-off" };
 
 export function editable(campaign) {
   const me = session.current();
@@ -69,17 +69,18 @@ export default {
         onclick: () => move(campaign, to),
       }, t(`campaign.to.${to}`))) : [];
       const fact = (label, ...value) => h("div", { class: "fact" }, h("dt", {}, label), h("dd", {}, ...value));
+      const state = care.state(campaign);
       return h("li", { class: "card campaign", dataset: { campaign: String(campaign.id), status: campaign.status } },
         h("div", { class: "campaign-head" },
           h("div", { class: "campaign-name" },
             h("strong", {}, campaign.name),
             h("span", { class: "muted small" }, t(`campaign.purpose.${campaign.purpose}`),
               campaign.theme ? ` · ${t(`campaign.theme.${campaign.theme}`)}` : "", campaign.store_id === null ? ` · ${t("campaign.chain")}` : "")),
-          h("span", { class: `pill pill-small ${STATE_PILL[campaign.status]}`, dataset: { state: campaign.status } }, t(`campaign.status.${campaign.status}`)),
+          h("span", { class: `pill pill-small ${STATE_PILL[state]}`, dataset: { state } }, t(`campaign.status.${state}`)),
           h("span", { class: "spacer" }),
           h("div", { class: "campaign-buttons" },
-            campaign.status === "active" ? h("button", { class: "btn btn-small btn-primary", type: "button", dataset: { action: "plan" },
-                                                        onclick: () => planNow(campaign) }, svg(icons.play), t("campaign.plan")) : null,
+            state === "active" ? h("button", { class: "btn btn-small btn-primary", type: "button", dataset: { action: "plan" },
+                                               onclick: () => planNow(campaign) }, svg(icons.play), t("campaign.plan")) : null,
             h("a", { class: "btn btn-small", href: `#/campaigns/${campaign.id}`, dataset: { action: "open-campaign" } },
               svg(own ? icons.edit : icons.chart), t(own ? "campaign.open" : "campaign.effect")),
             ...transitions)),

@@ -27,6 +27,8 @@ function redeemedCard(data, onNext) {
     h("p", { class: "counter-redeemed-value", dataset: { redeemedValue: "" } }, data.kind ? text.value(data) : ""),
     h("p", { class: "counter-redeemed-meta" },
       h("span", { dataset: { redeemedCustomer: "" } }, t("counter.customer", { phone: data.customer || "—" })),
+      // a coupon with a minimum spend: the amount the customer stated, for the clerk to check against the bill
+      data.spend_fen != null ? h("span", { dataset: { redeemedSpend: "" } }, t("counter.spend", { amount: format.money(data.spend_fen) })) : null,
       h("span", { class: "mono" }, data.code),
       h("span", {}, format.dateTime(data.at).slice(-5))),
     h("button", { class: "btn btn-large counter-next", type: "button", dataset: { action: "next-customer" }, onclick: onNext },

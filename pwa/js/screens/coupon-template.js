@@ -1,5 +1,6 @@
 // Manager: a new coupon template, or changes to one. A template's kind, value, validity and scope are fixed
 // once coupons exist (the server refuses changes to them); names, terms, stock, limits and price can change.
+// A chain template opened by a store manager is shown read only (coupon-template-view.js).
 
 import * as api from "../api.js";
 import { amountField } from "../amount-field.js";
@@ -8,6 +9,7 @@ import * as text from "../coupon-text.js";
 import { field, h, segmented, showFieldError, svg, toast } from "../dom.js";
 import { t } from "../i18n.js";
 import { icons } from "../icons.js";
+import { templateView } from "./coupon-template-view.js";
 import { ownTemplate } from "./coupon-templates.js";
 
 const KINDS = ["amount_off", "percent_off", "gift", "service"];
@@ -41,10 +43,7 @@ export default {
         return h("section", { class: "screen" }, h("p", { class: "notice notice-error" }, message));
       }
       if (!alive()) return h("div");
-      if (!ownTemplate(template)) {
-        return h("section", { class: "screen" }, h("p", { class: "notice" }, t("template.chain_read_only")),
-          h("a", { class: "btn", href: "#/coupon-templates" }, svg(icons.back), t("template.list_title")));
-      }
+      if (!ownTemplate(template)) return templateView(template);
     }
     const initial = template || {};
     const nameZh = input("name_zh", { maxLength: 60, required: true, value: initial.name_zh || "" });

@@ -1,5 +1,6 @@
 // Manager: the coupon templates the store issues from (its own and the chain's), with their stock, and
-// deactivating or activating one (with a confirmation). Creating and editing are on coupon-template.js.
+// deactivating or activating one (with a confirmation). Creating and editing are on coupon-template.js; the
+// chain's templates open read only.
 
 import * as api from "../api.js";
 import * as text from "../coupon-text.js";
@@ -31,7 +32,9 @@ function row(template, onToggle) {
       template.points_price ? h("div", { class: "muted small" }, t("points.price", { points: template.points_price })) : null),
     h("td", { class: "row-actions-cell" },
       own ? h("a", { class: "btn btn-small", href: `#/coupon-templates/${template.id}`, dataset: { action: "edit-template" } },
-        svg(icons.edit), t("template.edit")) : h("span", { class: "muted small" }, t("template.chain_read_only")),
+        svg(icons.edit), t("template.edit"))
+        : h("a", { class: "btn btn-small", href: `#/coupon-templates/${template.id}`, dataset: { action: "view-template" },
+                   title: t("template.chain_read_only") }, svg(icons.search), t("template.view")),
       toggle));
 }
 

@@ -17,7 +17,7 @@ import * as scanner from "../scanner.js";
 import * as session from "../session.js";
 
 const REVERSE_WINDOW_MS = 30 * 60 * 1000;
-const UNSURE = new Set(["offline", "uncertain", "error"]);
+const UNSURE = new Set(["offline", "uncertain", "error", "spend_needed"]);
 
 function answerCard(answer, { coupon, problem, redemption, code }, actions = []) {
   const tone = answer === "redeemed" ? "ok" : answer === "checking" ? "idle" : UNSURE.has(answer) ? "warn" : "bad";
@@ -185,6 +185,11 @@ export default {
           show("uncertain", { code: last.code }, [retryButton()]);
         } else {
           const answer = answerOf(error.status, error.problem);
+          if (answer === "spend_needed") {  // nothing was redeemed: the clerk types the amount and taps again
+            show(answer, { problem: error.problem || {}, code });
+            spend.input.focus();
+            return;
+          }
           show(answer, { problem: error.problem || {}, code }, [nextButton(true), reverseLink(answer, error.problem || {}, code)].filter(Boolean));
         }
       } finally {

@@ -39,7 +39,7 @@ function labelCell(report, row, column, drill) {
 function table(report, drill = {}) {
   const numeric = new Set(report.columns.filter((c) => c.kind !== "text" && c.kind !== "date").map((c) => c.key));
   const hasTotals = report.totals && Object.keys(report.totals).length > 0;
-  return h("div", { class: "card table-card" },
+  return scrolling(h("div", { class: "card table-card" },
     h("table", { class: "table report-table", dataset: { reportTable: report.name } },
       h("thead", {}, h("tr", {}, report.columns.map((c) => h("th", { class: numeric.has(c.key) ? "num" : "" }, c.label)))),
       h("tbody", {}, report.rows.length
@@ -49,7 +49,21 @@ function table(report, drill = {}) {
         : h("tr", {}, h("td", { colSpan: report.columns.length, class: "muted" }, t("reports.no_rows")))),
       hasTotals ? h("tfoot", {}, h("tr", {}, report.columns.map((c, i) =>
         h("td", { class: numeric.has(c.key) ? "num" : "" },
-          i === 0 && !(c.key in report.totals) ? t("reports.total") : cell(report.totals[c.key], c.kind))))) : null));
+          i === 0 && !(c.key in report.totals) ? t("reports.total") : cell(report.totals[c.key], c.kind))))) : null)));
+}
+
+/** The table's card, with a line and edge shades while columns are scrolled out of sight (a tablet shows no scrollbar). */
+function scrolling(card) {
+  const hint = h("p", { class: "muted small scroll-hint", hidden: true, dataset: { scrollHint: "" } }, svg(icons.swap), t("reports.scroll_hint"));
+  const box = h("div", { class: "scroller" }, card);
+  const update = () => {
+    const more = [card.scrollLeft > 1 ? "left" : "", card.scrollLeft + card.clientWidth < card.scrollWidth - 1 ? "right" : ""];
+    box.dataset.more = more.join(" ").trim();
+    hint.hidden = !box.dataset.more;
+  };
+  card.addEventListener("scroll", update, { passive: true });
+  new ResizeObserver(update).observe(card);
+  return [hint, box];
 }
 
 /** A breakdown as horizontal bars: the first text field labels a bar, the first number sizes it; shares read as

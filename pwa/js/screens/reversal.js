@@ -73,7 +73,7 @@ export default {
               h("span", { class: "answer-icon" }, svg(icons.undo)),
               h("h2", { class: "answer-title" }, t("reversal.done_title")),
               h("p", { class: "answer-what" }, text.name(back), " · ", text.value(back)),
-              h("p", { class: "answer-detail" }, t("reversal.done_detail", { until: format.date(back.valid_until) }))));
+              h("p", { class: "answer-detail" }, t("reversal.done_detail", { until: format.until(back.valid_until) }))));
           }
         } catch (error) {
           result.textContent = error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail || "";

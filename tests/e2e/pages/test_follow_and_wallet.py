@@ -175,6 +175,7 @@ async def test_welcome_coupon_and_redeem_at_the_counter(phone_browser, world):
         await shot(page, "coupon-4-redeem-choose")
         await page.click("main[data-step=choose] a.button")
         await expect(page.locator("[data-confirm]")).to_be_visible()
+        await page.fill("[data-spend]", "80")  # 满 50 元可用: the customer states what they spend
         await shot(page, "coupon-5-redeem-confirm")
         await page.click("[data-confirm]")
         await expect(page.locator("[data-done]")).to_be_visible()

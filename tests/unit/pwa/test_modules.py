@@ -77,13 +77,14 @@ def test_redemption_answers_follow_the_server_refusals():
     """Every refusal the server names (coupons/redemption.py) reads as its own answer at the counter."""
     cases = [(200, {}), (409, {"reason": "already_redeemed"}), (410, {"reason": "expired"}), (410, {"reason": "void"}),
              (403, {"reason": "wrong_store"}), (404, {"code": "coupon.not_found"}), (422, {"reason": "not_yet_valid"}),
-             (422, {"reason": "min_spend"}), (403, {"code": "coupon.redeem_store"}), (500, {})]
+             (422, {"reason": "min_spend"}), (422, {"reason": "spend_needed"}), (403, {"code": "coupon.redeem_store"}),
+             (500, {})]
     got = run_node(f"""
         import {{ answerOf }} from "./redemption.js";
         console.log(JSON.stringify({json.dumps(cases)}.map(([status, problem]) => answerOf(status, problem))));
     """)
     assert got == ["redeemed", "already_redeemed", "expired", "void", "wrong_store", "unknown", "not_yet_valid", "min_spend",
-                   "error", "error"]
+                   "spend_needed", "error", "error"]
 
 
 def test_codes_are_grouped_without_losing_the_check_symbol():
