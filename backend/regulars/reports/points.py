@@ -36,13 +36,16 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     zone = filters.timezone
     today = clock.today_in(zone, now)
     months = dialect.month_starts(zone, today, _add_months(today, EXPIRY_MONTHS - 1))
-    bucket, bucket_args = dialect.buckets("l.expires_at", [now] + months[1:])
+    # a lot's expires_at is the instant it is gone: midnight starting 1 January expires in December, so each
+    # bucket takes its upper bound in ((start, end]) by moving every bound a microsecond later
+    edge = dt.timedelta(microseconds=1)
+    bucket, bucket_args = dialect.buckets("l.expires_at", [now + edge] + [m + edge for m in months[1:]])
     expiring = await common.aggregate(
         f"SELECT {holder_key} AS g, {bucket} AS month, "
         f"SUM(CASE WHEN l.expires_at < {{}} THEN l.remaining ELSE 0 END) AS soon, SUM(l.remaining) AS points "
         f"FROM points_lot l JOIN customer c ON c.id = l.customer "
         f"WHERE l.remaining > 0 AND l.expires_at >= {{}} AND l.expires_at < {{}} AND {holders} GROUP BY 1, 2",
-        *bucket_args, now + dt.timedelta(days=EXPIRING_DAYS), now, months[-1], *holder_args,
+        *bucket_args, now + dt.timedelta(days=EXPIRING_DAYS), now + edge, months[-1] + edge, *holder_args,
     )
     groups: dict[int, dict[str, Any]] = {}
 

@@ -3,6 +3,7 @@ the exchange, adjusted by a manager, expired, and expiring soon. Figures written
 
 import asyncio
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -96,3 +97,18 @@ async def test_points_customers_with_points_expiring(chain):
 async def test_points_report_downloads_parse_back(chain):
     table = await report(chain.admin, "points", **RANGE)
     await assert_downloads_match(chain.admin, "points", table, **RANGE)
+
+
+async def test_points_expiring_at_midnight_count_in_the_month_before(chain):
+    """Lots earned this year expire as next year begins (local midnight, 1 January): they are December's."""
+    before = {e["month"]: e["points"] for e in (await report(chain.admin, "points", **RANGE))["breakdowns"]["expiry"]}
+    extra = await customer(chain.clerk_a, name="p6")
+    await buy(chain.clerk_a, extra, amount_fen=7000)
+    today = clock.today_in("Asia/Shanghai")
+    first_of_next = dt.datetime(today.year + today.month // 12, today.month % 12 + 1, 1,
+                                tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(dt.timezone.utc)
+    async with writing():
+        await raw("UPDATE points_lot SET expires_at = {} WHERE customer = {}", first_of_next, extra)
+    after = {e["month"]: e["points"] for e in (await report(chain.admin, "points", **RANGE))["breakdowns"]["expiry"]}
+    grown = {month: after[month] - before.get(month, 0) for month in after if after[month] != before.get(month, 0)}
+    assert grown == {today.strftime("%Y-%m"): 70}
