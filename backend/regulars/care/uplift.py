@@ -1,4 +1,4 @@
-"""What a campaign changed: customers contacted against its holdout, over the same days after each occasion.
+"""What a campaign changed: customers contacted against its holdout, over the same days after each contact.
 
 Both groups come from the same planned audience (the holdout is a stable hash share of it), so the
 difference in purchase, visit and redemption rates is the campaign's effect, not an attribution.
@@ -8,36 +8,36 @@ from __future__ import annotations
 
 import datetime as dt
 
-from regulars.care import calendar, schemas, service
+from regulars.care import schemas, service
 from regulars.core.auth import Principal
-from regulars.core.db import raw
-from regulars.stores import service as stores
+from regulars.core.db import is_postgres, raw
 
 MAX_OCCASIONS = 400
 
 
 async def uplift(actor: Principal, campaign_id: int, days: int) -> schemas.Uplift:
-    campaign = await service.get_campaign(actor, campaign_id)
-    zone = await stores.store_timezone(campaign.store_id)
+    await service.get_campaign(actor, campaign_id)  # 404 outside the caller's reach
     dates = await raw("SELECT DISTINCT occasion_date FROM care_outbox WHERE campaign = {} AND status IN ('sent', 'holdout') "
                       "ORDER BY occasion_date DESC LIMIT {}", campaign_id, MAX_OCCASIONS)
     totals = {group: {"customers": 0, "purchased": 0, "visited": 0, "redeemed": 0} for group in ("sent", "holdout")}
+    # each row's window starts when it was contacted (the holdout: when it was due), not on the occasion's date,
+    # which can lie weeks before (a date range planned late, a win-back period's start)
+    start = "COALESCE(o.contacted_at, o.due_at)"
+    end = f"(({start}) + INTERVAL '{int(days)} days')" if is_postgres() else f"datetime({start}, '+{int(days)} days')"
     for found in dates:
         day = found["occasion_date"]
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)
-        start, _ = calendar.local_day_bounds(day, zone)
-        end, _ = calendar.local_day_bounds(day + dt.timedelta(days=days), zone)
         rows = await raw(
             "SELECT o.status, count(*) AS customers, "
             "SUM(CASE WHEN EXISTS (SELECT 1 FROM purchase p WHERE p.customer = o.customer AND p.kind = 'purchase' "
-            "AND p.occurred_at >= {} AND p.occurred_at < {}) THEN 1 ELSE 0 END) AS purchased, "
-            "SUM(CASE WHEN EXISTS (SELECT 1 FROM purchase v WHERE v.customer = o.customer "
-            "AND v.occurred_at >= {} AND v.occurred_at < {}) THEN 1 ELSE 0 END) AS visited, "
-            "SUM(CASE WHEN EXISTS (SELECT 1 FROM coupon r WHERE r.customer = o.customer AND r.redeemed_at >= {} "
-            "AND r.redeemed_at < {}) THEN 1 ELSE 0 END) AS redeemed "
+            f"AND p.occurred_at >= {start} AND p.occurred_at < {end}) THEN 1 ELSE 0 END) AS purchased, "
+            "SUM(CASE WHEN EXISTS (SELECT 1 FROM purchase v WHERE v.customer = o.customer AND v.kind IN ('purchase', 'visit') "
+            f"AND v.occurred_at >= {start} AND v.occurred_at < {end}) THEN 1 ELSE 0 END) AS visited, "
+            "SUM(CASE WHEN EXISTS (SELECT 1 FROM coupon r WHERE r.customer = o.customer "
+            f"AND r.redeemed_at >= {start} AND r.redeemed_at < {end}) THEN 1 ELSE 0 END) AS redeemed "
             "FROM care_outbox o WHERE o.campaign = {} AND o.occasion_date = {} AND o.status IN ('sent', 'holdout') "
             "GROUP BY o.status",
-            start, end, start, end, start, end, campaign_id, day,
+            campaign_id, day,
         )
         for row in rows:
             for key in ("customers", "purchased", "visited", "redeemed"):

@@ -1,5 +1,5 @@
 """Care effect: per campaign, the audience planned, who was reached by which channel, clerk tasks done, and
-the share who came back (a visit or purchase within 30 days of the occasion) among those reached against
+the share who came back (a visit or purchase within 30 days of the contact) among those reached against
 the holdout, with the difference and its 95% confidence interval (normal approximation)."""
 
 from __future__ import annotations
@@ -26,13 +26,15 @@ def _where(filters: Filters) -> tuple[str, list[Any]]:
     return f"o.occasion_date >= {{}} AND o.occasion_date <= {{}} AND {where}", [filters.date_from, filters.date_to, *args]
 
 
+# The outcome window starts when the row was contacted, or, for the holdout, when it was due to be: an occasion's
+# date can lie well before the contact (a date range planned late, a win-back period's start)
+WINDOW_START = "COALESCE(o.contacted_at, o.due_at)"
+
+
 def _came(filters: Filters) -> str:
-    start, _ = filters.utc_bounds()
-    offset = dialect.pieces(filters.timezone, start, start)[0][2]
-    begin = dialect.local_midnight("o.occasion_date", filters.timezone, offset)
-    end = dialect.local_midnight("o.occasion_date", filters.timezone, offset, OUTCOME_DAYS)
+    end = dialect.plus_days(WINDOW_START, OUTCOME_DAYS)
     return (f"EXISTS (SELECT 1 FROM purchase p WHERE p.customer = o.customer AND p.kind IN ('purchase', 'visit') "
-            f"AND p.occurred_at >= {begin} AND p.occurred_at < {end})")
+            f"AND p.occurred_at >= {WINDOW_START} AND p.occurred_at < {end})")
 
 
 def difference(came_a: int, n_a: int, came_b: int, n_b: int) -> tuple[float | None, float | None, float | None]:

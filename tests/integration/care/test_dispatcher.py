@@ -403,6 +403,10 @@ async def test_uplift_compares_contacted_with_holdout(world):
         await purchases.record(principal(world, "clerk_a"), purchase_schemas.PurchaseCreate(
             customer_id=someone, category="accessory", amount_fen=9900), None)
         await raw("UPDATE purchase SET occurred_at = {} WHERE customer = {}", at(2027, 7, 6, 6, 0), someone)
+    for someone in contacted[4:5] + held[1:2]:  # bought on the birthday's morning, before any contact was due: no effect
+        await purchases.record(principal(world, "clerk_a"), purchase_schemas.PurchaseCreate(
+            customer_id=someone, category="accessory", amount_fen=9900), None)
+        await raw("UPDATE purchase SET occurred_at = {} WHERE customer = {}", at(2027, 7, 4, 0, 30), someone)
     body = (await world.manager_a.get(f"/api/v1/care/campaigns/{campaign['id']}/uplift", params={"days": 7})).json()
     assert body["contacted"]["customers"] == len(contacted) and body["holdout"]["customers"] == len(held)
     assert body["contacted"]["purchased"] == 4 and body["holdout"]["purchased"] == 1

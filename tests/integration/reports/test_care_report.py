@@ -1,8 +1,9 @@
 """The care effect on a hand-built chain: two campaigns over HTTP, their outbox rows as the planner and
 dispatcher left them (reached by a channel, held out, failed, capped), clerk tasks, and who came back
-within 30 days of the occasion. Figures written down by hand below."""
+within 30 days of being contacted (or due, for the holdout). Figures written down by hand below."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -15,8 +16,9 @@ from tests.support.reports import (assert_downloads_match, buy, by, customer, da
 RANGE = {"from": day(30), "to": day(0)}
 # 生日关怀 (store A), occasion 10 days ago: reached t1 t2 by push, t3 by inbox, t4 by SMS, t5 t6 by a clerk task
 #   (t5's done); held out h1-h4; f1 failed; g1 capped; and t7 reached 40 days ago (outside the range)
-#   came back within 30 days of the occasion: t1 (bought 5 days ago), t2 (visited 8 days ago), t5 (bought 2 days
-#   ago), h1 (bought 3 days ago); t3 bought 12 days ago, before the occasion
+#   contacted (or due) at 09:30 on the occasion's day; came back within 30 days: t1 (bought 5 days ago), t2 (visited 8 days ago), t5 (bought 2 days
+#   ago), h1 (bought 3 days ago); t3 bought 12 days ago, before the occasion;
+#   t4 bought on the occasion's day at 08:00, before its contact
 #   reached 3/6 = 0.5, holdout 1/4 = 0.25, uplift 0.25, 95% interval 0.25 -+ 1.96 * sqrt(.5*.5/6 + .25*.75/4)
 #   = 0.25 -+ 0.5832 = (-0.3332, 0.8332)
 # 中秋问候 (chain), occasion 20 days ago: b1 of store B reached by push and visited yesterday, b2 held out
@@ -26,13 +28,14 @@ REACHED = {"t1": "push", "t2": "push", "t3": "inbox", "t4": "sms", "t5": "task",
 async def outbox_row(customer_id: int, campaign_id: int, occasion: dt.date, store_id: int, status: str,
                      channel: str | None = None) -> int:
     now = clock.now()
+    due = dt.datetime.combine(occasion, dt.time(9, 30), ZoneInfo("Asia/Shanghai")).astimezone(dt.timezone.utc)
     async with writing():
         rows = await raw(
             "INSERT INTO care_outbox (customer, campaign, occasion_date, store_id, clerk_id, status, priority, due_at, "
             "expires_at, attempts, channel, contacted_at, finished_at, created_at) "
             "VALUES ({}, {}, {}, {}, NULL, {}, 50, {}, {}, 1, {}, {}, {}, {}) RETURNING id",
-            customer_id, campaign_id, occasion, store_id, status, now, now, channel,
-            now if status == "sent" else None, now, now,
+            customer_id, campaign_id, occasion, store_id, status, due, now, channel,
+            due if status == "sent" else None, now, now,
         )
     return rows[0]["id"]
 
@@ -70,6 +73,7 @@ async def chain(world):
     await buy(a, ids["t1"], local(5))
     await visit(a, ids["t2"], local(8))
     await buy(a, ids["t3"], local(12))
+    await buy(a, ids["t4"], local(10, 8, 0))  # the birthday's morning, before the contact at 09:30
     await buy(a, ids["t5"], local(2))
     await buy(a, ids["h1"], local(3))
     await buy(a, ids["t7"], local(30))
