@@ -112,6 +112,13 @@ async def debit(customer_id: int, points: int, *, kind: str, source_kind: str, s
     """
     assert points > 0 and kind in rules.KINDS
     async with writing():
+        await lock(customer_id)
+        # lots past their expiry are gone even if the expiry job has not come round yet: expire them first, so
+        # nothing is spent from them and the balance checked below is what is really left
+        now = clock.now()
+        for due in await raw("SELECT id FROM points_lot WHERE customer = {} AND remaining > 0 AND expires_at IS NOT NULL "
+                             "AND expires_at <= {} ORDER BY id", customer_id, now):
+            await expire_lot(due["id"], now)
         balance = await lock(customer_id)
         take = min(points, balance) if partial else points
         if take > balance:

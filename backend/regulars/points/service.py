@@ -153,9 +153,9 @@ async def upcoming_expiry(customer_id: int, zone: str, limit: int = 6) -> list[s
     """The next expiry dates with the points that lapse then (the last valid day is shown in the store's zone)."""
     rows = await raw(
         "SELECT expires_at, SUM(remaining) AS points FROM points_lot "
-        "WHERE customer = {} AND remaining > 0 AND expires_at IS NOT NULL "
+        "WHERE customer = {} AND remaining > 0 AND expires_at IS NOT NULL AND expires_at > {} "
         "GROUP BY expires_at ORDER BY expires_at LIMIT {}",
-        customer_id, limit,
+        customer_id, clock.now(), limit,
     )
     found = []
     for r in rows:
