@@ -131,7 +131,7 @@ async def _task(actor: Principal, task_id: int, *, lock: bool = False) -> dict:
 
 
 async def completion(actor: Principal, *, store_id: int | None, since: dt.date | None, until: dt.date | None) -> list[schemas.ClerkCompletion]:
-    """Per clerk (and the unclaimed pool): tasks due in the period, done, overdue, and outcomes."""
+    """Per clerk (and the unclaimed pool): tasks due or done in the period, done, overdue, and outcomes."""
     store = await _store_scope(actor, store_id)
     zone = await stores.store_timezone(store)
     today = clock.today_in(zone)
@@ -140,16 +140,19 @@ async def completion(actor: Principal, *, store_id: int | None, since: dt.date |
     if since > until:
         raise BadInput("care.period_reversed", field="since", since=since.isoformat(), until=until.isoformat())
     scope, scope_args = ("AND store_id = {}", [store]) if store is not None else ("", [])
+    # the period's tasks: those due in it, and those done in it (a clerk who calls before the due day is credited)
+    period = "((due_on >= {} AND due_on <= {}) OR (status = 'done' AND outcome_at >= {} AND outcome_at < {}))"
+    period_args = [since, until, calendar.local_day_bounds(since, zone)[0], calendar.local_day_bounds(until, zone)[1]]
     rows = await raw(
         "SELECT clerk_id, count(*) AS assigned, SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done, "
         "SUM(CASE WHEN status = 'open' AND due_on < {} THEN 1 ELSE 0 END) AS overdue FROM care_task "
-        f"WHERE due_on >= {{}} AND due_on <= {{}} {scope} GROUP BY clerk_id",
-        today, since, until, *scope_args,
+        f"WHERE {period} {scope} GROUP BY clerk_id",
+        today, *period_args, *scope_args,
     )
     outcomes: dict[Any, dict[str, int]] = {}
     for r in await raw(
-        "SELECT clerk_id, outcome, count(*) AS n FROM care_task WHERE status = 'done' AND due_on >= {} AND due_on <= {} "
-        f"{scope} GROUP BY clerk_id, outcome", since, until, *scope_args,
+        f"SELECT clerk_id, outcome, count(*) AS n FROM care_task WHERE status = 'done' AND {period} "
+        f"{scope} GROUP BY clerk_id, outcome", *period_args, *scope_args,
     ):
         outcomes.setdefault(r["clerk_id"], {})[r["outcome"]] = r["n"]
     names = {s.id: s.display_name for s in await stores.list_staff(SYSTEM)}

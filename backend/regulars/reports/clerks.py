@@ -1,6 +1,6 @@
 """Clerks: per staff member, the customers they brought and look after, follows through their codes, profiles
 completed, coupons issued and redeemed, purchases and repurchases they recorded in the range (from the daily
-roll-up), and care tasks due in the range and done."""
+roll-up), and care tasks due or done in the range, and how many are done."""
 
 from __future__ import annotations
 
@@ -30,10 +30,12 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
         *mine_args,
     )
     tasks_where, tasks_args = common.scope(filters, "t.store_id", "t.clerk_id")
-    care_tasks = await common.aggregate(
+    done_from, done_to = filters.utc_bounds()
+    care_tasks = await common.aggregate(  # tasks due in the range, and those done in it (early calls count)
         f"SELECT COALESCE(t.clerk_id, 0) AS clerk, COUNT(*) AS tasks, SUM(CASE WHEN t.status = 'done' THEN 1 ELSE 0 END) "
-        f"AS tasks_done FROM care_task t WHERE t.due_on >= {{}} AND t.due_on <= {{}} AND {tasks_where} GROUP BY 1",
-        filters.date_from, filters.date_to, *tasks_args,
+        f"AS tasks_done FROM care_task t WHERE ((t.due_on >= {{}} AND t.due_on <= {{}}) OR (t.status = 'done' "
+        f"AND t.outcome_at >= {{}} AND t.outcome_at < {{}})) AND {tasks_where} GROUP BY 1",
+        filters.date_from, filters.date_to, done_from, done_to, *tasks_args,
     )
     staff = await common.staff_of(filters)
     empty = {f: 0 for f in (*FLOWS, "customers", "profiles_completed", "tasks", "tasks_done")}

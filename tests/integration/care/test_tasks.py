@@ -161,6 +161,28 @@ async def test_manager_sees_completion_per_clerk(world):
     assert (await world.clerk_a.get("/api/v1/care/tasks/completion")).status_code == 403
 
 
+async def test_a_task_done_before_its_due_day_counts_the_day_it_was_done(world):
+    async def today_for_clerk_a() -> dict:
+        rows = (await world.manager_a.get("/api/v1/care/tasks/completion",
+                                          params={"since": str(TODAY), "until": str(TODAY)})).json()
+        return next((c for c in rows if c["clerk_id"] == world.staff["clerk_a"].id),
+                    {"assigned": 0, "done": 0, "outcomes": {}})
+
+    async def report_for_clerk_a() -> int:  # the clerks report reads the same period the same way
+        table = (await world.manager_a.get("/api/v1/reports/clerks", params={"from": str(TODAY), "to": str(TODAY)})).json()
+        return next((r["tasks_done"] for r in table["rows"] if r.get("clerk_id") == world.staff["clerk_a"].id), 0)
+
+    before, reported = await today_for_clerk_a(), await report_for_clerk_a()
+    early = await customer(world, "clerk_a", tags=["early"])
+    await make_tasks(world, "early", [early], days_ago=0, due_days=3)
+    task = await listed_task(world.clerk_a, customer_id=early)
+    assert (await world.clerk_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "interested"})).status_code == 200
+    after = await today_for_clerk_a()
+    assert (after["assigned"] - before["assigned"], after["done"] - before["done"]) == (1, 1)
+    assert after["outcomes"].get("interested", 0) - before["outcomes"].get("interested", 0) == 1
+    assert await report_for_clerk_a() == reported + 1
+
+
 async def test_completion_with_reversed_period_refused(world):
     params = {"since": str(TODAY), "until": str(TODAY - dt.timedelta(days=1))}
     response = await world.manager_a.get("/api/v1/care/tasks/completion", params=params)
