@@ -187,11 +187,18 @@ def occasion_of(row: dict) -> schemas.Occasion:
 
 async def get_campaign(actor: Principal, campaign_id: int) -> schemas.Campaign:
     row = await _campaign_row(actor, campaign_id)
+    scope, scope_args = store_scope(actor)  # a chain campaign seen by a store: that store's part, as its reports show
     counts = {r["status"]: r["n"] for r in await raw(
-        "SELECT status, count(*) AS n FROM care_outbox WHERE campaign = {} GROUP BY status", campaign_id)}
+        f"SELECT status, count(*) AS n FROM care_outbox WHERE campaign = {{}}{scope} GROUP BY status", campaign_id, *scope_args)}
     outcomes = {r["outcome"]: r["n"] for r in await raw(
-        "SELECT outcome, count(*) AS n FROM care_task WHERE campaign = {} AND status = 'done' GROUP BY outcome", campaign_id)}
+        f"SELECT outcome, count(*) AS n FROM care_task WHERE campaign = {{}} AND status = 'done'{scope} GROUP BY outcome",
+        campaign_id, *scope_args)}
     return to_schema(row, counts, outcomes)
+
+
+def store_scope(actor: Principal, column: str = "store_id") -> tuple[str, list[int]]:
+    """The condition (on a store column) limiting a store's staff to their store's rows; nothing for an admin."""
+    return ("", []) if actor.is_admin else (f" AND {column} = {{}}", [actor.store_id])
 
 
 async def list_campaigns(actor: Principal, status: str | None = None) -> list[schemas.Campaign]:

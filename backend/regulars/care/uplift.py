@@ -17,8 +17,10 @@ MAX_OCCASIONS = 400
 
 async def uplift(actor: Principal, campaign_id: int, days: int) -> schemas.Uplift:
     await service.get_campaign(actor, campaign_id)  # 404 outside the caller's reach
-    dates = await raw("SELECT DISTINCT occasion_date FROM care_outbox WHERE campaign = {} AND status IN ('sent', 'holdout') "
-                      "ORDER BY occasion_date DESC LIMIT {}", campaign_id, MAX_OCCASIONS)
+    scope, scope_args = service.store_scope(actor, "o.store_id")  # a chain campaign seen by a store: its own part
+    dates = await raw(f"SELECT DISTINCT occasion_date FROM care_outbox o WHERE campaign = {{}}{scope} "
+                      "AND status IN ('sent', 'holdout') ORDER BY occasion_date DESC LIMIT {}",
+                      campaign_id, *scope_args, MAX_OCCASIONS)
     totals = {group: {"customers": 0, "purchased": 0, "visited": 0, "redeemed": 0} for group in ("sent", "holdout")}
     # each row's window starts when it was contacted (the holdout: when it was due), not on the occasion's date,
     # which can lie weeks before (a date range planned late, a win-back period's start)
@@ -35,9 +37,9 @@ async def uplift(actor: Principal, campaign_id: int, days: int) -> schemas.Uplif
             f"AND v.occurred_at >= {start} AND v.occurred_at < {end}) THEN 1 ELSE 0 END) AS visited, "
             "SUM(CASE WHEN EXISTS (SELECT 1 FROM coupon r WHERE r.customer = o.customer "
             f"AND r.redeemed_at >= {start} AND r.redeemed_at < {end}) THEN 1 ELSE 0 END) AS redeemed "
-            "FROM care_outbox o WHERE o.campaign = {} AND o.occasion_date = {} AND o.status IN ('sent', 'holdout') "
+            f"FROM care_outbox o WHERE o.campaign = {{}} AND o.occasion_date = {{}}{scope} AND o.status IN ('sent', 'holdout') "
             "GROUP BY o.status",
-            campaign_id, day,
+            campaign_id, day, *scope_args,
         )
         for row in rows:
             for key in ("customers", "purchased", "visited", "redeemed"):

@@ -119,3 +119,15 @@ async def test_care_effect_customers_of_each_arm(chain):
 async def test_care_effect_downloads_parse_back(chain):
     table = await report(chain.admin, "care", **RANGE)
     await assert_downloads_match(chain.admin, "care", table, **RANGE)
+
+
+async def test_chain_campaign_counts_seen_by_a_store_are_its_own(chain):
+    """A store's manager sees a chain campaign's figures for their store, on the campaign screen as in the report."""
+    festival = chain.campaigns["festival"]["id"]  # its rows are all store B's
+    for client, counts, contacted in ((chain.admin, {"sent": 1, "holdout": 1}, 1), (chain.manager_a, {}, 0)):
+        shown = (await client.get(f"/api/v1/care/campaigns/{festival}")).json()
+        assert shown["counts"] == counts
+        effect = (await client.get(f"/api/v1/care/campaigns/{festival}/uplift")).json()
+        assert effect["contacted"]["customers"] == contacted
+    mine = await report(chain.manager_a, "care", campaign=festival, **RANGE)
+    assert mine["totals"]["treated"] == 0
