@@ -8,11 +8,12 @@ import { formDialog } from "./dialog.js";
 import { h } from "./dom.js";
 import { t } from "./i18n.js";
 
-/** The customer behind a 409 as the caller can see them: { id, inReach, name, phone_masked }. */
+/** The customer behind a 409 as the caller can see them: { id, inReach, name, phone_masked, consent }. */
 export async function lookUp(existingId) {
   try {
     const customer = await api.get(`/api/v1/customers/${existingId}`);
-    return { id: customer.id, inReach: true, name: customer.name, phone_masked: customer.phone_masked };
+    return { id: customer.id, inReach: true, name: customer.name, phone_masked: customer.phone_masked,
+             consent: customer.consent || {} };
   } catch (error) {
     if (error instanceof api.ApiError && error.status === 404) return { id: existingId, inReach: false };
     throw error;
@@ -68,4 +69,18 @@ export async function join(phone, consents = []) {
     },
   });
   return joined ? joined.id : null;
+}
+
+
+/**
+ * What was typed at a capture that turned out to be an existing customer of this store: the consents the customer
+ * gave are recorded on that customer (those not already given); returns the other fields typed, which are not
+ * written over the existing profile (the clerk is told, to check them on the profile).
+ */
+export async function carryOver(found, body) {
+  for (const grant of body.consents || []) {
+    if (grant.granted && !found.consent?.[grant.purpose]) await api.post(`/api/v1/customers/${found.id}/consents`, grant);
+  }
+  return Object.keys(body).filter((name) => !["phone", "consents", "language"].includes(name) && body[name] !== ""
+                                            && body[name] !== null && !(Array.isArray(body[name]) && !body[name].length));
 }

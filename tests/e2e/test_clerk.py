@@ -175,3 +175,31 @@ async def test_capture_refuses_a_day_that_does_not_exist_before_saving(world, ta
     await page.locator("[data-segmented=birth_calendar] [data-value=lunar]").click()
     await page.click("[data-action=save]")  # 农历二月三十 exists in some years: the server decides
     await expect(page.locator("[data-customer-phone]")).to_be_visible()
+
+
+async def test_capture_meeting_an_existing_customer_records_the_consent_given(world, tablet):
+    """Captured offline while a colleague captured the same phone online: using the existing customer keeps what the
+    customer agreed to at the counter, and tells the clerk which typed fields were not written over the profile."""
+    phone = new_phone("184")
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.controlled()
+    await tablet.offline(True)
+    await tablet.go("#/capture")
+    await page.fill("[data-input=phone]", phone)
+    await page.fill("[data-input=name]", "重复建档")
+    await page.check("[data-input=consent_marketing]")
+    await page.click("[data-action=save]")
+    await expect(page.locator("[data-customer-name]")).to_have_text("重复建档")
+    created = await world.clerk_a2.post("/api/v1/customers", json={"phone": phone, "name": "同事建档"},
+                                        headers={"Idempotency-Key": f"e2e-existing-{phone}"})
+    customer_id = created.json()["id"]
+    assert created.json()["consent"]["marketing"] is False
+    await tablet.offline(False)
+    await expect(page.locator("[data-outbox-count].has-refused")).to_be_visible(timeout=30_000)
+    await tablet.go("#/outbox")
+    await page.locator("[data-entry][data-state=refused] [data-action=use-existing]").click()
+    await expect(page.locator("[data-customer-name]")).to_have_text("同事建档")  # the existing profile is not overwritten
+    await expect(page.locator(".toast", has_text="未写入")).to_contain_text("姓名")  # told what was not written
+    customer = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}")).json()
+    assert customer["consent"]["marketing"] is True  # what the customer agreed to at the counter is recorded

@@ -15,11 +15,21 @@ import * as session from "../session.js";
 
 const WAIT_FOR_SERVER_MS = 8000;
 
-function existingCard(id, text, navigate) {
+function existingCard(id, text, navigate, carry = null) {
+  const open = async () => {
+    if (carry) {  // a capture that met an existing customer: the consents given are recorded on them
+      const typed = await existing.carryOver(carry.found, carry.body).catch(() => []);
+      if (typed.length) {
+        toast(t("outbox.not_carried", { fields: typed.map((f) => t(`field.${f}`)).join(t("common.list_separator")) }),
+              "warn", 8000);
+      }
+    }
+    navigate(`/customers/${id}`);
+  };
   return h("div", { class: "match card", dataset: { match: String(id) } },
     h("div", { class: "match-text" }, h("strong", {}, t("capture.already_customer")), h("span", {}, text)),
     h("button", { class: "btn btn-primary btn-large", type: "button", dataset: { action: "open-existing" },
-                  onclick: () => navigate(`/customers/${id}`) }, t("capture.open_customer")));
+                  onclick: open }, t("capture.open_customer")));
 }
 
 /** Another store's customer is at the counter: offer to make them this store's customer too. */
@@ -183,7 +193,8 @@ export default {
             const found = await existing.lookUp(problem.existingId).catch(() => ({ id: problem.existingId, inReach: true }));
             if (!alive()) return;
             setStatus("exists", found.inReach
-              ? existingCard(found.id, found.name ? `${found.name} · ${found.phone_masked}` : problem.detail, navigate)
+              ? existingCard(found.id, found.name ? `${found.name} · ${found.phone_masked}` : problem.detail, navigate,
+                             found.consent ? { found, body: payload } : null)
               : otherStoreCard(payload.phone, payload.consents || [], navigate));
             details.hidden = true;
             saveButton.disabled = true;

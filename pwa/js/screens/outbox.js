@@ -40,7 +40,12 @@ export default {
               use.disabled = false;
               return;
             }
+            const typed = found.inReach ? await existing.carryOver(found, entry.body) : [];
             await outbox.useExisting(entry.key, id);
+            if (typed.length) {
+              toast(t("outbox.not_carried", { fields: typed.map((f) => t(`field.${f}`)).join(t("common.list_separator")) }),
+                    "warn", 8000);
+            }
             navigate(`/customers/${id}`);
           } catch (error) {
             toast(error instanceof api.Unreachable ? t("net.needs_network") : error.problem?.detail || "", "error");
