@@ -146,8 +146,12 @@ self.addEventListener("fetch", (event) => {
   })());
 });
 
+// Rejecting when the server could not be reached (or asked to wait) makes the browser try again later.
 self.addEventListener("sync", (event) => {
-  if (event.tag === SYNC_TAG) event.waitUntil(replay());
+  if (event.tag !== SYNC_TAG) return;
+  event.waitUntil(replay().then((outcome) => {
+    if (outcome === "offline" || outcome === "later") throw new Error(`outbox replay: ${outcome}, to be retried`);
+  }));
 });
 
 // A push carries { title, body, url }: shown as a notification, and the open windows refresh their inbox count.

@@ -1,5 +1,5 @@
 // The counts behind the navigation's badges: unread staff messages, and open care tasks.
-// Asked on start, every minute, and whenever a screen or the service worker says something changed.
+// Asked on start, every minute, back online, and whenever a screen or the service worker says something changed.
 
 import * as api from "./api.js";
 import * as network from "./network.js";
@@ -32,15 +32,18 @@ export async function refresh() {
 export function watch() {
   const changed = () => refresh();
   const fromWorker = (event) => { if (event.data?.type === "inbox:push") refresh(); };
+  const backOnline = (event) => { if (event.detail) refresh(); };
   const timer = setInterval(changed, EVERY_MS);
   window.addEventListener("inbox:changed", changed);
   window.addEventListener("tasks:changed", changed);
+  window.addEventListener("network:changed", backOnline);
   navigator.serviceWorker?.addEventListener("message", fromWorker);
   refresh();
   return () => {
     clearInterval(timer);
     window.removeEventListener("inbox:changed", changed);
     window.removeEventListener("tasks:changed", changed);
+    window.removeEventListener("network:changed", backOnline);
     navigator.serviceWorker?.removeEventListener("message", fromWorker);
   };
 }

@@ -16,20 +16,28 @@ const root = document.querySelector("[data-root]");
 let frame = null;
 let waitingWorker = null;
 
+/** Shows the "new version ready" banner of the current shell while a new worker waits. */
+function showUpdate() {
+  const banner = document.querySelector("[data-update]");
+  if (banner) banner.hidden = !waitingWorker;
+}
+
 async function registerWorker() {
   if (!("serviceWorker" in navigator)) return;
   const registration = await navigator.serviceWorker.register("sw.js", { type: "module", scope: "./" });
   const offer = (worker) => {
     waitingWorker = worker;
-    document.querySelector("[data-update]")?.removeAttribute("hidden");
+    showUpdate();
   };
-  if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
-  registration.addEventListener("updatefound", () => {
-    const installing = registration.installing;
-    installing?.addEventListener("statechange", () => {
-      if (installing.state === "installed" && navigator.serviceWorker.controller) offer(installing);
+  const watchInstalling = (worker) => {
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
     });
-  });
+  };
+  // A version that was already waiting (the page reloaded, the tablet reopened the app) is offered too.
+  if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
+  watchInstalling(registration.installing);
+  registration.addEventListener("updatefound", () => watchInstalling(registration.installing));
   let reloading = false;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
     if (waitingWorker && !reloading) {
@@ -67,6 +75,7 @@ function showApp() {
     },
   });
   clear(root).append(frame);
+  showUpdate();
   router.start(frame.querySelector("[data-view]"));
 }
 
@@ -83,8 +92,9 @@ async function boot() {
 
   window.addEventListener("online", () => outbox.replay());
   window.addEventListener("network:changed", (event) => { if (event.detail) outbox.replay(); });
+  // Tried whatever the header says: the replay itself finds out whether the server answers.
   setInterval(async () => {
-    if (session.current() && network.isOnline() && (await outbox.count())) outbox.replay();
+    if (session.current() && navigator.onLine && (await outbox.count())) outbox.replay();
   }, REPLAY_EVERY_MS);
   window.addEventListener("session:expired", () => {
     if (session.current()) {
@@ -93,7 +103,11 @@ async function boot() {
     }
   });
   window.addEventListener("outbox:message", (event) => {
-    if (event.detail.type === "outbox:login" && session.current()) {
+    const { type } = event.detail;
+    // what the worker's requests saw counts as much as the page's own
+    if (type === "outbox:offline") network.unreachable();
+    else if (["outbox:sent", "outbox:later", "outbox:refused", "outbox:login"].includes(type)) network.reached();
+    if (type === "outbox:login" && session.current()) {
       toast(i18n.t("shell.session_expired"), "error");
       showLogin();
     }

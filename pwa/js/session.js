@@ -25,22 +25,26 @@ async function remember(value, csrf) {
   }
 }
 
-/** Asks the server who we are; offline, trusts the last answer. Null when nobody is logged in. */
+/**
+ * Asks the server who we are. Null when nobody is logged in: only a 401 says so. Unreachable, or
+ * answering with an error of its own (a 503 while it restarts), it trusts the last answer;
+ * `offline` then says the session could not be confirmed.
+ */
 export async function restore() {
   try {
     const value = await api.get("/api/v1/me", { timeout: 5000 });
     await remember(value);
     return { me: value, offline: false };
   } catch (error) {
-    if (error instanceof api.Unreachable) {
-      me = (await db.getMeta("me")) || null;
-      const token = await db.getMeta("csrf");
-      if (token) api.setCsrf(token);
-      return { me, offline: true };
+    if (error instanceof api.ApiError && error.status === 401) {
+      me = null;
+      await db.deleteMeta("me");
+      return { me: null, offline: false };
     }
-    me = null;
-    await db.deleteMeta("me");
-    return { me: null, offline: false };
+    me = (await db.getMeta("me")) || null;
+    const token = await db.getMeta("csrf");
+    if (token) api.setCsrf(token);
+    return { me, offline: true };
   }
 }
 

@@ -86,6 +86,13 @@ async def test_changed_shell_reaches_the_tablet_as_an_update(world, tablet):
     await page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
     banner = page.locator("[data-update]")
     await expect(banner).to_be_visible()
+    # the waiting version is offered again after a reload and after the shell is rebuilt
+    await page.reload()
+    await expect(page.locator("[data-user=clerk_a]")).to_be_attached()
+    await expect(banner).to_be_visible()
+    await page.click("[data-action=lang]")
+    await expect(page.locator("html[lang=en]")).to_be_attached()
+    await expect(banner).to_be_visible()
     await banner.locator("[data-action=update]").click()
     await expect(page.locator("[data-user=clerk_a]")).to_be_attached()
     await page.wait_for_function("navigator.serviceWorker.controller !== null")

@@ -124,3 +124,48 @@ async def test_refused_replay_discarded_with_what_depends_on_it(world, tablet):
     await tablet.expect_outbox(0)
     [customer] = await customers_with_phone(world.clerk_a, phone)
     assert await notes_of(world.clerk_a, customer["id"]) == []
+
+
+async def test_outbox_drains_after_a_glitch_the_browser_never_noticed(world, tablet):
+    """The Wi-Fi stays up but the server cannot be reached for a few seconds: no `online` event
+    follows, yet the app finds the server again by itself and sends what was saved meanwhile."""
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.controlled()
+    await tablet.capture(new_phone("177"), "信号抖动")
+    customer_id = int(page.url.rsplit("/", 1)[1])
+
+    glitch = {"on": True}
+
+    async def server_unreachable(route):
+        if glitch["on"]:
+            await route.abort("connectionreset")
+        else:
+            await route.fallback()
+
+    await tablet.context.route(lambda url: "/api/" in url or url.endswith("/healthz"), server_unreachable)
+    await tablet.add_note("抖动时记下的备注")
+    await tablet.expect_outbox(1)
+    await tablet.go("#/inbox")  # a page request meets the glitch too
+    await expect(page.locator("[data-net]")).to_have_attribute("data-net", "offline")
+    await page.wait_for_timeout(4000)
+    glitch["on"] = False
+
+    await tablet.expect_outbox(0, timeout=40_000)
+    await expect(page.locator("[data-net]")).to_have_attribute("data-net", "online")
+    assert await notes_of(world.clerk_a, customer_id) == ["抖动时记下的备注"]
+
+
+async def test_server_error_on_me_at_start_keeps_the_clerk_logged_in(world, tablet):
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.controlled()
+
+    async def restarting(route):
+        await route.fulfill(status=503, content_type="application/json", body='{"detail": "restarting"}')
+
+    await page.route("**/api/v1/me", restarting, times=1)
+    await page.reload()
+    await expect(page.locator("[data-user=clerk_a]")).to_be_attached()
+    assert await page.locator("[data-action=login]").count() == 0
+    await expect(page.locator("[data-net]")).to_have_attribute("data-net", "online", timeout=15_000)
