@@ -485,3 +485,45 @@ async def test_date_range_dates_are_asked_for_not_optional(world, tablet):
     await expect(page.locator("[data-field=ends_on] .field-hint")).to_have_text("指定日期段须填写开始和结束日期。")
     await page.select_option("[data-input=occasion]", "birthday")
     await expect(ends).to_have_text("结束日期（可选）")
+
+
+async def test_outcome_recorded_on_another_tablet_shows_on_the_card_in_words(world, tablet):
+    someone = await customer(world, "clerk_a", name="两台平板客户", tags=["e2e-two-tablets"])
+    task_id = await give_task(someone, due_on=TODAY)
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.go("#/tasks")
+    card = page.locator(f"[data-task='{task_id}']")
+    await expect(card.locator("[data-outcome]")).to_have_count(6)
+    answer = await world.clerk_a.post(f"/api/v1/care/tasks/{task_id}/outcome", json={"outcome": "wrong_number"})
+    assert answer.status_code == 200, answer.text  # the other tablet was first
+    await card.locator("[data-outcome=reached]").click()
+    await expect(card.locator("[data-task-outcome]")).to_have_attribute("data-task-outcome", "wrong_number")
+    await expect(card.locator("[data-task-outcome]")).to_contain_text("号码错误")
+    await expect(card.locator("[data-outcome]")).to_have_count(0)
+    await expect(page.locator(".toast", has_text="号码错误")).to_have_count(1)
+    await expect(page.locator(".toast", has_text="wrong_number")).to_have_count(0)
+
+
+async def test_outcome_whose_answer_was_lost_says_so_and_is_retried(world, tablet):
+    someone = await customer(world, "clerk_a", name="断网任务客户", tags=["e2e-lost-outcome"])
+    task_id = await give_task(someone, due_on=TODAY)
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.go("#/tasks")
+    card = page.locator(f"[data-task='{task_id}']")
+
+    async def lose_the_answer(route):
+        await route.fetch()  # the server records it ...
+        await route.abort("connectionreset")  # ... and the tablet never hears
+
+    await page.route(f"**/api/v1/care/tasks/{task_id}/outcome", lose_the_answer)
+    await card.locator("[data-outcome=interested]").click()
+    note = card.locator("[data-task-note=uncertain]")
+    await expect(note).to_contain_text("可能已记录")
+    await expect(page.locator(".toast", has_text="此操作需要联网")).to_have_count(0)
+    await page.unroute(f"**/api/v1/care/tasks/{task_id}/outcome")
+    await note.locator("[data-action=retry-outcome]").click()
+    await expect(card.locator("[data-task-outcome]")).to_have_attribute("data-task-outcome", "interested")
+    recorded = (await raw("SELECT status, outcome FROM care_task WHERE id = {}", task_id))[0]
+    assert (recorded["status"], recorded["outcome"]) == ("done", "interested")

@@ -212,3 +212,45 @@ async def test_camera_uses_barcode_detector_where_the_browser_has_it(world, temp
             await context.close()
         finally:
             await browser.close()
+
+
+async def test_double_tap_on_issue_opens_one_picker_and_issues_one_coupon(world, template, tablet):
+    customer = await make_customer(world.clerk_a, "双击发券客户")
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.go(f"#/customers/{customer['id']}")
+    await page.click("[data-tab=coupons]")
+    await page.dblclick("[data-action=issue-coupon]")
+    picker = page.locator("dialog[open][data-dialog=pick-template]")
+    await expect(picker).to_have_count(1)
+    await picker.locator(f"[data-choice='{template['id']}']").click()
+    await page.locator("[data-dialog=confirm] [data-action=confirm]").click()
+    await expect(page.locator("[data-coupons] [data-coupon]")).to_have_count(1)
+    await page.wait_for_timeout(500)
+    await expect(picker).to_have_count(0)
+    coupons = (await world.clerk_a.get(f"/api/v1/customers/{customer['id']}/coupons")).json()["items"]
+    assert len(coupons) == 1
+
+
+async def test_redeem_tapped_again_after_a_lost_answer_is_the_same_redemption(world, template, tablet):
+    customer = await make_customer(world.clerk_a, "再点核销客户")
+    coupon = await issue(world.clerk_a, template["id"], customer["id"])
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.go("#/redeem")
+
+    async def lose_the_answer(route):
+        await route.fetch()  # the server redeems it ...
+        await route.abort("connectionreset")  # ... and the tablet never hears
+
+    await page.route("**/api/v1/coupons/redeem", lose_the_answer)
+    await page.fill("[data-input=code]", coupon["code"])
+    await page.click("[data-action=redeem]")
+    answer = page.locator("[data-answer]")
+    await expect(answer).to_have_attribute("data-answer", "uncertain")
+    await page.unroute("**/api/v1/coupons/redeem")
+    await page.fill("[data-input=code]", coupon["code"].lower())  # the clerk types it again and taps Redeem, not Retry
+    await page.click("[data-action=redeem]")
+    await expect(answer).to_have_attribute("data-answer", "redeemed")
+    timeline = (await world.clerk_a.get(f"/api/v1/customers/{customer['id']}/timeline")).json()
+    assert [item["kind"] for item in timeline].count("coupon_redeemed") == 1

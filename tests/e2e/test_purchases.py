@@ -98,3 +98,26 @@ async def test_purchase_earns_points_and_points_buy_a_coupon(world, tablet):
     points = (await world.clerk_a.get(f"/api/v1/customers/{customer['id']}/points")).json()
     assert points["balance"] == earned - 50
     assert [e["kind"] for e in points["entries"]] == ["redeem", "earn"]
+
+
+async def test_double_tap_on_exchange_opens_one_picker_and_exchanges_once(world, tablet):
+    template = await make_template(world.manager_a, name_zh="双击换券", name_en="Double tap exchange", points_price=30)
+    customer = await make_customer(world.clerk_a, "双击换券客户")
+    await world.manager_a.post(f"/api/v1/customers/{customer['id']}/points/adjust", json={"points": 100, "reason": "测试"},
+                               headers={"Idempotency-Key": f"double-exchange-{customer['id']}"})
+    page = tablet.page
+    await tablet.login("clerk_a")
+    await tablet.go(f"#/customers/{customer['id']}")
+    await page.click("[data-tab=points]")
+    balance = page.locator("[data-points-balance]")
+    await expect(balance).to_have_text("100")
+    await page.dblclick("[data-action=exchange-points]")
+    picker = page.locator("dialog[open][data-dialog=pick-exchange]")
+    await expect(picker).to_have_count(1)
+    await picker.locator(f"[data-choice='{template['id']}']").click()
+    await page.locator("[data-dialog=confirm] [data-action=confirm]").click()
+    await expect(balance).to_have_text("70")
+    await page.wait_for_timeout(500)
+    await expect(picker).to_have_count(0)
+    coupons = (await world.clerk_a.get(f"/api/v1/customers/{customer['id']}/coupons")).json()["items"]
+    assert [c["template_id"] for c in coupons] == [template["id"]]

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
+
 from regulars.care import calendar, schemas
 from regulars.care.dispatch_context import SYSTEM
 from regulars.core import audit, clock
 from regulars.core.auth import Principal
 from regulars.core.db import is_postgres, raw, writing
 from regulars.core.errors import BadInput, Conflict, Forbidden, NotFound
+from regulars.core.i18n import t
 from regulars.customers import rules as customer_rules
 from regulars.customers import timeline
 from regulars.stores import service as stores
@@ -81,7 +84,12 @@ async def record_outcome(actor: Principal, task_id: int, data: schemas.TaskOutco
         if not done:
             current = await _task(actor, task_id)
             if current["outcome"] != data.outcome:
-                raise Conflict("care.task_done", id=task_id, outcome=current["outcome"])
+                # The answer carries the task as it stands, so the tablet can show the outcome recorded elsewhere.
+                recorded = await _view(task_id, task["store_id"])
+                raise Conflict("care.task_done", id=task_id, outcome=current["outcome"],
+                               outcome_zh=t(f"care.outcome.{current['outcome']}", "zh-CN"),
+                               outcome_en=t(f"care.outcome.{current['outcome']}", "en"),
+                               extra={"reason": "task_done", "task": msgspec.to_builtins(recorded)})
         else:
             campaign = (await raw("SELECT name FROM care_campaign WHERE id = {}", task["campaign"]) or [{"name": ""}])[0]
             await timeline.add(task["customer"], "care_task", channel="phone", store_id=task["store_id"],

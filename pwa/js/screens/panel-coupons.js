@@ -73,7 +73,21 @@ export default {
     };
     more.addEventListener("click", () => load(false));
 
+    // Busy from the first tap until the pickers and the request are done: a second tap opens nothing.
+    let busy = false;
     const issue = async () => {
+      if (busy) return;
+      busy = true;
+      issueButton.disabled = true;
+      try {
+        await issueOnce();
+      } finally {
+        busy = false;
+        issueButton.disabled = ctx.local || ctx.stale;
+      }
+    };
+
+    const issueOnce = async () => {
       if (!network.isOnline()) return toast(t("net.needs_network"), "error");
       let templates;
       try {
@@ -97,7 +111,6 @@ export default {
       if (!ok) return;
       // Made at the tap; issuing the same template again after an unanswered request is that same issue.
       const key = unanswered?.templateId === chosen.id ? unanswered.key : newKey();
-      issueButton.disabled = true;
       try {
         const coupon = await api.post("/api/v1/coupons", { template_id: chosen.id, customer_id: Number(customer.id) },
                                       { headers: { "Idempotency-Key": key } });
@@ -107,8 +120,6 @@ export default {
       } catch (error) {
         unanswered = error instanceof api.Unreachable ? { templateId: chosen.id, key } : null;
         toast(unanswered ? t("coupon.issue_unreachable") : error.problem?.detail, "error", 6000);
-      } finally {
-        issueButton.disabled = false;
       }
     };
     issueButton.addEventListener("click", issue);

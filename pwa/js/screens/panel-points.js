@@ -77,7 +77,21 @@ export default {
     };
     more.addEventListener("click", () => load(false));
 
+    // Busy from the first tap until the pickers and the request are done: a second tap opens nothing.
+    let busy = false;
     const exchange = async () => {
+      if (busy) return;
+      busy = true;
+      exchangeButton.disabled = true;
+      try {
+        await exchangeOnce();
+      } finally {
+        busy = false;
+        exchangeButton.disabled = ctx.local || ctx.stale;
+      }
+    };
+
+    const exchangeOnce = async () => {
       if (!network.isOnline()) return toast(t("net.needs_network"), "error");
       let templates;
       try {
@@ -105,7 +119,6 @@ export default {
       if (!ok) return;
       // Made at the tap; the same exchange tapped again after an unanswered request is that same exchange.
       const key = unanswered?.templateId === chosen.id ? unanswered.key : newKey();
-      exchangeButton.disabled = true;
       try {
         const done = await api.post(`/api/v1/customers/${customer.id}/points/exchange`, { template_id: chosen.id },
                                     { headers: { "Idempotency-Key": key } });
@@ -115,8 +128,6 @@ export default {
       } catch (error) {
         unanswered = error instanceof api.Unreachable ? { templateId: chosen.id, key } : null;
         await failed(error);
-      } finally {
-        exchangeButton.disabled = false;
       }
     };
 

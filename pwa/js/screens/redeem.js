@@ -12,7 +12,7 @@ import { icons } from "../icons.js";
 import * as network from "../network.js";
 import { newKey } from "../outbox.js";
 import * as redeemed from "../redeemed.js";
-import { answerOf } from "../redemption.js";
+import { answerOf, groupCode } from "../redemption.js";
 import * as scanner from "../scanner.js";
 import * as session from "../session.js";
 
@@ -92,7 +92,8 @@ export default {
     const camera = h("div", { class: "camera", dataset: { camera: "idle" } },
       video, h("div", { class: "camera-frame", "aria-hidden": "true" }), h("div", { class: "camera-idle" }, cameraNote, cameraButton));
     let scan = null;
-    let last = null; // { code, spendFen, key }: what "try again" sends, with the same Idempotency-Key
+    // { code, spendFen, storeId, key, unanswered }: what "try again" sends, with the same Idempotency-Key
+    let last = null;
 
     const stopCamera = () => {
       scan?.stop();
@@ -157,7 +158,10 @@ export default {
       const storeId = storePick ? Number(storePick.value) || null : null;
       if (storePick && !storeId) return (message.textContent = t("redeem.pick_store"));
       message.textContent = "";
-      if (!again) last = { code, spendFen, key: newKey() }; // made at the tap: a retry is the same redemption
+      // The same code and spend tapped again after a lost answer is a retry of that redemption, not a new one.
+      if (!again && last?.unanswered && groupCode(last.code) === groupCode(code) && last.spendFen === spendFen
+          && last.storeId === storeId) again = true;
+      if (!again) last = { code, spendFen, storeId, key: newKey(), unanswered: false }; // made at the tap
       if (!network.isOnline() && !navigator.onLine) {
         // Never sent: nothing was redeemed. A retry of an unanswered redemption stays unanswered until online.
         return again ? show("uncertain", { code: last.code }, [retryButton()]) : show("offline", { code });
@@ -169,6 +173,7 @@ export default {
       show("checking", { code });
       try {
         const redemption = await api.post("/api/v1/coupons/redeem", body, { headers: { "Idempotency-Key": last.key } });
+        last.unanswered = false;
         if (!alive()) return;
         redeemed.remember(redemption);
         codeInput.value = ""; // ready for the next customer; the answer card keeps what was redeemed
@@ -180,8 +185,9 @@ export default {
           reverseLink("redeemed", {}, redemption.coupon.code)].filter(Boolean);
         show("redeemed", { coupon: redemption.coupon, redemption, code: redemption.coupon.code }, actions);
       } catch (error) {
+        last.unanswered = error instanceof api.Unreachable;
         if (!alive()) return;
-        if (error instanceof api.Unreachable) {
+        if (last.unanswered) {
           show("uncertain", { code: last.code }, [retryButton()]);
         } else {
           const answer = answerOf(error.status, error.problem);

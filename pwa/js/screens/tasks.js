@@ -113,23 +113,41 @@ export default {
       if (!shown.length) list.append(h("li", { class: "notice", dataset: { notice: "empty" } }, t(filter === "open" ? "tasks.none_open" : "tasks.none")));
     };
 
+    const recount = () => {
+      const open = tasks.filter((x) => x.status === "open");
+      summary.textContent = t("tasks.summary", { open: open.length, overdue: open.filter((x) => x.overdue).length,
+                                                done: tasks.length - open.length });
+      if (manager) loadCompletion();
+      window.dispatchEvent(new CustomEvent("tasks:changed"));
+    };
+
+    // An outcome is one per task and the same one sent again is harmless: a lost answer is retried as is. When
+    // the task already has another outcome (recorded on another tablet), the card shows that one.
     async function tap(task, outcome, button) {
-      const buttons = button.parentElement.querySelectorAll("button");
+      const group = button.closest(".outcomes");
+      const buttons = group.querySelectorAll("button");
       for (const b of buttons) b.disabled = true;
       button.classList.add("is-busy");
+      group.parentElement.querySelector("[data-task-note]")?.remove();
       try {
         const saved = await api.post(`/api/v1/care/tasks/${task.id}/outcome`, { outcome });
         replace(saved);
         toast(t("tasks.recorded", { name: saved.customer_name || "", outcome: t(`tasks.outcome.${outcome}`) }), "success");
-        const open = tasks.filter((x) => x.status === "open");
-        summary.textContent = t("tasks.summary", { open: open.length, overdue: open.filter((x) => x.overdue).length,
-                                                  done: tasks.length - open.length });
-        if (manager) loadCompletion();
-        window.dispatchEvent(new CustomEvent("tasks:changed"));
+        recount();
       } catch (error) {
-        toast(care.problem(error), "error", 6000);
+        if (error.status === 409 && error.problem?.task) {
+          replace(error.problem.task);
+          toast(care.problem(error), "error", 6000);
+          recount();
+          return;
+        }
         for (const b of buttons) b.disabled = false;
         button.classList.remove("is-busy");
+        if (!(error instanceof api.Unreachable)) return toast(care.problem(error), "error", 6000);
+        group.before(h("p", { class: "notice notice-warn task-note", role: "status", dataset: { taskNote: "uncertain" } },
+          t("tasks.outcome_uncertain", { outcome: t(`tasks.outcome.${outcome}`) }), " ",
+          h("button", { class: "btn btn-small", type: "button", dataset: { action: "retry-outcome" },
+                        onclick: () => tap(task, outcome, button) }, t("tasks.retry"))));
       }
     }
 

@@ -78,6 +78,17 @@ async def test_record_outcome_one_tap(world):
     assert any(e["kind"] == "care_task" and e["summary"] == "关怀任务：tap，结果 有意向" for e in events)
 
 
+async def test_outcome_already_recorded_is_named_in_words_with_the_task(world):
+    _, task = await one_task(world, "already")
+    url = f"/api/v1/care/tasks/{task['id']}/outcome"
+    await world.clerk_a.post(url, json={"outcome": "wrong_number"})
+    conflict = (await world.clerk_a.post(url, json={"outcome": "declined"})).json()
+    assert conflict["detail"] == f"任务 {task['id']} 已记录结果：号码错误"
+    assert (conflict["task"]["status"], conflict["task"]["outcome"]) == ("done", "wrong_number")
+    english = await world.clerk_a.post(url, json={"outcome": "declined"}, headers={"Accept-Language": "en"})
+    assert english.json()["detail"] == f"Task {task['id']} already has an outcome: wrong number"
+
+
 async def test_mis_tapped_outcome_corrected_by_its_clerk_soon_or_the_manager(world):
     someone, task = await one_task(world, "mis-tap")
     correction = f"/api/v1/care/tasks/{task['id']}/correction"
