@@ -75,10 +75,9 @@ register(
         "care.outcome.declined": {"zh-CN": "婉拒", "en": "declined"},
         "care.outcome.wrong_number": {"zh-CN": "号码错误", "en": "wrong number"},
         "care.outcome.bought": {"zh-CN": "已购买", "en": "bought"},
-        # {outcome_zh} / {outcome_en}: the recorded outcome in words (care.outcome.*), one per language
-        "care.task_done": {
-            "zh-CN": "任务 {id} 已记录结果：{outcome_zh}",
-            "en": "Task {id} already has an outcome: {outcome_en}",
+        "care.task_done": {  # {outcome}: a care.outcome.* term
+            "zh-CN": "任务 {id} 已记录结果：{outcome}",
+            "en": "Task {id} already has an outcome: {outcome}",
         },
         "care.task_other_clerk": {
             "zh-CN": "任务 {id} 已分配给其他店员",

@@ -14,7 +14,7 @@ from regulars.core import audit, clock
 from regulars.core.auth import Principal
 from regulars.core.db import is_postgres, raw, writing
 from regulars.core.errors import BadInput, Conflict, Forbidden, NotFound
-from regulars.core.i18n import t
+from regulars.core.i18n import Term
 from regulars.customers import rules as customer_rules
 from regulars.customers import timeline
 from regulars.stores import service as stores
@@ -86,9 +86,7 @@ async def record_outcome(actor: Principal, task_id: int, data: schemas.TaskOutco
             if current["outcome"] != data.outcome:
                 # The answer carries the task as it stands, so the tablet can show the outcome recorded elsewhere.
                 recorded = await _view(task_id, task["store_id"])
-                raise Conflict("care.task_done", id=task_id, outcome=current["outcome"],
-                               outcome_zh=t(f"care.outcome.{current['outcome']}", "zh-CN"),
-                               outcome_en=t(f"care.outcome.{current['outcome']}", "en"),
+                raise Conflict("care.task_done", id=task_id, outcome=Term(f"care.outcome.{current['outcome']}"),
                                extra={"reason": "task_done", "task": msgspec.to_builtins(recorded)})
         else:
             campaign = (await raw("SELECT name FROM care_campaign WHERE id = {}", task["campaign"]) or [{"name": ""}])[0]

@@ -10,7 +10,7 @@ import datetime as dt
 
 from regulars.care import schemas, service
 from regulars.core.auth import Principal
-from regulars.core.db import is_postgres, raw
+from regulars.core.db import plus_days, raw
 
 MAX_OCCASIONS = 400
 
@@ -25,7 +25,7 @@ async def uplift(actor: Principal, campaign_id: int, days: int) -> schemas.Uplif
     # each row's window starts when it was contacted (the holdout: when it was due), not on the occasion's date,
     # which can lie weeks before (a date range planned late, a win-back period's start)
     start = "COALESCE(o.contacted_at, o.due_at)"
-    end = f"(({start}) + INTERVAL '{int(days)} days')" if is_postgres() else f"datetime({start}, '+{int(days)} days')"
+    end = plus_days(start, days)
     for found in dates:
         day = found["occasion_date"]
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(day)

@@ -52,6 +52,13 @@ def is_postgres() -> bool:
     return engine().engine_type == "postgres"
 
 
+def plus_days(timestamp: str, days: int) -> str:
+    """SQL for a timestamp column or expression `days` later, comparable with stored timestamps on either engine."""
+    if is_postgres():
+        return f"(({timestamp}) + INTERVAL '{int(days)} days')"
+    return f"datetime({timestamp}, '{int(days):+d} days')"
+
+
 def writing() -> contextlib.AbstractAsyncContextManager[Any]:
     """Runs the block as one write transaction: IMMEDIATE on SQLite, the default on PostgreSQL."""
     return engine().transaction()

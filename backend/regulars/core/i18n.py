@@ -52,12 +52,17 @@ class _Unfilled(dict):
         return "…"
 
 
+class Term(str):
+    """A message parameter that is itself a message key (an outcome, a state): said in the message's language."""
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     """The message `key` in `lang`, its placeholders filled from `params` (a missing one is logged)."""
     texts = _CATALOGUE.get(key)
     if texts is None:
         return key
     template = texts.get(lang) or texts[DEFAULT_LANGUAGE]
+    params = {name: t(value, lang) if isinstance(value, Term) else value for name, value in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError, AttributeError) as exc:

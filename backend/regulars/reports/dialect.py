@@ -89,13 +89,6 @@ def local_midnight(date_column: str, zone: str, offset_minutes: int, plus_days: 
     return f"datetime({date_column}, '{int(plus_days):+d} days', '{-int(offset_minutes):+d} minutes')"
 
 
-def plus_days(timestamp: str, days: int) -> str:
-    """A timestamp column or expression `days` later, comparable with stored timestamps."""
-    if is_postgres():
-        return f"(({timestamp}) + INTERVAL '{int(days)} days')"
-    return f"datetime({timestamp}, '{int(days):+d} days')"
-
-
 def days_between(earlier: str, later: str) -> str:
     """Fractional days from one timestamp to another."""
     if is_postgres():

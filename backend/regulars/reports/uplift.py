@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from regulars.core.db import raw
+from regulars.core.db import plus_days, raw
 from regulars.core.i18n import t
 from regulars.reports import common, dialect, registry
 from regulars.reports.filters import Filters
@@ -32,7 +32,7 @@ WINDOW_START = "COALESCE(o.contacted_at, o.due_at)"
 
 
 def _came(filters: Filters) -> str:
-    end = dialect.plus_days(WINDOW_START, OUTCOME_DAYS)
+    end = plus_days(WINDOW_START, OUTCOME_DAYS)
     return (f"EXISTS (SELECT 1 FROM purchase p WHERE p.customer = o.customer AND p.kind IN ('purchase', 'visit') "
             f"AND p.occurred_at >= {WINDOW_START} AND p.occurred_at < {end})")
 
