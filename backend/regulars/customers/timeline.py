@@ -37,6 +37,20 @@ async def add(customer_id: int, kind: str, **fields: Any) -> None:
     await raw(INSERT, *values(customer_id, kind, **fields))
 
 
+async def restate(customer_id: int, kind: str, ref_type: str, changes: dict[int, dict[str, Any]]) -> None:
+    """Sets new values in the data of the customer's `kind` events about these records (ref id -> values), in the
+    caller's write unit: for a fact that changed later, such as a purchase's number after a back-dated entry."""
+    if not changes:
+        return
+    rows = await raw(f"SELECT id, ref_id, data FROM timeline_event WHERE customer = {{}} AND kind = {{}} "
+                     f"AND ref_type = {{}} AND ref_id IN ({marks(len(changes))})",
+                     customer_id, kind, ref_type, *(str(i) for i in changes))
+    for row in rows:
+        data = row["data"] if isinstance(row["data"], dict) else json.loads(row["data"] or "{}")
+        await raw("UPDATE timeline_event SET data = {} WHERE id = {}",
+                  json.dumps(data | changes[int(row["ref_id"])], default=str), row["id"])
+
+
 def _word(prefix: str, value: Any, lang: str) -> str:
     key = f"{prefix}{value}"
     shown = t(key, lang)

@@ -20,6 +20,16 @@ async def purchase_numbers() -> list[str]:
             for r in rows]
 
 
+async def purchase_numbers_follow_time() -> list[str]:
+    """A customer's first purchase is the earliest made, the second the next, ... (ties by entry)."""
+    rows = await raw(
+        "SELECT customer, id, seq, rn FROM (SELECT customer, id, seq, "
+        "ROW_NUMBER() OVER (PARTITION BY customer ORDER BY occurred_at, id) AS rn FROM purchase WHERE kind = 'purchase') x "
+        "WHERE seq <> rn LIMIT 100"
+    )
+    return [f"customer {r['customer']}: purchase {r['id']} numbered {r['seq']}, made as number {r['rn']}" for r in rows]
+
+
 async def refunds_within_purchases() -> list[str]:
     rows = await raw(
         "SELECT o.id, o.amount_fen, o.refunded_fen, COALESCE(SUM(-r.amount_fen), 0) AS refunds FROM purchase o "
@@ -31,4 +41,5 @@ async def refunds_within_purchases() -> list[str]:
 
 
 invariants.register("purchases.numbers", purchase_numbers)
+invariants.register("purchases.numbers_by_time", purchase_numbers_follow_time)
 invariants.register("purchases.refunds", refunds_within_purchases)

@@ -13,7 +13,7 @@ from typing import Any, Awaitable, Callable
 
 from regulars.core import audit, clock, idempotency
 from regulars.core.auth import Principal
-from regulars.core.db import raw, writing
+from regulars.core.db import marks, raw, writing
 from regulars.core.errors import BadInput, Conflict, NotFound
 from regulars.core.idempotency import Outcome
 from regulars.customers import service as customers
@@ -148,12 +148,9 @@ async def insert(*, customer: dict, store_id: int, clerk_id: int | None, clerk_n
                                existing_id=existing.id, extra={"existing_id": existing.id})
         seq = None
         original = None
+        renumber = False
         if kind == "purchase":
-            seq = (await raw(
-                "INSERT INTO purchase_counter (customer, purchases) VALUES ({}, 1) ON CONFLICT (customer) "
-                "DO UPDATE SET purchases = purchase_counter.purchases + 1 RETURNING purchases",
-                customer_id,
-            ))[0]["purchases"]
+            seq, renumber = await _take_number(customer_id, occurred_at)
         elif kind == "refund" and refund_of is not None:
             original = await _take_refund(customer_id, refund_of, -amount_fen)
             category = category or original["category"]
@@ -166,6 +163,8 @@ async def insert(*, customer: dict, store_id: int, clerk_id: int | None, clerk_n
             actor.staff_id if actor else None,
         ))[0]
         purchase_id = row["id"]
+        if renumber:
+            seq = await _renumber(customer_id, purchase_id)
         earned = await _points(customer, purchase_id, kind, store_id, category, amount_fen, occurred_at, clerk_id, original)
         if earned:
             await raw("UPDATE purchase SET points = {} WHERE id = {}", earned, purchase_id)
@@ -177,6 +176,37 @@ async def insert(*, customer: dict, store_id: int, clerk_id: int | None, clerk_n
         for hook in _after_purchase:
             await hook(found)
     return found
+
+
+async def _take_number(customer_id: int, occurred_at: dt.datetime) -> tuple[int | None, bool]:
+    """The purchase's number when it is the customer's latest in time (the usual case), or (None, True) when it
+    was made before purchases already recorded (a back-dated entry, a POS export imported late): then the
+    customer's purchases are numbered again by time once it is written."""
+    count = (await raw(
+        "INSERT INTO purchase_counter (customer, purchases) VALUES ({}, 1) ON CONFLICT (customer) "
+        "DO UPDATE SET purchases = purchase_counter.purchases + 1 RETURNING purchases",
+        customer_id,
+    ))[0]["purchases"]
+    # the counter row is this write unit's now: no other purchase of this customer is numbered until it ends
+    later = await raw("SELECT id FROM purchase WHERE customer = {} AND kind = 'purchase' AND occurred_at > {} LIMIT 1",
+                      customer_id, occurred_at)
+    return (None, True) if later else (count, False)
+
+
+async def _renumber(customer_id: int, purchase_id: int) -> int:
+    """Numbers the customer's purchases 1..n by the time they were made (ties by entry) and returns the new one's
+    number; the timeline's purchase lines say the numbers they now have."""
+    rows = await raw("SELECT id, seq FROM purchase WHERE customer = {} AND kind = 'purchase' ORDER BY occurred_at, id",
+                     customer_id)
+    moved = {r["id"]: n for n, r in enumerate(rows, start=1) if r["seq"] != n}
+    ids = list(moved)
+    # out of the way first: (customer, seq) is unique and checked row by row on PostgreSQL
+    await raw(f"UPDATE purchase SET seq = -id WHERE id IN ({marks(len(ids))})", *ids)
+    cases = " ".join("WHEN {} THEN CAST({} AS INTEGER)" for _ in ids)
+    await raw(f"UPDATE purchase SET seq = CASE id {cases} END WHERE id IN ({marks(len(ids))})",
+              *[v for pair in moved.items() for v in pair], *ids)
+    await timeline.restate(customer_id, "purchase", "purchase", {i: {"seq": n} for i, n in moved.items() if i != purchase_id})
+    return moved[purchase_id]
 
 
 def _json(value: Any) -> str:

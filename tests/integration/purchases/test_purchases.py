@@ -150,7 +150,9 @@ async def test_record_20_concurrent_purchases_numbered_1_to_20(world):
     async with InvariantWatch(customer_id) as watch:
         responses = await asyncio.gather(*(buy(clients[i % 3], customer_id, amount_fen=1000 + i) for i in range(20)))
     assert [r.status_code for r in responses] == [201] * 20, [r.text for r in responses if r.status_code != 201][:3]
-    assert sorted(r.json()["seq"] for r in responses) == list(range(1, 21))
+    # each answer gave the number at that moment; one made earlier but written later moves the others on
+    rows = await raw("SELECT seq FROM purchase WHERE customer = {} ORDER BY occurred_at, id", customer_id)
+    assert [r["seq"] for r in rows] == list(range(1, 21))
     watch.check()
     assert await balance_and_ledger(customer_id) == (200, 200)
 
@@ -232,6 +234,40 @@ async def test_purchase_on_timeline_in_both_languages(world):
     assert next(e for e in en if e["kind"] == "points_earn")["summary"] == "Points +29, balance 29"
 
 
+async def test_back_dated_purchase_takes_its_place_in_time(world):
+    customer_id = await new_customer(world.clerk_a)
+    now = clock.now()
+    today = (await buy(world.clerk_a, customer_id, category="accessory", amount_fen=2900)).json()
+    assert today["seq"] == 1
+    # entered later, made a month earlier (a paper receipt typed in, a POS export imported late)
+    month_ago = await buy(world.clerk_a, customer_id, occurred_at=(now - dt.timedelta(days=30)).isoformat())
+    assert month_ago.status_code == 201 and month_ago.json()["seq"] == 1
+    week_ago = (await buy(world.clerk_a, customer_id, occurred_at=(now - dt.timedelta(days=7)).isoformat())).json()
+    assert week_ago["seq"] == 2
+    assert (await world.clerk_a.get(f"/api/v1/purchases/{today['id']}")).json()["seq"] == 3
+    timeline = (await world.clerk_a.get(f"/api/v1/customers/{customer_id}/timeline",
+                                        headers={"Accept-Language": "en"})).json()
+    said = {e["ref_id"]: e["summary"] for e in timeline if e["kind"] == "purchase"}
+    assert said[str(today["id"])] == "Purchase #3: ¥29.00 (accessory), +29 points"
+    assert said[str(week_ago["id"])].startswith("Purchase #2: ")
+    # the next one made now is the fourth
+    assert (await buy(world.clerk_a, customer_id)).json()["seq"] == 4
+
+
+async def test_concurrent_purchases_made_at_scattered_times_numbered_by_time(world):
+    customer_id = await new_customer(world.clerk_a)
+    now = clock.now()
+    days = [17, 3, 29, 11, 0, 23, 5, 19, 2, 13, 7, 31]
+    clients = [world.clerk_a, world.clerk_a2, world.manager_a]
+    responses = await asyncio.gather(*(
+        buy(clients[i % 3], customer_id, amount_fen=1000 + d, occurred_at=(now - dt.timedelta(days=d)).isoformat())
+        for i, d in enumerate(days)))
+    assert [r.status_code for r in responses] == [201] * len(days), [r.text for r in responses if r.status_code != 201][:3]
+    rows = await raw("SELECT amount_fen, seq FROM purchase WHERE customer = {} ORDER BY seq", customer_id)
+    assert [r["amount_fen"] - 1000 for r in rows] == sorted(days, reverse=True)
+    assert [r["seq"] for r in rows] == list(range(1, len(days) + 1))
+
+
 async def test_customer_purchases_listed_newest_first(world):
     customer_id = await new_customer(world.clerk_a)
     earlier = (clock.now() - dt.timedelta(days=30)).isoformat()
@@ -258,6 +294,7 @@ async def test_points_and_purchases_reconcile_after_all(world):
     clean = subprocess.run(regulars_command("reconcile"), cwd=ROOT, capture_output=True, text=True)
     assert clean.returncode == 0, clean.stdout
     assert "ok    purchases.numbers" in clean.stdout and "ok    purchases.refunds" in clean.stdout
+    assert "ok    purchases.numbers_by_time" in clean.stdout
 
 
 async def test_reconcile_detects_a_gap_in_purchase_numbers(world):
@@ -269,3 +306,18 @@ async def test_reconcile_detects_a_gap_in_purchase_numbers(world):
     assert drifted.returncode == 1
     assert f"customer {customer_id}: 3 purchases numbered 1..4, counter 3" in drifted.stdout
     await raw("UPDATE purchase SET seq = 3 WHERE customer = {} AND seq = 4", customer_id)
+
+
+async def test_reconcile_detects_numbers_out_of_time_order(world):
+    customer_id = await new_customer(world.clerk_a)
+    first = (await buy(world.clerk_a, customer_id, occurred_at=(clock.now() - dt.timedelta(days=2)).isoformat())).json()
+    second = (await buy(world.clerk_a, customer_id)).json()
+    swap = ("UPDATE purchase SET seq = CASE id WHEN {} THEN CAST({} AS INTEGER) WHEN {} THEN CAST({} AS INTEGER) END "
+            "WHERE id IN ({}, {})")
+    await raw(swap, first["id"], -1, second["id"], -2, first["id"], second["id"])
+    await raw(swap, first["id"], 2, second["id"], 1, first["id"], second["id"])
+    drifted = subprocess.run(regulars_command("reconcile"), cwd=ROOT, capture_output=True, text=True)
+    await raw(swap, first["id"], -1, second["id"], -2, first["id"], second["id"])
+    await raw(swap, first["id"], 1, second["id"], 2, first["id"], second["id"])
+    assert drifted.returncode == 1
+    assert f"customer {customer_id}: purchase {first['id']} numbered 2, made as number 1" in drifted.stdout

@@ -22,8 +22,9 @@ async def chain(world):
     for name, client in (("c1", a), ("c2", a), ("c3", a), ("c4", a2), ("c5", a), ("c6", a2), ("c7", a), ("c11", a),
                          ("c12", a), ("c8", b), ("c9", b), ("c10", b)):
         ids[name] = await customer(client, name=name)
-    await buy(a, ids["c1"], local(50))
+    # c1's and c10's purchases are entered latest first (a back-dated entry): first and second follow the time made
     await buy(a, ids["c1"], local(40))
+    await buy(a, ids["c1"], local(50))
     await buy(a, ids["c2"], local(45))
     second_c2 = await buy(a2, ids["c2"], local(25))
     await buy(a, ids["c3"], local(40))
@@ -41,8 +42,8 @@ async def chain(world):
     await buy(b, ids["c8"], local(35))
     second_c8 = await buy(b, ids["c8"], local(5))
     await buy(b, ids["c9"], local(15))
-    await buy(b, ids["c10"], local(58))
     await buy(b, ids["c10"], local(57))
+    await buy(b, ids["c10"], local(58))
 
     template = (await world.admin.post("/api/v1/coupon-templates", json={
         "name_zh": "复购券", "name_en": "Come-back coupon", "kind": "amount_off", "amount_off_fen": 1000,
