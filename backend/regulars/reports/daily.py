@@ -1,6 +1,7 @@
 """The daily roll-up: counts per store-local day, store and clerk, rebuilt for the days that changed.
 
-Every round reads which rows are new since the last round (id watermarks per source),
+Every round reads which rows are new since the last round (id watermarks per source, settled only once no
+transaction that could still commit a lower id is open: `dialect.read_marks`),
 finds the earliest day they touch, and rebuilds every day from there (never fewer than
 the last REFRESH_DAYS, which also catches reversals of recent redemptions) in chunks,
 each one write unit: delete the days, insert their aggregates. Running it twice, or
@@ -119,12 +120,12 @@ async def _zones() -> dict[str, list[int]]:
 async def refresh(full: bool = False) -> int:
     """Brings report_daily up to date; returns how many days it rebuilt (per zone, summed)."""
     now = clock.now()
-    marks = {} if full else await dialect.watermarks(NAME)
+    marks, settled, pending = await dialect.read_marks({} if full else await dialect.watermarks(NAME))
     earliest: dt.datetime | None = now - dt.timedelta(days=REFRESH_DAYS)
     tops: dict[str, int] = {}
     for source, (table, column) in SOURCES.items():
         row = (await raw(
-            f"SELECT MAX(id) AS top, MIN({column}) AS first FROM {table} WHERE id > {{}}", int(marks.get(source, 0))
+            f"SELECT MAX(id) AS top, MIN({column}) AS first FROM {table} WHERE id > {{}}", marks.get(source, 0)
         ))[0]
         tops[source] = int(row["top"] or marks.get(source, 0))
         if row["first"] is not None:
@@ -141,7 +142,7 @@ async def refresh(full: bool = False) -> int:
             await _rebuild(zone, only, day, chunk_end)
             rebuilt += (chunk_end - day).days + 1
             day = chunk_end + dt.timedelta(days=1)
-    await dialect.save_watermarks(NAME, tops, now)
+    await dialect.save_watermarks(NAME, await dialect.marks_state(settled, pending, tops, whole=full), now)
     return rebuilt
 
 

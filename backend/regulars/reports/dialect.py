@@ -43,6 +43,46 @@ async def save_watermarks(name: str, values: dict, now: dt.datetime) -> None:
         )
 
 
+# rounds whose marks wait for transactions still open when they read (PostgreSQL); more are thinned, never lost
+PENDING_ROUNDS = 30
+
+
+async def read_marks(state: dict) -> tuple[dict[str, int], dict[str, int], list]:
+    """From a roll-up's saved state: the id marks to read on from this round, the marks the round may save as
+    settled, and the earlier rounds still unsettled as [transaction horizon, marks read].
+
+    On SQLite one transaction writes at a time, so a row not yet committed has a higher id than every committed
+    one: what a round read is settled at once. On PostgreSQL ids come from sequences before commit: a
+    transaction may commit row 100 after row 101 was read, and a back-dated row (a purchase imported weeks late)
+    would then never be rolled up. So a round's marks settle only when every transaction open when it read has
+    ended (the oldest transaction still open is younger than the horizon noted after its read); the round that
+    sees this reads from the older marks, so it reads the late rows, and saves the settled ones for the next.
+    """
+    if "safe" not in state:  # a state written before horizons were kept: its marks as they are
+        marks = {k: int(v) for k, v in state.items()}
+        return marks, marks, []
+    safe = {k: int(v) for k, v in state["safe"].items()}
+    settled, pending = dict(safe), list(state.get("pending", []))
+    if pending and is_postgres():
+        oldest_open = int((await raw("SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS x"))[0]["x"])
+        while pending and int(pending[0][0]) <= oldest_open:
+            settled |= {k: int(v) for k, v in pending.pop(0)[1].items()}
+    return safe, settled, pending
+
+
+async def marks_state(settled: dict[str, int], pending: list, tops: dict[str, int], *, whole: bool = False) -> dict:
+    """The state to save after a round that read up to `tops` (see `read_marks`). A round that read everything
+    (set-up, a rebuild by hand, with no writers about) counts as settled: reading it all again would rebuild
+    every day once more."""
+    if whole or not is_postgres():
+        return {"safe": tops, "pending": []}
+    horizon = int((await raw("SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x"))[0]["x"])
+    pending = pending + [[horizon, tops]]
+    if len(pending) > PENDING_ROUNDS:  # a long transaction holds everything back: keep the oldest and the newest
+        pending = pending[:1] + pending[-(PENDING_ROUNDS - 1):]
+    return {"safe": settled, "pending": pending}
+
+
 def _zone_literal(zone: str) -> str:
     if not ZONE_NAME.match(zone):
         raise ValueError(f"not a time zone name: {zone!r}")
