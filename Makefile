@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PG_PORT ?= 55432
 PG_DIR ?= /tmp/regulars-pg-$(PG_PORT)
 
-.PHONY: run test test-sqlite test-postgres test-e2e bench soak openapi clean venv system-deps pg-start pg-stop lint pwa-vendor
+.PHONY: help run test test-sqlite test-postgres test-e2e bench soak openapi clean venv system-deps pg-start pg-stop pwa-vendor
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,6 +16,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+help:
+	@echo "make run            set up and serve the demo chain on http://127.0.0.1:8000"
+	@echo "make test           the whole suite: SQLite, PostgreSQL, browser tests"
+	@echo "make test-sqlite | test-postgres | test-e2e   one part of it"
+	@echo "make bench          benchmarks (BENCH_SCALE=full for 1M customers), results in var/bench/"
+	@echo "make soak           long crash and fuzz runs on both engines"
+	@echo "make openapi        regenerate schemas/openapi.json"
+	@echo "make pg-start | pg-stop   a throwaway PostgreSQL on 127.0.0.1:$(PG_PORT)"
+	@echo "make clean          remove the virtualenv and generated files"
 
 # The staff app's browser packages (package.json, pinned with integrity hashes in package-lock.json), copied
 # as plain files into pwa/vendor/ (git-ignored). Without npm the app still runs: codes are typed, and the
