@@ -5,6 +5,7 @@ import * as network from "./network.js";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 let csrfToken = "";
+let sessionEnded = async () => false;
 
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -26,7 +27,17 @@ export function setCsrf(token) {
   csrfToken = token || "";
 }
 
-export async function request(method, path, { json, form, headers = {}, timeout = 15000 } = {}) {
+/**
+ * What a request does when the server answers 401: `ended()` asks the clerk to log in again and resolves true once the
+ * same staff member has (the request is then sent again, as them), false otherwise (the 401 is thrown).
+ */
+export function onSessionEnded(ended) {
+  sessionEnded = ended;
+}
+
+/** `relogin: false` for the requests a 401 is the answer to (logging in, out): they never wait for a new login. */
+export async function request(method, path, options = {}) {
+  const { json, form, headers = {}, timeout = 15000, relogin = true } = options;
   const init = { method, credentials: "same-origin", headers: { Accept: "application/json", "Accept-Language": lang(), ...headers } };
   if (UNSAFE.has(method)) init.headers["x-csrftoken"] = csrf();
   if (json !== undefined) {
@@ -48,7 +59,8 @@ export async function request(method, path, { json, form, headers = {}, timeout 
     clearTimeout(timer);
   }
   network.reached();
-  if (response.status === 401) window.dispatchEvent(new CustomEvent("session:expired"));
+  // The server refused it before doing anything: sent again after the login, it is sent once.
+  if (response.status === 401 && relogin && (await sessionEnded())) return request(method, path, { ...options, relogin: false });
   if (!response.ok) {
     let problem;
     try {

@@ -6,7 +6,7 @@ import { t } from "./i18n.js";
 /**
  * Opens a modal with `content`. `onOk({ say })` runs when the primary button is tapped: it returns the value
  * to close with, or undefined to stay open (after `say(text)` told the clerk why). Resolves null on cancel, Escape
- * or leaving the screen.
+ * or leaving the screen; with `cancel: null` it has no cancel and stays open until `onOk` closes it.
  */
 export function formDialog({ name, title, lead, content, ok = t("common.confirm"), cancel = t("common.cancel"), danger = false, onOk }) {
   return new Promise((resolve) => {
@@ -35,10 +35,11 @@ export function formDialog({ name, title, lead, content, ok = t("common.confirm"
       content,
       message,
       h("div", { class: "dialog-actions" },
-        h("button", { class: "btn", type: "button", dataset: { action: "cancel" }, onclick: () => finish(null) }, cancel),
+        cancel === null ? null
+          : h("button", { class: "btn", type: "button", dataset: { action: "cancel" }, onclick: () => finish(null) }, cancel),
         okButton));
     dialog.append(form);
-    const close = showModal(dialog, () => finish(null));
+    const close = showModal(dialog, cancel === null ? null : () => finish(null));
   });
 }
 

@@ -51,19 +51,22 @@ export function toast(message, kind = "info", ms = 3500) {
 
 /**
  * Shows `dialog` as a modal; `dismiss()` runs on Escape and when the screen changes (a route change: a question
- * asked on one screen must not be answered on another). Returns close(), true the first time it closes it.
+ * asked on one screen must not be answered on another). Without `dismiss` it stays until answered, whatever the
+ * screen below does. Returns close(), true the first time it closes it.
  */
-export function showModal(dialog, dismiss) {
+export function showModal(dialog, dismiss = null) {
   let open = true;
-  const escape = (event) => { event.preventDefault(); dismiss(); };
+  const escape = (event) => { event.preventDefault(); dismiss?.(); };
   dialog.addEventListener("cancel", escape);
-  window.addEventListener("route:changed", dismiss);
+  // the browser may close a modal on Escape anyway (no tap since the last one): one that must be answered comes back
+  if (!dismiss) dialog.addEventListener("close", () => { if (open) dialog.showModal(); });
+  if (dismiss) window.addEventListener("route:changed", dismiss);
   document.body.append(dialog);
   dialog.showModal();
   return () => {
     if (!open) return false;
     open = false;
-    window.removeEventListener("route:changed", dismiss);
+    if (dismiss) window.removeEventListener("route:changed", dismiss);
     dialog.close();
     dialog.remove();
     return true;

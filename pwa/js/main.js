@@ -1,11 +1,13 @@
 // Starts the app: messages, the service worker, the session, then the shell or the login screen.
 
+import * as api from "./api.js";
 import { clear, h, toast } from "./dom.js";
 import * as i18n from "./i18n.js";
 import * as network from "./network.js";
 import * as outbox from "./outbox.js";
 import * as recent from "./recent.js";
 import * as redeemed from "./redeemed.js";
+import * as relogin from "./relogin.js";
 import * as router from "./router.js";
 import login from "./screens/login.js";
 import * as session from "./session.js";
@@ -15,6 +17,7 @@ const REPLAY_EVERY_MS = 30000;
 const root = document.querySelector("[data-root]");
 let frame = null;
 let waitingWorker = null;
+let loggingInAgain = null;
 
 /** Shows the "new version ready" banner of the current shell while a new worker waits. */
 function showUpdate() {
@@ -58,6 +61,13 @@ function showLogin() {
   }));
 }
 
+/** What the last staff member had on screen and in memory goes; the next one starts at home. */
+function forgetScreens() {
+  recent.forgetAll();
+  redeemed.forgetAll();
+  history.replaceState(null, "", "#/");
+}
+
 function showApp() {
   frame?.dispose?.();
   frame = shell.build({
@@ -68,9 +78,7 @@ function showApp() {
         toast(i18n.t("shell.logout_failed"), "error");
         return;
       }
-      recent.forgetAll();
-      redeemed.forgetAll();
-      history.replaceState(null, "", "#/");
+      forgetScreens();
       showLogin();
     },
   });
@@ -79,10 +87,35 @@ function showApp() {
   router.start(frame.querySelector("[data-view]"));
 }
 
+/**
+ * The server no longer knows the session: the login comes over the screen, which keeps what was typed. True once the
+ * same staff member logged in again (the screen goes on, its refused request sent again); another one starts at home,
+ * never seeing the screen. The outbox keeps everyone's entries either way.
+ */
+function sessionEnded() {
+  const before = session.current();
+  if (!before) return Promise.resolve(false);
+  loggingInAgain ||= relogin.ask(before).then((me) => {
+    loggingInAgain = null;
+    const same = me.staff_id === before.staff_id;
+    if (same) {
+      toast(i18n.t("relogin.resumed"), "success");
+    } else {
+      forgetScreens();
+      showApp();
+      toast(i18n.t("relogin.other_staff", { name: me.display_name }), "info", 5000);
+    }
+    outbox.replay();
+    return same;
+  });
+  return loggingInAgain;
+}
+
 async function boot() {
   await i18n.init();
   network.init();
   outbox.init();
+  api.onSessionEnded(sessionEnded);
   registerWorker().catch((error) => console.warn("service worker:", error));
   const { me, offline } = await session.restore();
   if (offline) network.unreachable();
@@ -96,21 +129,12 @@ async function boot() {
   setInterval(async () => {
     if (session.current() && navigator.onLine && (await outbox.count())) outbox.replay();
   }, REPLAY_EVERY_MS);
-  window.addEventListener("session:expired", () => {
-    if (session.current()) {
-      toast(i18n.t("shell.session_expired"), "error");
-      showLogin();
-    }
-  });
   window.addEventListener("outbox:message", (event) => {
     const { type } = event.detail;
     // what the worker's requests saw counts as much as the page's own
     if (type === "outbox:offline") network.unreachable();
     else if (["outbox:sent", "outbox:later", "outbox:refused", "outbox:login"].includes(type)) network.reached();
-    if (type === "outbox:login" && session.current()) {
-      toast(i18n.t("shell.session_expired"), "error");
-      showLogin();
-    }
+    if (type === "outbox:login") sessionEnded();
   });
   window.addEventListener("lang:changed", async () => {
     await session.languageChanged();

@@ -32,7 +32,7 @@ async function remember(value, csrf) {
  */
 export async function restore() {
   try {
-    const value = await api.get("/api/v1/me", { timeout: 5000 });
+    const value = await api.get("/api/v1/me", { timeout: 5000, relogin: false });
     await remember(value);
     return { me: value, offline: false };
   } catch (error) {
@@ -49,14 +49,16 @@ export async function restore() {
 }
 
 export async function login(username, password) {
-  const result = await api.post("/api/v1/auth/login", { username, password });
+  const result = await api.post("/api/v1/auth/login", { username, password }, { relogin: false });
   await remember(result.me, result.csrf_token);
   return result.me;
 }
 
 export async function logout() {
   try {
-    await api.post("/api/v1/auth/logout");
+    await api.post("/api/v1/auth/logout", undefined, { relogin: false });
+  } catch (error) {
+    if (!(error instanceof api.ApiError && error.status === 401)) throw error;  // already ended: logged out all the same
   } finally {
     me = null;
     await db.deleteMeta("me");

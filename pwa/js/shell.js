@@ -26,6 +26,7 @@ function roleLabel(me) {
 
 export function build({ onLogout }) {
   const me = session.current();
+  const storeName = me.store_name || t("shell.all_stores");
   const netBadge = h("span", { class: "net", role: "status", dataset: { net: "" } });
   const outboxBadge = h("a", { class: "outbox-badge", href: "#/outbox", dataset: { outboxCount: "0" } });
   const langButton = h("button", {
@@ -34,7 +35,7 @@ export function build({ onLogout }) {
   }, svg(icons.globe), h("span", { class: "hide-narrow" }, t("shell.other_language")),
      h("span", { class: "show-narrow" }, t("shell.other_language_short")));
   const logoutButton = h("button", {
-    class: "btn btn-quiet", type: "button", dataset: { action: "logout" },
+    class: "btn btn-quiet", type: "button", dataset: { action: "logout" }, "aria-label": t("shell.logout"), title: t("shell.logout"),
     onclick: async () => {
       if (!network.isOnline()) return toast(t("shell.logout_offline"), "error");
       const waiting = await outbox.count();
@@ -42,7 +43,7 @@ export function build({ onLogout }) {
                                               ok: t("shell.logout") }))) return;
       onLogout();
     },
-  }, svg(icons.logout), h("span", { class: "hide-narrow" }, t("shell.logout")));
+  }, svg(icons.logout), h("span", { class: "hide-medium" }, t("shell.logout")));
 
   const primary = navItems().filter((r) => !r.nav.group && !r.nav.secondary);
   const manager = navItems().filter((r) => r.nav.group === "manager");
@@ -56,12 +57,12 @@ export function build({ onLogout }) {
       h("a", { class: "brand", href: "#/" },
         h("img", { src: "icons/icon-192.png", alt: "", width: 32, height: 32 }),
         h("span", { class: "brand-name" }, t("app.name"))),
-      h("span", { class: "store-name", dataset: { store: "" } }, me.store_name || t("shell.all_stores")),
+      h("span", { class: "store-name", title: storeName, dataset: { store: "" } }, storeName),
       h("span", { class: "spacer" }),
       netBadge,
       outboxBadge,
       langButton,
-      h("span", { class: "user hide-narrow", dataset: { user: me.username } },
+      h("span", { class: "user hide-narrow", title: me.display_name, dataset: { user: me.username } },
         h("strong", {}, me.display_name), h("small", {}, roleLabel(me))),
       logoutButton),
     h("div", { class: "banner", hidden: true, dataset: { update: "" } },

@@ -136,7 +136,8 @@ export default {
           saveButton.disabled = true;
         } else {
           setStatus("new", svg(icons.check), t("capture.phone_new"));
-          form.querySelector("[data-input=name]")?.focus();
+          // on to the name, unless the clerk has gone on typing elsewhere meanwhile
+          if (document.activeElement === phoneInput) form.querySelector("[data-input=name]")?.focus();
         }
       } catch (error) {
         if (mine !== lookup) return;
