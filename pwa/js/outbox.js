@@ -115,6 +115,15 @@ export async function retry(key) {
   replay();
 }
 
+/** Sends a refused entry again with another body: the clerk's answer to what the server refused. */
+export async function amend(key, body) {
+  const entry = await db.entryByKey(key);
+  if (!entry) return;
+  await db.putEntry({ ...entry, body, state: "pending", problem: null });
+  changed();
+  replay();
+}
+
 export function init() {
   if (!("serviceWorker" in navigator)) return;
   navigator.serviceWorker.addEventListener("message", (event) => {

@@ -5,8 +5,9 @@
 //   network error, 408,
 //   429, 5xx               the network or server is not ready: stop, keep everything, try later
 //   401, 403 CSRF          the session ended: stop until the clerk logs in again
-//   any other 4xx          refused (a phone that became a customer meanwhile, a customer erased):
-//                          kept as "refused" for the clerk to resolve, never dropped, never retried
+//   any other 4xx          refused (a phone that became a customer meanwhile, a customer erased, a profile
+//                          field someone else changed since the clerk saw it): kept as "refused" for the
+//                          clerk to resolve, never dropped, never retried
 // An entry about a customer captured offline waits for that capture; if the capture was refused,
 // it waits for the clerk's decision.
 
@@ -38,10 +39,12 @@ async function customerId(entry) {
 async function problemOf(response) {
   try {
     const body = await response.json();
+    // `fields` and `current`: a profile change refused as changed meanwhile names the fields and their values now
     return { status: response.status, code: body.code || "", detail: body.detail || "", field: body.field || null,
-             existingId: body.existing_id ?? null };
+             existingId: body.existing_id ?? null, fields: body.fields ?? null, current: body.current ?? null };
   } catch {
-    return { status: response.status, code: "", detail: response.statusText, field: null, existingId: null };
+    return { status: response.status, code: "", detail: response.statusText, field: null, existingId: null,
+             fields: null, current: null };
   }
 }
 

@@ -95,6 +95,10 @@ async def test_phone_screens(world, showcase, tablets, lang):
     await app.go(f"#/customers/{showcase}")
     await expect(page.locator("[data-customer-name]")).to_be_visible()
     await app.shot(f"phone-{lang}-customer")
+    # one column: the tabs a counter needs come right after who the customer is, before the profile's details
+    tops = await page.evaluate("""() => ['.profile', '[data-tabs]', '[data-consent]']
+        .map(selector => document.querySelector(selector).getBoundingClientRect().top)""")
+    assert tops == sorted(tops), tops
     # Every control a finger taps is at least 44 px high (links inside text excepted).
     small = await page.evaluate("""() => [...document.querySelectorAll('button, .btn, input:not([type=checkbox]), select, .nav-item')]
         .filter(el => el.offsetParent !== null)

@@ -56,13 +56,29 @@ class Term(str):
     """A message parameter that is itself a message key (an outcome, a state): said in the message's language."""
 
 
+class Terms(tuple):
+    """A message parameter that is a list of message keys (fields, say): each said in the message's language,
+    listed as that language lists things."""
+
+
+LIST_SEPARATOR = {"zh-CN": "、", "en": ", "}
+
+
+def _said(value: Any, lang: str) -> Any:
+    if isinstance(value, Term):
+        return t(value, lang)
+    if isinstance(value, Terms):
+        return LIST_SEPARATOR.get(lang, ", ").join(t(key, lang) for key in value)
+    return value
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     """The message `key` in `lang`, its placeholders filled from `params` (a missing one is logged)."""
     texts = _CATALOGUE.get(key)
     if texts is None:
         return key
     template = texts.get(lang) or texts[DEFAULT_LANGUAGE]
-    params = {name: t(value, lang) if isinstance(value, Term) else value for name, value in params.items()}
+    params = {name: _said(value, lang) for name, value in params.items()}
     try:
         return template.format(**params)
     except (KeyError, IndexError, AttributeError) as exc:

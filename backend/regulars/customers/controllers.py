@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.exceptions.http_exceptions import RequestEntityTooLarge
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 
@@ -50,7 +51,13 @@ class CustomerController(Controller):
     async def get_customer(self, request: Request, customer_id: FromPath[int]) -> schemas.Customer:
         return await service.view(principal_of(request), customer_id)
 
-    @patch("/{customer_id:int}")
+    @patch(
+        "/{customer_id:int}",
+        responses={409: ResponseSpec(schemas.EditConflict, media_type="application/problem+json", generate_examples=False,
+                                     description="A field in `expected` was changed by someone else meanwhile: "
+                                                 "nothing was written; the body names the fields and their values now "
+                                                 "(a phone that is another customer's is a 409 with `existing_id`)")},
+    )
     async def update_customer(
         self,
         request: Request,
@@ -123,12 +130,22 @@ class PrivacyController(Controller):
         return await retention.list_requests(principal_of(request), status)
 
 
+def upload_too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
+    """The import's own answer to a body past its limit (Litestar's says only "bad request")."""
+    from regulars.app import on_domain_error  # at run time: app.py imports this module
+
+    return on_domain_error(request, importer.FileTooLarge(max=importer.MAX_MB))
+
+
+UPLOAD = {"request_max_body_size": importer.UPLOAD_LIMIT, "exception_handlers": {RequestEntityTooLarge: upload_too_large}}
+
+
 class ImportController(Controller):
     path = "/api/v1/imports"
     tags = ["imports"]
     guards = [manager_guard]
 
-    @post("/customers", status_code=202)
+    @post("/customers", status_code=202, **UPLOAD)
     async def import_customers(
         self,
         request: Request,
@@ -140,7 +157,7 @@ class ImportController(Controller):
             from regulars.core.errors import BadInput
 
             raise BadInput("import.file_missing", field="file")
-        content = await upload.read()
+        content = importer.check_size(await upload.read())
         actor = principal_of(request)
         job_id = await importer.start(actor, upload.filename or "upload.csv", dry_run)
         db.start_heavy(importer.run(actor, job_id, upload.filename or "upload.csv", content, dry_run))

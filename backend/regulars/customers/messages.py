@@ -11,6 +11,14 @@ register(
             "zh-CN": "手机号 {phone} 已是客户（编号 {existing_id}）",
             "en": "Phone {phone} is already a customer (id {existing_id})",
         },
+        "customer.changed_meanwhile": {
+            "zh-CN": "你看到这份资料之后，{fields}已被他人修改；请选择保留对方的还是你的",
+            "en": "Someone else changed {fields} after you last saw this profile; choose whether to keep theirs or yours",
+        },
+        "customer.expected_unsent": {
+            "zh-CN": "expected 只能给出本次要修改的字段的原值；{name}本次没有修改",
+            "en": "expected may only give the previous values of fields being changed; {name} is not being changed",
+        },
         "customer.phone_unknown": {"zh-CN": "手机号 {phone} 还不是客户", "en": "Phone {phone} is not a customer yet"},
         "customer.birthday_invalid": {"zh-CN": "生日 {value} 不存在", "en": "Birthday {value} does not exist"},
         "customer.birth_year": {"zh-CN": "出生年份 {value} 不合理", "en": "Birth year {value} is not plausible"},
@@ -93,6 +101,19 @@ register(
         "import.money_precision": {
             "zh-CN": "金额 {value} 最多两位小数（精确到分）",
             "en": "Amount {value} has more than two decimals (fen are the smallest unit)",
+        },
+        "import.bad_thousands": {
+            "zh-CN": "金额 {value} 的逗号位置不对：逗号只能用作千位分隔（如 1,299.00），小数点请用“.”",
+            "en": "Amount {value} has a comma out of place: commas may only separate thousands (as in 1,299.00), "
+                  "and decimals take a point",
+        },
+        "import.unknown_column": {
+            "zh-CN": "表头“{column}”不是可导入的列，这一列已忽略（可导入的列：{columns}）",
+            "en": "Column “{column}” is not one that can be imported and was ignored (columns read: {columns})",
+        },
+        "import.upload_too_large": {
+            "zh-CN": "文件超过 {max} MB，无法导入；请分成几个较小的文件分别导入",
+            "en": "The file is larger than {max} MB and cannot be imported; split it into smaller files and import each",
         },
         "import.bad_number": {"zh-CN": "{value} 不是整数", "en": "{value} is not a whole number"},
         "import.number_range": {"zh-CN": "{value} 超出范围（{low} 至 {high}）", "en": "{value} is out of range ({low} to {high})"},

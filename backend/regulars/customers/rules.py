@@ -124,3 +124,19 @@ def completeness(profile: dict[str, Any]) -> int:
             filled = value not in (None, "", [], ())
         score += weight if filled else 0
     return score
+
+
+def changed_meanwhile(current: dict[str, Any], expected: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The fields whose value now is neither what the client last saw nor what it sends (plain JSON values):
+    someone else changed them since, and writing over them would lose that change."""
+    return [field for field, seen in expected.items()
+            if not _same(current.get(field), seen) and not _same(current.get(field), new.get(field))]
+
+
+def _same(now: Any, other: Any) -> bool:
+    return now == other or (_blank(now) and _blank(other))
+
+
+def _blank(value: Any) -> bool:
+    """No text, no list and nothing read the same on a profile (0 and False are values)."""
+    return value is None or (isinstance(value, (str, list)) and not value)

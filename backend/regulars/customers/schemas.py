@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -54,8 +54,34 @@ class CustomerCreate(msgspec.Struct, forbid_unknown_fields=True):
     language: Language = "zh-CN"
 
 
+class CustomerExpected(msgspec.Struct, forbid_unknown_fields=True):
+    """The values the client last saw of the fields it changes, as the profile showed them."""
+
+    phone: str | UnsetType = UNSET
+    name: str | UnsetType = UNSET
+    gender: Gender | None | UnsetType = UNSET
+    birthday: Birthday | None | UnsetType = UNSET
+    occupation: str | UnsetType = UNSET
+    interests: list[str] | UnsetType = UNSET
+    tags: list[str] | UnsetType = UNSET
+    plan: str | UnsetType = UNSET
+    monthly_spend_fen: int | None | UnsetType = UNSET
+    device_model: str | UnsetType = UNSET
+    device_purchased_on: dt.date | None | UnsetType = UNSET
+    contract_end_on: dt.date | None | UnsetType = UNSET
+    broadband: bool | None | UnsetType = UNSET
+    family_lines: int | None | UnsetType = UNSET
+    notes: str | UnsetType = UNSET
+    language: Language | UnsetType = UNSET
+
+
 class CustomerUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    """PATCH: only the fields sent change; store, points and ids are not among them."""
+    """PATCH: only the fields sent change; store, points and ids are not among them.
+
+    `expected` may give, for fields sent, the values the client last saw (an offline tablet's edit, replayed
+    later): if someone else changed one of them since, nothing is written and the answer is 409 with their
+    values now. A field whose value now already is the one sent is no conflict. Without `expected`, the
+    fields sent are written whatever they hold now."""
 
     phone: Annotated[str, msgspec.Meta(min_length=1, max_length=30)] | UnsetType = UNSET
     name: Short | UnsetType = UNSET
@@ -73,6 +99,21 @@ class CustomerUpdate(msgspec.Struct, forbid_unknown_fields=True):
     family_lines: Annotated[int, msgspec.Meta(ge=0, le=20)] | None | UnsetType = UNSET
     notes: Annotated[str, msgspec.Meta(max_length=2000)] | UnsetType = UNSET
     language: Language | UnsetType = UNSET
+    expected: CustomerExpected | UnsetType = UNSET
+
+
+class EditConflict(msgspec.Struct):
+    """409 to a PATCH with `expected`: the fields someone else changed since, and their values now."""
+
+    type: str
+    title: str
+    status: int
+    code: Literal["customer.changed_meanwhile"]
+    detail: str
+    field: str
+    reason: Literal["changed_meanwhile"]
+    fields: list[str]
+    current: dict[str, Any]
 
 
 class ConsentState(msgspec.Struct):

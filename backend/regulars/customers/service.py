@@ -12,6 +12,7 @@ from regulars.core import audit, clock, idempotency
 from regulars.core.auth import Principal
 from regulars.core.db import is_postgres, raw, writing
 from regulars.core.errors import BadInput, Conflict, NotFound
+from regulars.core.i18n import Term, Terms
 from regulars.core.idempotency import Outcome
 from regulars.customers import messages  # noqa: F401  (registers the room's messages)
 from regulars.customers import invariants, rules, schemas, timeline  # noqa: F401  (invariants registers checks)
@@ -22,6 +23,9 @@ PROFILE_FIELDS = (
     "name", "gender", "occupation", "interests", "plan", "monthly_spend_fen", "device_model",
     "device_purchased_on", "contract_end_on", "broadband", "family_lines", "notes", "language",
 )
+# the fields a PATCH changes, in the order the profile shows them (a conflict names them in this order)
+PROFILE_ORDER = ("phone", "name", "gender", "birthday", "tags", "occupation", "interests", "plan", "monthly_spend_fen",
+                 "device_model", "device_purchased_on", "contract_end_on", "broadband", "family_lines", "notes", "language")
 
 
 # reach ----------------------------------------------------------------------------------
@@ -38,10 +42,13 @@ def reach_sql(actor: Principal, alias: str = "c") -> tuple[str, list[Any]]:
     )
 
 
-async def reachable(actor: Principal, customer_id: int) -> dict:
-    """The customer row if the actor may see it; otherwise NotFound, exactly as for a missing id."""
+async def reachable(actor: Principal, customer_id: int, *, lock: bool = False) -> dict:
+    """The customer row if the actor may see it; otherwise NotFound, exactly as for a missing id.
+
+    `lock` holds the row until the caller's transaction ends (PostgreSQL; SQLite has one writer at a time)."""
     condition, args = reach_sql(actor)
-    rows = await raw(f"SELECT c.* FROM customer c WHERE c.id = {{}} AND {condition}", customer_id, *args)
+    for_update = " FOR UPDATE OF c" if lock and is_postgres() else ""
+    rows = await raw(f"SELECT c.* FROM customer c WHERE c.id = {{}} AND {condition}{for_update}", customer_id, *args)
     if not rows:
         raise NotFound("customer.not_found", id=customer_id)
     return rows[0]
@@ -246,7 +253,7 @@ async def search(actor: Principal, q: str, limit: int, offset: int) -> schemas.C
         match, match_args = "1 = 1", []
     rows = await raw(
         f"SELECT {SUMMARY_COLUMNS} FROM customer c WHERE {match} AND {condition} "
-        "ORDER BY c.id DESC LIMIT {} OFFSET {}",
+        "ORDER BY c.created_at DESC, c.id DESC LIMIT {} OFFSET {}",  # the latest joined first, however entered
         *match_args, *args, limit + 1, offset,
     )
     tags = await tags_of([r["id"] for r in rows[:limit]])
@@ -301,9 +308,18 @@ async def update(actor: Principal, customer_id: int, data: schemas.CustomerUpdat
 
 
 async def _update(actor: Principal, customer_id: int, data: schemas.CustomerUpdate) -> tuple[int, schemas.Customer]:
-    sent = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    sent = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET and k != "expected"}
+    expected = {} if data.expected is msgspec.UNSET else {
+        k: v for k, v in msgspec.structs.asdict(data.expected).items() if v is not msgspec.UNSET}
+    unsent = [f for f in PROFILE_ORDER if f in expected and f not in sent]
+    if unsent:
+        raise BadInput("customer.expected_unsent", field=f"expected.{unsent[0]}", name=Term(f"profile.field.{unsent[0]}"))
     async with writing():
-        row = await reachable(actor, customer_id)
+        # Locked from this read to the write: a colleague's change committed meanwhile is either seen here
+        # (and, with `expected`, refused) or waits for this one; it is never written over unseen.
+        row = await reachable(actor, customer_id, lock=True)
+        if expected:
+            await _refuse_changed_meanwhile(customer_id, row, sent, expected)
         values = _profile_columns({k: v for k, v in sent.items() if k not in ("phone", "tags")})
         if "phone" in sent:
             phone = rules.normalise_phone(sent["phone"])
@@ -324,6 +340,27 @@ async def _update(actor: Principal, customer_id: int, data: schemas.CustomerUpda
                            data={"fields": ", ".join(fields)})
         await audit.record(actor, "customer.update", "customer", customer_id, detail={"fields": fields})
     return 200, await detail(customer_id)
+
+
+async def _refuse_changed_meanwhile(customer_id: int, row: dict, sent: dict[str, Any], expected: dict[str, Any]) -> None:
+    """Conflict if a field is now neither what the client last saw nor what it sends; the answer carries
+    those fields' values now, as the profile shows them."""
+    stored = dict(row)
+    if isinstance(stored["interests"], str):
+        stored["interests"] = json.loads(stored["interests"])
+    tags = await raw("SELECT tag FROM customer_tag WHERE customer = {} ORDER BY id", customer_id) if "tags" in expected else []
+    now = msgspec.to_builtins(to_schema(stored, [t["tag"] for t in tags], []))
+    new = dict(sent)
+    if "phone" in new:
+        new["phone"] = rules.normalise_phone(new["phone"])
+    for name in ("tags", "interests"):
+        if name in new:
+            new[name] = rules.clean_tags(new[name])
+    changed = rules.changed_meanwhile(now, msgspec.to_builtins(expected), msgspec.to_builtins(new))
+    if changed:
+        changed = [f for f in PROFILE_ORDER if f in changed]
+        raise Conflict("customer.changed_meanwhile", field=changed[0], fields=Terms(f"profile.field.{f}" for f in changed),
+                       extra={"reason": "changed_meanwhile", "fields": changed, "current": {f: now[f] for f in changed}})
 
 
 async def set_language(customer_id: int, language: str, *, channel: str = "web") -> None:

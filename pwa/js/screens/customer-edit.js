@@ -1,8 +1,11 @@
-// Edit a profile: only the fields that changed are sent, through the outbox (works offline).
+// Edit a profile: only the fields that changed are sent, through the outbox (works offline), each with the
+// value the clerk saw, so that a colleague's change made since is not written over unseen (the server refuses
+// it, and the clerk chooses theirs or mine).
 
 import * as api from "../api.js";
 import { completeness } from "../completeness.js";
 import { field, h, showFieldError, svg, toast } from "../dom.js";
+import { CODE as CHANGED_MEANWHILE, changedFields, conflictView, expectedOf } from "../edit-conflict.js";
 import { t } from "../i18n.js";
 import { icons } from "../icons.js";
 import * as network from "../network.js";
@@ -19,14 +22,22 @@ async function current(id) {
     if (!create) return null;
     return Object.assign({}, create.body, ...about.filter((e) => e.kind === "customer.update").map((e) => e.body));
   }
+  let customer;
   try {
-    const customer = await api.get(`/api/v1/customers/${id}`);
+    customer = await api.get(`/api/v1/customers/${id}`);
     recent.remember(customer);
-    return customer;
   } catch (error) {
-    if (error instanceof api.Unreachable) return recent.recall(id)?.customer || null;
-    throw error;
+    if (!(error instanceof api.Unreachable)) throw error;
+    customer = recent.recall(id)?.customer || null;
   }
+  return customer && withPending(customer, id);
+}
+
+/** The profile as the clerk's own changes still waiting to be sent will leave it (they go first). */
+async function withPending(customer, id) {
+  const waiting = (await outbox.about(Number(id))).filter((e) => e.kind === "customer.update" && e.state === "pending");
+  const sets = waiting.map((e) => Object.fromEntries(changedFields(e.body).map((name) => [name, e.body[name]])));
+  return Object.assign({}, customer, ...sets);
 }
 
 export default {
@@ -48,6 +59,7 @@ export default {
     score.textContent = `${completeness(form.values())}%`;
     const phone = h("input", { name: "phone", type: "tel", inputMode: "tel", value: before.phone || "", dataset: { input: "phone" } });
     const message = h("p", { class: "form-message", role: "alert", dataset: { message: "" } });
+    const conflictSlot = h("div", { dataset: { conflictSlot: "" } });
     const save = h("button", { class: "btn btn-primary btn-large", type: "submit", dataset: { action: "save" } }, svg(icons.check), t("edit.save"));
 
     const page = h("form", {
@@ -76,13 +88,19 @@ export default {
         save.disabled = true;
         const waiting = outbox.outcome(key, network.isOnline() && !local ? WAIT_FOR_SERVER_MS : 0);
         await outbox.submit({ key, kind: "customer.update", method: "PATCH", path: "/api/v1/customers/{customer}",
-                              ref: local ? id : Number(id), body: diff,
+                              ref: local ? id : Number(id), body: local ? diff : { ...diff, expected: expectedOf(before, diff) },
                               label: { name: after.name || before.name || "", phone: before.phone || "" } });
         const result = await waiting;
         if (!alive()) return;
         if (result?.type === "outbox:sent") {
           toast(t("edit.saved"), "success");
           navigate(`/customers/${id}`, { replace: true });
+        } else if (result?.type === "outbox:refused" && result.problem?.code === CHANGED_MEANWHILE) {
+          // kept in the outbox until the clerk chooses (here, or later there)
+          const entry = await outbox.byKey(key);
+          if (!alive() || !entry) return;
+          message.textContent = result.problem.detail;
+          conflictSlot.replaceChildren(conflictView(entry, { onDone: () => navigate(`/customers/${id}`, { replace: true }) }));
         } else if (result?.type === "outbox:refused") {
           await outbox.discard(key);
           save.disabled = false;
@@ -102,6 +120,7 @@ export default {
         field(t("field.phone"), phone, { name: "phone" }),
         form,
         message,
+        conflictSlot,
         h("div", { class: "form-actions" },
           h("a", { class: "btn", href: `#/customers/${id}` }, t("common.cancel")),
           save)));

@@ -4,6 +4,7 @@
 import * as api from "../api.js";
 import { NOTICE_VERSION } from "../config.js";
 import { append, clear, confirmDialog, h, svg, toast } from "../dom.js";
+import { changedFields, conflictView, isConflict } from "../edit-conflict.js";
 import * as format from "../format.js";
 import { t, tOr } from "../i18n.js";
 import { icons } from "../icons.js";
@@ -34,7 +35,7 @@ function yesNo(value) {
 function pendingLabel(entry) {
   if (entry.kind === "purchase.record") return purchaseLine(entry.body);
   if (entry.kind === "customer.note") return t("outbox.kind_note_text", { text: entry.body.text });
-  if (entry.kind === "customer.update") return t("outbox.kind_update_fields", { fields: Object.keys(entry.body).map((f) => t(`field.${f}`)).join(t("common.list_separator")) });
+  if (entry.kind === "customer.update") return t("outbox.kind_update_fields", { fields: changedFields(entry.body).map((f) => t(`field.${f}`)).join(t("common.list_separator")) });
   return t(`outbox.kind.${entry.kind}`);
 }
 
@@ -54,7 +55,8 @@ function pendingItem(entry) {
       h("p", { class: "tl-meta small" },
         entry.state === "refused"
           ? h("a", { href: "#/outbox" }, t("outbox.state_refused"), ": ", entry.problem?.detail || "")
-          : t("outbox.state_pending"))));
+          : t("outbox.state_pending")),
+      isConflict(entry) ? conflictView(entry) : null));
 }
 
 function profileCard(c, local) {
@@ -266,6 +268,22 @@ export default {
       h("span", { class: "spacer" }),
       h("a", { class: "btn", href: `#/customers/${id}/edit`, dataset: { action: "edit" } }, svg(icons.edit), t("customer.edit")));
 
+    const sideCards = () => [profileCard(customer, local), consentCard(customer, local, changeConsent), productCard(customer),
+                             local || staleSince ? null : privacyCard(id)].filter(Boolean);
+    const side = h("div", { class: "customer-side" }, ...sideCards());
+    // A profile change of this customer just sent (a replay, the clerk's choice in a conflict): show the profile now.
+    const reloadProfile = async () => {
+      try {
+        const fresh = await api.get(`/api/v1/customers/${id}`);
+        if (!alive()) return;
+        customer = fresh;
+        recent.remember(customer);
+        side.replaceChildren(...sideCards());
+      } catch {
+        // unreachable again: the profile shown stays until the next visit
+      }
+    };
+
     append(screen, [
       header,
       local ? h("p", { class: `notice ${customer.pendingState === "refused" ? "notice-error" : "notice-warn"}`, dataset: { notice: "local" } },
@@ -274,13 +292,7 @@ export default {
           : t("customer.local_pending")) : null,
       staleSince ? h("p", { class: "notice notice-warn", dataset: { notice: "stale" } },
         t("customer.stale", { time: format.dateTime(new Date(staleSince).toISOString()) })) : null,
-      h("div", { class: "customer-layout" },
-        h("div", { class: "customer-side" },
-          profileCard(customer, local),
-          consentCard(customer, local, changeConsent),
-          productCard(customer),
-          local || staleSince ? null : privacyCard(id)),
-        h("div", { class: "customer-main" }, tabBar, tabPanels))]);
+      h("div", { class: "customer-layout" }, side, h("div", { class: "customer-main" }, tabBar, tabPanels))]);
     await Promise.all([loadPending(), loadTimeline(true)]);
     const refresh = () => {
       if (!alive()) return;
@@ -293,6 +305,7 @@ export default {
       if (local && message.kind === "customer.create" && message.local === id) {
         navigate(`/customers/${message.body.id}`, { replace: true });
       } else if (!local && message.ref === Number(id)) {
+        if (message.kind === "customer.update") reloadProfile();
         refreshAll();
       }
     };

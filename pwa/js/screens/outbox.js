@@ -2,6 +2,7 @@
 
 import * as api from "../api.js";
 import { clear, confirmDialog, h, svg, toast } from "../dom.js";
+import { changedFields, conflictView, isConflict } from "../edit-conflict.js";
 import * as existing from "../existing.js";
 import * as format from "../format.js";
 import { t } from "../i18n.js";
@@ -14,7 +15,7 @@ function describe(entry) {
   const who = [entry.label?.name, format.maskPhone(entry.label?.phone || entry.body?.phone)].filter(Boolean).join(" · ");
   if (entry.kind === "customer.note") return [t("outbox.kind.customer.note"), who, `“${entry.body.text}”`];
   if (entry.kind === "customer.update") {
-    return [t("outbox.kind.customer.update"), who, Object.keys(entry.body).map((f) => t(`field.${f}`)).join(t("common.list_separator"))];
+    return [t("outbox.kind.customer.update"), who, changedFields(entry.body).map((f) => t(`field.${f}`)).join(t("common.list_separator"))];
   }
   if (entry.kind === "purchase.record") return [t("outbox.kind.purchase.record"), who, purchaseLine(entry.body)];
   return [t(`outbox.kind.${entry.kind}`), who, ""];
@@ -27,6 +28,7 @@ export default {
     const summary = h("p", { class: "muted", role: "status" });
 
     const resolveButtons = (entry) => {
+      if (isConflict(entry)) return [];  // the comparison under the entry holds the choices
       const buttons = [];
       if (entry.problem?.existingId && entry.kind === "customer.create") {
         const use = h("button", { class: "btn btn-primary", type: "button", dataset: { action: "use-existing" } },
@@ -93,7 +95,8 @@ export default {
             h("small", { class: "muted" }, t("outbox.queued_at", { time: format.dateTime(new Date(entry.createdAt).toISOString()) }),
               entry.attempts ? ` · ${t("outbox.attempts", { count: entry.attempts })}` : ""),
             isRefused ? h("p", { class: "problem", dataset: { problem: entry.problem?.code || "" } }, entry.problem?.detail || "") : null,
-            !isRefused && entry.problem ? h("p", { class: "muted small" }, entry.problem.detail) : null),
+            !isRefused && entry.problem ? h("p", { class: "muted small" }, entry.problem.detail) : null,
+            isConflict(entry) ? conflictView(entry) : null),
           isRefused ? h("div", { class: "outbox-actions" }, resolveButtons(entry))
                     : h("span", { class: "pill pill-warn" }, t("outbox.state_pending")));
       }));

@@ -98,3 +98,20 @@ def test_lunar_leap_month_birthday_needs_that_leap_month():
     rules.check_birthday("lunar", 5, 12, 1990, True, TODAY)  # 1990 had a leap fifth month
     with pytest.raises(BadInput):
         rules.check_birthday("lunar", 5, 12, 1991, True, TODAY)
+
+
+@pytest.mark.parametrize(
+    ("now", "seen", "sent", "conflict"),
+    [
+        ("同事改的", "原名", "我改的", True),  # changed since seen
+        ("原名", "原名", "我改的", False),  # unchanged since seen
+        ("我改的", "原名", "我改的", False),  # changed meanwhile to what is sent: no loss
+        ("", None, "教师", False),  # no text and nothing read the same
+        (["学生"], [], ["商务"], True),
+        (0, None, 500, True),  # 0 is a value, not nothing
+        (False, None, True, True),
+        ({"calendar": "solar", "month": 3, "day": 8}, {"calendar": "solar", "month": 3, "day": 8}, None, False),
+    ],
+)
+def test_changed_meanwhile(now, seen, sent, conflict):
+    assert rules.changed_meanwhile({"f": now}, {"f": seen}, {"f": sent}) == (["f"] if conflict else [])

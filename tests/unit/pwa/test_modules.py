@@ -95,3 +95,21 @@ def test_codes_are_grouped_without_losing_the_check_symbol():
     """)
     assert [normalise_crockford(g) for g in got] == [normalise_crockford(c) for c in codes]
     assert got[0] == "ABCD-EFGH-JK*" and got[-1] == "9T9K-KA3P-S7X"
+
+
+def test_profile_change_refused_as_changed_meanwhile_keeps_theirs_or_applies_mine():
+    got = run_node("""
+        globalThis.navigator = { onLine: true };  // the module's view half reaches the outbox, which asks it
+        const { applyingMine, expectedOf, keepingTheirs } = await import("./edit-conflict.js");
+        const before = { name: "原名", tags: ["学生"], plan: null, phone: "13812345678" };
+        const diff = { name: "新名", tags: ["学生", "商务"], plan: "5G" };
+        const body = { ...diff, expected: expectedOf(before, diff) };
+        console.log(JSON.stringify([body.expected, keepingTheirs(body, ["name"]), keepingTheirs(body, ["name", "tags", "plan"]),
+                                    applyingMine(body, { name: "同事改的" }).expected]));
+    """)
+    assert got == [
+        {"name": "原名", "tags": ["学生"], "plan": ""},
+        {"tags": ["学生", "商务"], "plan": "5G", "expected": {"tags": ["学生"], "plan": ""}},
+        None,
+        {"name": "同事改的", "tags": ["学生"], "plan": ""},
+    ]
