@@ -30,6 +30,7 @@ from litestar.template.config import TemplateConfig
 from regulars import pwa, worker
 from regulars.care.controllers import routers as care_routers
 from regulars.core import db, housekeeping, observability, process, validation  # noqa: F401  (housekeeping registers its job)
+from regulars.core.nul import refuse_nul
 from regulars.core.openapi import ClosedStructSchemaPlugin, describe_problems
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import language
@@ -217,6 +218,7 @@ def create_app() -> Litestar:
         lifespan=[lifespan],
         on_shutdown=[close_push_sessions],
         middleware=[session_middleware],
+        before_request=refuse_nul,
         plugins=[ClosedStructSchemaPlugin()],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

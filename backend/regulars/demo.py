@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 from regulars.core import clock, security
 from regulars.core.db import engine, is_postgres, raw, writing
 from regulars import demo_events, demo_history
+from regulars.acquisition import demo as acquisition_demo
 from regulars.customers import rules
 
 DEMO_PASSWORD = "demo-pass-2026"
@@ -130,17 +131,15 @@ async def fill(stores: int = 30, customers: int = 100_000, seed: int = 20261123,
         await raw(f"DROP INDEX {name}")
     async with writing():
         history = await demo_history.start(seed, now)
+        follows = await acquisition_demo.start(store_ids, now, seed, _copy_rows)
     try:
-        await _fill_customers(rng, now, customers, first_id, store_ids, clerks, progress, history)
+        await _fill_customers(rng, now, customers, first_id, store_ids, clerks, progress, history, follows)
     finally:
         for _, create in deferred:
             await raw(create)
     async with writing():
         await history.finish()
-    from regulars.acquisition import demo as acquisition_demo
-
-    async with writing():
-        follows = await acquisition_demo.fill(store_ids, now, seed, _copy_rows)
+        followed = await follows.finish(_copy_rows)
     from regulars.care import demo as care_demo
 
     await care_demo.fill(store_ids)
@@ -154,7 +153,7 @@ async def fill(stores: int = 30, customers: int = 100_000, seed: int = 20261123,
     await profile_bands.refresh(full=True)
     await rfm_rollup.refresh()
     return (f"demo chain: {stores} stores, {len(staff_rows)} staff, {customers} customers, "
-            f"{history.written} rows of purchases, coupons and points, {follows} follows through channel codes")
+            f"{history.written} rows of purchases, coupons and points, {followed} follows through channel codes")
 
 
 CUSTOMER_COLUMNS = (
@@ -219,7 +218,7 @@ def _birthday(profile: dict[str, Any]) -> demo_history.Birthday:
 
 async def _fill_customers(rng: random.Random, now: dt.datetime, customers: int, first_id: int, store_ids: list[int],
                           clerks: dict[int, list[int]], progress: Callable[[int], None] | None,
-                          history: demo_history.History) -> None:
+                          history: demo_history.History, follows: acquisition_demo.Follows) -> None:
     phones: set[str] = set()
     for start in range(0, customers, BATCH):
         customer_rows: list[tuple] = []
@@ -254,7 +253,10 @@ async def _fill_customers(rng: random.Random, now: dt.datetime, customers: int, 
                 consent_rows.append((customer_id, purpose, True, NOTICE_VERSION, given, staff, store_id, created))
                 event_rows.append(demo_events.consent(customer_id, created, purpose, NOTICE_VERSION, store_id, staff,
                                                       channel=given))
-            history.add(customer_id, store_id, clerks[store_id], created, _birthday(profile))
+            # a follower's follow (the code they used) before their history: the follow earns its points first
+            channel = follows.add(customer_id, store_id, clerk, created) if source == "follow" else None
+            history.add(customer_id, store_id, clerks[store_id], created, _birthday(profile),
+                        follow=(channel["store"], channel["staff"]) if channel else None)
         async with writing():
             if not is_postgres():
                 await engine().current_transaction.get().connection.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
@@ -263,6 +265,7 @@ async def _fill_customers(rng: random.Random, now: dt.datetime, customers: int, 
             await _copy_rows("customer_tag", ("customer", "tag"), tag_rows)
             await _copy_rows("timeline_event", demo_events.COLUMNS, event_rows)
             await _copy_rows("consent", CONSENT_COLUMNS, consent_rows)
+            await follows.flush(_copy_rows)
             await history.flush(_copy_rows)
         if progress is not None:
             progress(start + len(customer_rows))

@@ -59,6 +59,7 @@ COLUMNS = {"purchase": PURCHASE_COLUMNS, "purchase_counter": ("customer", "purch
 
 CopyRows = Callable[[str, tuple[str, ...], list[tuple]], Awaitable[None]]
 Birthday = tuple[str, int, int, bool] | None
+Follow = tuple[int, int | None] | None  # the followed store, the clerk whose code it was
 
 
 class History:
@@ -86,7 +87,9 @@ class History:
         span = max(60.0, (self.now - start).total_seconds() - 60)
         return start + dt.timedelta(seconds=self.rng.uniform(30, span))
 
-    def add(self, customer: int, store: int, clerks: list[int], created: dt.datetime, birthday: Birthday = None) -> None:
+    def add(self, customer: int, store: int, clerks: list[int], created: dt.datetime, birthday: Birthday = None,
+            follow: Follow = None) -> None:
+        """One customer's history; `follow`: they became a customer by following (the store and the code's clerk)."""
         rng = self.rng
         bought = []  # id, at, category, amount, clerk, seq
         times = sorted(self._moment(created) for _ in range(rng.choice(PURCHASES)))
@@ -108,7 +111,7 @@ class History:
             template = rng.choice(self.handed_out)
             issued_at = self._moment(created)
             self._coupon(customer, template, store, clerks, rng.choice(clerks), issued_at, "staff", None, counts)
-        self._points(customer, store, clerks, bought, birthday, counts)
+        self._points(customer, store, clerks, bought, birthday, counts, (created, *follow) if follow else None)
         for template, issued in counts.items():
             self.rows["coupon_customer_count"].append((template, customer, issued))
 
@@ -145,10 +148,14 @@ class History:
             self.events.append(events.coupon(customer, expired_at, "coupon_expired", coupon_id, name, code, store, None))
 
     def _points(self, customer: int, store: int, clerks: list[int], bought: list[tuple], birthday: Birthday,
-                counts: dict[int, int]) -> None:
+                counts: dict[int, int], followed: tuple[dt.datetime, int, int | None] | None = None) -> None:
         """Walks the purchases in time order: each earns a lot (double in the birthday month), lots expire when
-        due, and sometimes the customer spends points on a coupon, taken from the soonest-expiring lots."""
+        due, and sometimes the customer spends points on a coupon, taken from the soonest-expiring lots. A follow
+        earns the rule's follow bonus first, as `acquisition.follow` grants it (once per customer and store)."""
         ledger = _Ledger(self, customer)
+        if followed is not None and (bonus := points_rules.bonus_points(RULE, "follow")):
+            at, follow_store, staff = followed
+            ledger.credit(bonus, at, "follow", str(follow_store), follow_store, staff, reason="follow")
         for purchase_id, at, category, amount, clerk, seq in bought:
             ledger.expire_until(at)
             local_day = at.astimezone(events.zone(ZONE)).date()
@@ -241,8 +248,9 @@ class _Ledger:
         self.last = at
         return entry
 
-    def credit(self, points: int, at: dt.datetime, source_kind: str, source_id: str, store: int, staff: int) -> None:
-        entry = self._entry("earn", points, at, source_kind, source_id, store, staff)
+    def credit(self, points: int, at: dt.datetime, source_kind: str, source_id: str, store: int, staff: int | None,
+               reason: str = "") -> None:
+        entry = self._entry("earn", points, at, source_kind, source_id, store, staff, reason)
         self.lots.append([self.history._id("points_lot"), entry, points, points, at,
                           points_rules.expiry_moment(RULE, at, ZONE)])
 

@@ -259,3 +259,84 @@ def test_demo_timeline_reads_like_the_services(demo_db, tmp_path):
     assert not [summary for summary in found["summaries"] if "{" in summary]
     demo_exchange, service_exchange = found["exchanges"][0], found["exchanges"][-1]
     assert demo_exchange == service_exchange
+
+
+def test_demo_followers_earn_the_follow_bonus(demo_db):
+    """Each follower has what following earns by the store's points rule (the default's follow bonus): one ledger
+    entry at the moment they followed, keyed by the store, with the code's clerk, its lot and its timeline event."""
+    from regulars.points import rules as points_rules
+
+    connection, _ = demo_db
+    bonus = points_rules.DEFAULT_RULE.bonuses["follow"]
+    followers = count(connection, "SELECT COUNT(*) FROM follow")
+    assert followers > 0 and bonus > 0
+    assert count(connection, "SELECT COUNT(*) FROM points_entry WHERE source_kind = 'follow'") == followers
+    assert count(connection, f"SELECT COUNT(*) FROM follow f WHERE NOT EXISTS (SELECT 1 FROM points_entry e "
+                             f"WHERE e.customer = f.customer AND e.source_kind = 'follow' AND e.source_id = CAST(f.store AS TEXT) "
+                             f"AND e.kind = 'earn' AND e.points = {bonus} AND e.store_id = f.store "
+                             f"AND e.staff_id IS f.first_staff AND e.at = f.first_at AND e.reason = 'follow')") == 0
+    assert count(connection, "SELECT COUNT(*) FROM points_entry e WHERE e.source_kind = 'follow' AND NOT EXISTS "
+                             "(SELECT 1 FROM points_lot l WHERE l.entry = e.id AND l.points = e.points "
+                             "AND l.earned_at = e.at)") == 0
+    assert count(connection, "SELECT COUNT(*) FROM points_entry e WHERE e.source_kind = 'follow' AND NOT EXISTS "
+                             "(SELECT 1 FROM timeline_event t WHERE t.kind = 'points_earn' AND t.ref_type = 'points_entry' "
+                             "AND t.ref_id = CAST(e.id AS TEXT))") == 0
+    assert count(connection, "SELECT COUNT(*) FROM follow f WHERE NOT EXISTS (SELECT 1 FROM timeline_event t "
+                             "WHERE t.customer = f.customer AND t.kind = 'followed' AND t.at = f.first_at)") == 0
+
+
+FOLLOW_AS_THE_SERVICE = """
+import asyncio, json
+from regulars.core import db
+from regulars.acquisition import follow, rules
+
+ENTRY = "SELECT e.id, e.kind, e.points, e.source_kind, e.source_id, e.store_id, e.staff_id, e.reason, l.points AS lot " \\
+        "FROM points_entry e JOIN points_lot l ON l.entry = e.id WHERE e.customer = {} AND e.source_kind = 'follow'"
+
+async def main():
+    await db.start()
+    try:
+        await compare()
+    finally:
+        await db.stop()
+
+async def shapes(customer_id, since):
+    entry = dict((await db.raw(ENTRY, customer_id))[0])
+    events = {}
+    for row in await db.raw("SELECT * FROM timeline_event WHERE customer = {} AND id > {} AND (kind = 'followed' "
+                            "OR kind = 'points_earn' AND ref_id = {}) ORDER BY id", customer_id, since, str(entry.pop("id"))):
+        data = json.loads(row["data"]) if isinstance(row["data"], str) else row["data"]
+        events[row["kind"]] = [row["channel"], row["store_id"], row["staff_id"], row["ref_type"], sorted(data),
+                               data.get("delta"), data.get("source"), data.get("reason")]
+    return {"events": events, "entry": entry}
+
+async def compare():
+    demo = (await db.raw("SELECT f.customer, c.code FROM follow f JOIN channel c ON c.id = f.first_channel "
+                         "WHERE c.kind = 'clerk' ORDER BY f.customer LIMIT 1"))[0]
+    other = (await db.raw("SELECT c.id FROM customer c JOIN customer d ON d.home_store = c.home_store "
+                          "WHERE d.id = {} AND c.source <> 'follow' ORDER BY c.id LIMIT 1", demo["customer"]))[0]["id"]
+    last = (await db.raw("SELECT MAX(id) AS m FROM timeline_event"))[0]["m"]
+    await follow.follow_known(demo["code"], other, follow.Choices(
+        service_consent=True, marketing_consent=False, age_confirmed=True, notice_version=rules.NOTICE_VERSION))
+    print(json.dumps({"demo": await shapes(demo["customer"], 0), "service": await shapes(other, last)}))
+
+asyncio.run(main())
+"""
+
+
+def test_demo_follow_bonus_reads_like_the_service(demo_db, tmp_path):
+    """A follow through the same clerk's code, made by the follow flow now, earns the same ledger entry and notes
+    the same events as the demo's follower has."""
+    import json
+
+    connection, env = demo_db
+    copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+    connection.backup(copy)
+    copy.close()
+    env = {**env, "REGULARS_DATABASE_URL": f"sqlite:///{tmp_path / 'copy.sqlite3'}", "REGULARS_VAR_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", FOLLOW_AS_THE_SERVICE], cwd=ROOT, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(found["service"]["events"]) == {"followed", "points_earn"}
+    assert found["demo"] == found["service"]

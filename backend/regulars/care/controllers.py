@@ -44,9 +44,9 @@ class CampaignController(Controller):
 
     @post("/{campaign_id:int}/plan", status_code=200)
     async def plan_campaign(self, request: Request, campaign_id: FromPath[int]) -> schemas.PlanResult:
-        """Plans the campaign for today now, instead of at the planner's next round (adds nothing twice)."""
-        await service.get_campaign(principal_of(request), campaign_id)
-        return await planner.plan_now(campaign_id)
+        """Plans the campaign for today now, instead of at the planner's next round (adds nothing twice); 409 for
+        a campaign that is not active today (a draft, paused or ended one, or one outside its dates)."""
+        return await planner.plan_now(principal_of(request), campaign_id)
 
 
 class SegmentController(Controller):

@@ -56,6 +56,26 @@ register(
             "zh-CN": "活动不能从 {from_status} 改为 {to_status}",
             "en": "A campaign cannot go from {from_status} to {to_status}",
         },
+        "care.plan_draft": {
+            "zh-CN": "活动「{name}」还是草稿，启动后才能排期",
+            "en": "Campaign {name} is a draft; start it before planning it",
+        },
+        "care.plan_paused": {
+            "zh-CN": "活动「{name}」已暂停，恢复后才能排期",
+            "en": "Campaign {name} is paused; resume it before planning it",
+        },
+        "care.plan_ended": {
+            "zh-CN": "活动「{name}」已结束，不能再排期",
+            "en": "Campaign {name} has ended; it can no longer be planned",
+        },
+        "care.plan_not_started": {
+            "zh-CN": "活动「{name}」的日期是 {dates}，{starts_on} 才开始，开始前不能排期",
+            "en": "Campaign {name} runs {dates}: it starts on {starts_on} and cannot be planned before then",
+        },
+        "care.plan_over": {
+            "zh-CN": "活动「{name}」的日期是 {dates}，已于 {ends_on} 结束，不能再排期",
+            "en": "Campaign {name} runs {dates}: it ended on {ends_on} and can no longer be planned",
+        },
         "care.frozen_after_start": {
             "zh-CN": "活动启动后不能再修改 {field}",
             "en": "{field} cannot change once the campaign has started",
@@ -136,5 +156,10 @@ register(
             "zh-CN": "通过 {campaign} 的退订链接退订营销消息",
             "en": "Unsubscribed through the link in {campaign}",
         },
+        "care.channel.push": {"zh-CN": "推送", "en": "push"},
+        "care.channel.inbox": {"zh-CN": "站内信", "en": "inbox message"},
+        "care.channel.sms": {"zh-CN": "短信", "en": "SMS"},
+        "care.channel.task": {"zh-CN": "店员任务", "en": "clerk task"},
+        "care.channel.action": {"zh-CN": "发券或积分", "en": "coupon or points"},
     }
 )

@@ -10,16 +10,34 @@ from typing import Any
 
 from regulars.care import calendar, occasions, reference, rules, schemas, segments, service
 from regulars.core import clock, db
+from regulars.core.auth import Principal
 from regulars.core.db import is_postgres, raw, writing
+from regulars.core.errors import Conflict
+from regulars.stores import service as stores
 
 log = logging.getLogger("regulars.care.planner")
 CHUNK = 100_000
 REPLAN_AFTER = dt.timedelta(hours=1)
 
 
-async def plan_now(campaign_id: int) -> schemas.PlanResult:
-    """Plans one campaign for today at once; how many contacts it added, and how many of them are holdout."""
+# why a campaign in each state other than active cannot be planned, and the field that says so
+NOT_PLANNABLE = {"draft": ("care.plan_draft", "status"), "paused": ("care.plan_paused", "status"),
+                 "ended": ("care.plan_ended", "status"), "scheduled": ("care.plan_not_started", "starts_on"),
+                 "over": ("care.plan_over", "ends_on")}
+
+
+async def plan_now(actor: Principal, campaign_id: int) -> schemas.PlanResult:
+    """Plans one campaign in the caller's reach for today at once, if the staff app shows it active (today by the
+    caller's store calendar); how many contacts it added, and how many of them are holdout."""
+    campaign = await service.get_campaign(actor, campaign_id)
     now = clock.now()
+    today = clock.today_in(await stores.store_timezone(actor.store_id, actor), now)
+    state = rules.shown_state(campaign.status, campaign.starts_on, campaign.ends_on, today)
+    if state in NOT_PLANNABLE:
+        key, field = NOT_PLANNABLE[state]
+        dates = f"{campaign.starts_on or '…'} – {campaign.ends_on or '…'}"
+        raise Conflict(key, field=field, id=campaign_id, name=campaign.name, dates=dates,
+                       starts_on=str(campaign.starts_on), ends_on=str(campaign.ends_on))
     with db.heavy():  # a campaign's audience may be every customer of the chain
         planned = await plan(now, force=True, campaign_ids=[campaign_id])
     rows = await raw("SELECT count(*) AS n FROM care_outbox WHERE campaign = {} AND status = 'holdout' "

@@ -133,6 +133,21 @@ def _valid(year: int, month: int, day: int) -> tuple[int, int]:
     return month, min(day, _months.monthrange(year, month)[1])
 
 
+# campaign state ------------------------------------------------------------------------------
+
+
+def shown_state(status: str, starts_on: dt.date | None, ends_on: dt.date | None, today: dt.date) -> str:
+    """The state a campaign is shown in, as the staff app's care-text.js `state()`: an active one is "scheduled"
+    before its first day and "over" after its last; only "active" may be planned."""
+    if status != "active":
+        return status
+    if starts_on is not None and starts_on > today:
+        return "scheduled"
+    if ends_on is not None and ends_on < today:
+        return "over"
+    return "active"
+
+
 # frequency cap -------------------------------------------------------------------------------
 
 

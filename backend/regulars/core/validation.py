@@ -79,6 +79,7 @@ RULES: list[tuple[re.Pattern, Rule]] = [
     (re.compile(r"Invalid RFC3339 encoded time$"), _fixed("validation.time")),
     (re.compile(r"Invalid (?:enum )?value (?P<value>.+)"), _value),
     (re.compile(r"(?:Integer value|Number) out of range"), _fixed("validation.out_of_range")),
+    (re.compile(r"^Text contains the NUL character$"), _fixed("validation.nul")),  # core.nul's refusal
 ]
 MISSING = re.compile(r"Object missing required field `(?P<name>[^`]+)`")
 UNKNOWN = re.compile(r"Object contains unknown field `(?P<name>[^`]+)`")
@@ -178,6 +179,8 @@ register(
         "validation.time": {"zh-CN": "{subject}：时刻应为 HH:MM 或 HH:MM:SS", "en": "{subject}: a time of day must be HH:MM or HH:MM:SS"},
         "validation.choice": {"zh-CN": "{subject}：不支持取值 {value}", "en": "{subject}: {value} is not one of the accepted values"},
         "validation.out_of_range": {"zh-CN": "{subject}：数值超出允许范围", "en": "{subject}: the number is out of range"},
+        "validation.nul": {"zh-CN": "{subject}：不能包含空字符 NUL（\\u0000）",
+                           "en": "{subject}: must not contain the NUL character (\\u0000)"},
         "validation.invalid": {"zh-CN": "{subject} 的值无效", "en": "{subject} has an invalid value"},
     }
 )

@@ -7,10 +7,10 @@ import logging
 from typing import Any
 
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException
+from litestar.exceptions import HTTPException, NotFoundException, PermissionDeniedException, ValidationException
 from litestar.response import Template
 
-from regulars.core import clock, observability, ratelimit
+from regulars.core import clock, observability, ratelimit, validation
 from regulars.core.db import writing
 from regulars.core.errors import DomainError, TooManyRequests
 from regulars.core.http import client_ip, language
@@ -140,6 +140,10 @@ def on_page_error(request: Request, exc: Exception) -> Response | Template:
         return message_page(request, 403, "page.csrf.title", t("page.csrf.body", lang))
     if isinstance(exc, NotFoundException):
         return message_page(request, 404, "page.error.title", t("error.not_found", lang))
+    if isinstance(exc, ValidationException) and isinstance(exc.extra, list) and exc.extra:
+        first = exc.extra[0]
+        explained = validation.explain(str(first.get("key") or ""), str(first.get("message", "")), lang)
+        return message_page(request, 400, "page.error.title", explained["message"])
     if isinstance(exc, HTTPException):
         return message_page(request, exc.status_code, "page.error.title", t("error.bad_request", lang))
     # the route template: the raw path carries wallet tokens and channel codes
@@ -147,4 +151,6 @@ def on_page_error(request: Request, exc: Exception) -> Response | Template:
     return message_page(request, 500, "page.error.title", t("error.internal", lang))
 
 
-PAGE_ERRORS = {DomainError: on_page_error, HTTPException: on_page_error, Exception: on_page_error}
+# ValidationException too: the app-wide handler of that class would otherwise answer a customer page with JSON
+PAGE_ERRORS = {DomainError: on_page_error, HTTPException: on_page_error, ValidationException: on_page_error,
+               Exception: on_page_error}

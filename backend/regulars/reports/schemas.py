@@ -82,4 +82,4 @@ class Today(msgspec.Struct):
     redemptions_mine: int
     coupons_issued: int
     purchases: int
-    purchases_fen: int
+    purchases_fen: int  # sales net of the refunds recorded today, as report_daily.sales_fen

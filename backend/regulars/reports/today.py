@@ -1,5 +1,6 @@
-"""Today so far in a store: new customers, follows, redemptions, coupons issued and purchases since the
-store-local midnight, with the caller's own share; read live from the rows (each an indexed range of today)."""
+"""Today so far in a store: new customers, follows, redemptions, coupons issued and purchases (sales net of
+refunds) since the store-local midnight, with the caller's own share; read live from the rows (each an indexed
+range of today)."""
 
 from __future__ import annotations
 
@@ -44,10 +45,11 @@ async def today(actor: Principal, store_id: int | None) -> schemas.Today:
     s, a = where("issued_store")
     issued = (await raw(f"SELECT COUNT(*) AS n FROM coupon WHERE issued_at >= {{}}{s}", since, *a))[0]
     s, a = where("store")
-    bought = (await raw(f"SELECT COUNT(*) AS n, SUM(amount_fen) AS fen FROM purchase "
-                        f"WHERE occurred_at >= {{}} AND kind = 'purchase'{s}", since, *a))[0]
+    # net of refunds (negative amounts), as every other report's sales: the same day gives the same figure
+    bought = (await raw(f"SELECT SUM(CASE WHEN kind = 'purchase' THEN 1 ELSE 0 END) AS n, SUM(amount_fen) AS fen "
+                        f"FROM purchase WHERE occurred_at >= {{}} AND kind IN ('purchase', 'refund'){s}", since, *a))[0]
     return schemas.Today(
         day=day, store_id=store_id, new_customers=customers["n"], new_customers_mine=int(customers["mine"] or 0),
         follows=follows["n"], new_followers=int(follows["fresh"] or 0), follows_mine=int(follows["mine"] or 0),
         redemptions=redemptions["n"], redemptions_mine=int(redemptions["mine"] or 0), coupons_issued=issued["n"],
-        purchases=bought["n"], purchases_fen=int(bought["fen"] or 0))
+        purchases=int(bought["n"] or 0), purchases_fen=int(bought["fen"] or 0))

@@ -2,6 +2,7 @@
 
 from tests.support.acquisition import Visitor, acq_server, make_channel, sms_gateway  # noqa: F401 (fixtures)
 from tests.support.coupons import make_template
+from tests.support.reports import buy, customer, day, report, roll_up
 from tests.support.world import new_phone
 
 
@@ -56,3 +57,16 @@ async def test_admin_today_of_a_store_or_the_chain(world):
     assert chain["new_customers"] >= store["new_customers"] and chain["redemptions"] >= store["redemptions"]
     unknown = await world.admin.get("/api/v1/reports/today", params={"store_id": 987654})
     assert unknown.status_code == 404
+
+
+async def test_today_sales_net_of_refunds_as_the_reports(world):
+    before = await today(world.clerk_a)
+    customer_id = await customer(world.clerk_a, name="退款客")
+    original = await buy(world.clerk_a, customer_id, amount_fen=20000)
+    await buy(world.clerk_a, customer_id, amount_fen=-5000, refund_of=original["id"], category=None)
+
+    after = await today(world.clerk_a)
+    assert (after["purchases"] - before["purchases"], after["purchases_fen"] - before["purchases_fen"]) == (1, 15000)
+    await roll_up()
+    stores = await report(world.manager_a, "stores", **{"from": day(0), "to": day(0)})
+    assert [r["sales_fen"] for r in stores["rows"] if r["store_id"] == world.store_a.id] == [after["purchases_fen"]]

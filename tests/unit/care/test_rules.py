@@ -111,3 +111,16 @@ def test_alert_levels():
     assert not rules.below_floor(0, 0).breached
     assert rules.spike(40, 5, 3) == rules.Level(True, "critical")
     assert not rules.spike(8, 1, 3).breached  # under the minimum
+
+
+@pytest.mark.parametrize(("status", "starts_on", "ends_on", "shown"), [
+    ("active", None, None, "active"),
+    ("active", dt.date(2027, 5, 1), dt.date(2027, 5, 1), "active"),  # its only day
+    ("active", dt.date(2027, 5, 2), None, "scheduled"),
+    ("active", None, dt.date(2027, 4, 30), "over"),
+    ("paused", dt.date(2027, 4, 1), dt.date(2027, 6, 1), "paused"),
+    ("draft", None, None, "draft"),
+    ("ended", None, None, "ended"),
+])
+def test_shown_state_as_the_staff_app(status, starts_on, ends_on, shown):
+    assert rules.shown_state(status, starts_on, ends_on, dt.date(2027, 5, 1)) == shown
