@@ -14,7 +14,7 @@ from litestar.params import Body, FromPath, FromQuery, HeaderParameter, JSONBody
 from regulars.core import db
 from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.http import idempotency_key, language, outcome_response, page
-from regulars.customers import importer, privacy, retention, schemas, service, timeline
+from regulars.customers import importer, privacy, retention, schemas, service, sheets, timeline
 
 
 
@@ -134,10 +134,10 @@ def upload_too_large(request: Request, exc: RequestEntityTooLarge) -> Response:
     """The import's own answer to a body past its limit (Litestar's says only "bad request")."""
     from regulars.app import on_domain_error  # at run time: app.py imports this module
 
-    return on_domain_error(request, importer.FileTooLarge(max=importer.MAX_MB))
+    return on_domain_error(request, sheets.FileTooLarge(max=sheets.MAX_MB))
 
 
-UPLOAD = {"request_max_body_size": importer.UPLOAD_LIMIT, "exception_handlers": {RequestEntityTooLarge: upload_too_large}}
+UPLOAD = {"request_max_body_size": sheets.UPLOAD_LIMIT, "exception_handlers": {RequestEntityTooLarge: upload_too_large}}
 
 
 class ImportController(Controller):
@@ -157,7 +157,7 @@ class ImportController(Controller):
             from regulars.core.errors import BadInput
 
             raise BadInput("import.file_missing", field="file")
-        content = importer.check_size(await upload.read())
+        content = sheets.check_size(await upload.read())
         actor = principal_of(request)
         job_id = await importer.start(actor, upload.filename or "upload.csv", dry_run)
         db.start_heavy(importer.run(actor, job_id, upload.filename or "upload.csv", content, dry_run))

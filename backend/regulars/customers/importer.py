@@ -2,9 +2,12 @@
 
 A dry run validates every row and counts what would change; a real run upserts by
 phone, one row per write unit, so a bad row never leaves half a customer behind
-and importing the same file again changes nothing. Whatever goes wrong with a row
-is that row's error (with its column when known); only a file that cannot be read
-fails the whole job.
+and importing the same file again changes nothing. An update changes only what the
+file says: a column it does not have, or an empty cell, leaves the stored value as it
+is (a header the importer does not know is named on the job as a warning), and each
+updated customer gets an audit entry and a timeline event naming the fields changed.
+Whatever goes wrong with a row is that row's error (with its column when known); only
+a file that cannot be read fails the whole job.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ import asyncio
 import datetime as dt
 import logging
 import re
+import unicodedata
 from typing import Any, Callable
 
-from regulars.core import clock
+from regulars.core import audit, clock, idempotency
 from regulars.core.auth import Principal
-from regulars.core.db import writing
+from regulars.core.db import is_postgres, raw, writing
 from regulars.core.errors import BadInput, DomainError, NotFound
 from regulars.core.i18n import t
-from regulars.customers import rules, service, sheets
+from regulars.customers import rules, service, sheets, timeline
 from regulars.customers.tables import Customer, ImportJob
 from regulars.stores import service as stores
 
@@ -49,7 +53,7 @@ REQUIRED = ("phone", "store_code")
 GENDERS = {"男": "male", "女": "female", "male": "male", "female": "female"}
 YES_NO = {"是": True, "否": False, "yes": True, "no": False}
 CALENDARS = {"公历": "solar", "农历": "lunar", "solar": "solar", "lunar": "lunar"}
-NO_BIRTHDAY = {"birth_calendar": None, "birth_year": None, "birth_month": None, "birth_day": None}
+CREATE_DEFAULTS = {"name": "", "occupation": "", "plan": "", "device_model": "", "arrears_fen": 0, "tags": []}
 FAMILY_LINES = (0, 20)  # the API's bounds
 PROGRESS_EVERY = 50
 PARSE_SLICE = 200  # rows parsed between two chances for the event loop to answer requests
@@ -58,6 +62,9 @@ COMPARED = (
     "monthly_spend_fen", "device_model", "device_purchased_on", "contract_end_on", "broadband", "family_lines",
     "network_joined_on", "arrears_fen",
 )
+# the profile's field names (as the API's PATCH and the timeline name them) of the table columns an import compares
+FIELD_NAMES = {"birth_calendar": "birthday", "birth_year": "birthday", "birth_month": "birthday", "birth_day": "birthday"}
+
 
 
 class RowError(Exception):
@@ -96,7 +103,10 @@ def _choice(choices: dict[str, Any]) -> Callable[[str], Any]:
 
 
 def parse_row(raw: dict[str, str], headers: dict[str, str], store_ids: dict[str, int], today: dt.date) -> dict[str, Any]:
-    """One sheet row as table values, or RowError naming the column and the problem."""
+    """One sheet row as table values, or RowError naming the column and the problem.
+
+    Only the cells the row fills give a value: a column the file lacks, or an empty cell, gives none (on update
+    the stored value stays; on create the profile's default)."""
     def cell(field: str) -> str:
         return (raw.get(headers[field]) or "").strip() if field in headers else ""
 
@@ -134,12 +144,12 @@ def parse_row(raw: dict[str, str], headers: dict[str, str], store_ids: dict[str,
         "network_joined_on": parsed("network_joined_on", _date),
         "broadband": parsed("broadband", _choice(YES_NO)),
         "monthly_spend_fen": parsed("monthly_spend", sheets.fen),
-        "arrears_fen": parsed("arrears", sheets.fen) or 0,
-        "tags": parsed("tags", lambda text: rules.clean_tags(text.split("|"))) or [],
+        "arrears_fen": parsed("arrears", sheets.fen),
+        "tags": parsed("tags", lambda text: rules.clean_tags(text.split("|"))) or None,
         "family_lines": parsed("family_lines", lambda text: sheets.whole_number(text, *FAMILY_LINES)),
     }
-    values.update(parsed("birth_date", birthday) or NO_BIRTHDAY)
-    return values
+    values.update(parsed("birth_date", birthday) or {})
+    return {k: v for k, v in values.items() if v is not None and v != ""}
 
 
 def _birthday(value: str, calendar: str, today: dt.date) -> dict[str, Any]:
@@ -157,7 +167,7 @@ def _birthday(value: str, calendar: str, today: dt.date) -> dict[str, Any]:
 def match_headers(header_row: list[str], columns: dict[str, tuple[str, ...]] = COLUMNS,
                   required: tuple[str, ...] = REQUIRED) -> dict[str, str]:
     """Which sheet column holds each field (the first of its accepted names found); BadInput naming the missing ones."""
-    present = {h.strip(): h for h in header_row if h}
+    present = {_header_key(h): h for h in header_row if h}
     headers = {}
     for field, names in columns.items():
         for name in names:
@@ -168,6 +178,20 @@ def match_headers(header_row: list[str], columns: dict[str, tuple[str, ...]] = C
     if missing:
         raise BadInput("import.missing_columns", columns="、".join(missing))
     return headers
+
+
+def _header_key(header: str) -> str:
+    """A header as matched: full-width brackets and spaces as their ASCII forms (月均消费（元） is 月均消费(元))."""
+    return unicodedata.normalize("NFKC", header).strip()
+
+
+def unread_columns(header_row: list[str], headers: dict[str, str],
+                   columns: dict[str, tuple[str, ...]] = COLUMNS) -> list[dict[str, Any]]:
+    """A warning on the job for each header the import does not read (its cells are ignored, never guessed)."""
+    used = set(headers.values())
+    names = "、".join(names[0] for names in columns.values())
+    return [{"row": 0, "column": h, "key": "import.unknown_column", "params": {"column": h[:40], "columns": names},
+             "warning": True} for h in header_row if h.strip() and h not in used]
 
 
 async def start(actor: Principal, filename: str, dry_run: bool, kind: str = "customers") -> int:
@@ -187,20 +211,20 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
     counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
     errors: list[dict] = []
     try:
-        header_row, rows = await asyncio.to_thread(sheets.read_table, filename, content)  # the loop answers meanwhile
+        header_row, rows = await asyncio.to_thread(sheets.read_rows, filename, content)  # the loop answers meanwhile
         headers = match_headers(header_row)
+        warnings = unread_columns(header_row, headers)
         store_ids = await stores.store_ids_by_code()
         today = clock.today_in("Asia/Shanghai")
         await _progress(job_id, total=len(rows))
         parsed: dict[str, tuple[int, dict[str, Any]]] = {}
-        for index, raw in enumerate(rows):
+        for index, (line, cells) in enumerate(rows):  # line: the row number as the spreadsheet shows it
             if index % PARSE_SLICE == PARSE_SLICE - 1:
                 await asyncio.sleep(0)  # a large file's parsing leaves room for requests
-            line = index + 2  # the header is line 1, as a spreadsheet shows it
             try:
-                values = parse_row(raw, headers, store_ids, today)
+                values = parse_row(cells, headers, store_ids, today)
                 if not actor.is_admin and values["home_store"] != actor.store_id:
-                    raise RowError(headers["store_code"], BadInput("import.other_store", value=raw.get(headers["store_code"], "")))
+                    raise RowError(headers["store_code"], BadInput("import.other_store", value=cells.get(headers["store_code"], "")))
             except Exception as exc:
                 errors.append(_error(line, row_error(exc, job_id, line)))
                 continue
@@ -216,9 +240,9 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
                 counts["failed"] += 1
                 errors.append(_error(line, row_error(exc, job_id, line)))
             if done % PROGRESS_EVERY == 0:
-                await _progress(job_id, processed=counts["failed"] + done, errors=errors, **counts)
+                await _progress(job_id, processed=counts["failed"] + done, errors=warnings + errors, **counts)
         errors.sort(key=lambda e: e["row"])
-        await _progress(job_id, processed=len(rows), errors=errors, status="done", finished_at=clock.now(), **counts)
+        await _progress(job_id, processed=len(rows), errors=warnings + errors, status="done", finished_at=clock.now(), **counts)
     except DomainError as exc:
         errors.append({"row": 0, "column": "", "key": exc.key, "params": exc.params})
         await _progress(job_id, errors=errors, status="failed", finished_at=clock.now(), **counts)
@@ -233,31 +257,71 @@ def _error(line: int, exc: RowError) -> dict[str, Any]:
 
 
 async def _apply(actor: Principal, values: dict[str, Any], filename: str, dry_run: bool) -> str:
-    phone = values["phone"]
-    existing = await service.find_by_phone(phone)
+    existing = await service.find_by_phone(values["phone"])
     if existing is None:
         if dry_run:
             return "created"
-        profile = {k: values[k] for k in ("name", "gender", "occupation", "plan", "monthly_spend_fen", "device_model",
-                                           "device_purchased_on", "contract_end_on", "broadband", "family_lines", "tags")}
-        async with writing():
-            customer_id = await service.insert_customer(
-                phone=phone, home_store=values["home_store"], responsible_clerk=None, source="import",
-                source_detail=filename[:100], profile=profile, actor=actor, channel="import",
-                event_data={"filename": filename[:100]},
-            )
-            await _set_extra(customer_id, values)
-        return "created"
-    if not actor.is_admin and existing["home_store"] != actor.store_id:
-        raise RowError(COLUMNS["phone"][0], BadInput("import.customer_of_other_store", phone=rules.mask_phone(phone)))
-    changed = {k: values[k] for k in COMPARED if existing.get(k) != values[k]}
-    if not changed:
+        try:
+            await _create(actor, values, filename)
+            return "created"
+        except Exception as exc:  # created meanwhile (another import of the same file): this row updates it
+            if not idempotency.is_unique_violation(exc):
+                raise
+        existing = await service.find_by_phone(values["phone"])
+        if existing is None:
+            raise BadInput("import.row_failed")
+    _check_reach(actor, existing)
+    if not await _changes(existing, values):
         return "unchanged"
     if dry_run:
         return "updated"
-    async with writing():
-        await _set_extra(existing["id"], changed)
+    async with writing():  # compared again under the row's lock: what another import wrote meanwhile counts
+        lock = " FOR UPDATE" if is_postgres() else ""
+        rows = await raw(f"SELECT * FROM customer WHERE phone = {{}}{lock}", values["phone"])
+        if not rows:
+            raise BadInput("import.row_failed")
+        _check_reach(actor, rows[0])
+        changed = await _changes(rows[0], values)
+        if not changed:
+            return "unchanged"
+        customer_id = rows[0]["id"]
+        await _set_extra(customer_id, changed)
+        if "tags" in changed:
+            await service._set_tags(customer_id, changed["tags"])
+        fields = sorted({FIELD_NAMES.get(k, k) for k in changed})
+        await timeline.add(customer_id, "updated", channel="import", store_id=actor.store_id or rows[0]["home_store"],
+                           staff_id=actor.staff_id, data={"fields": ", ".join(fields), "filename": filename[:100]})
+        await audit.record(actor, "customer.update", "customer", customer_id,
+                           detail={"fields": fields, "source": "import"})
     return "updated"
+
+
+async def _create(actor: Principal, values: dict[str, Any], filename: str) -> None:
+    values = CREATE_DEFAULTS | values
+    profile = {k: values.get(k) for k in ("name", "gender", "occupation", "plan", "monthly_spend_fen", "device_model",
+                                          "device_purchased_on", "contract_end_on", "broadband", "family_lines", "tags")}
+    async with writing():
+        customer_id = await service.insert_customer(
+            phone=values["phone"], home_store=values["home_store"], responsible_clerk=None, source="import",
+            source_detail=filename[:100], profile=profile, actor=actor, channel="import",
+            event_data={"filename": filename[:100]},
+        )
+        await _set_extra(customer_id, values)
+
+
+def _check_reach(actor: Principal, existing: dict) -> None:
+    if not actor.is_admin and existing["home_store"] != actor.store_id:
+        raise RowError(COLUMNS["phone"][0], BadInput("import.customer_of_other_store", phone=rules.mask_phone(existing["phone"])))
+
+
+async def _changes(existing: dict, values: dict[str, Any]) -> dict[str, Any]:
+    """The values the row gives that differ from the stored ones (tags as a set, as the API's PATCH replaces them)."""
+    changed = {k: values[k] for k in COMPARED if k in values and existing.get(k) != values[k]}
+    if "tags" in values:
+        stored = (await service.tags_of([existing["id"]])).get(existing["id"], [])
+        if set(stored) != set(values["tags"]):
+            changed["tags"] = values["tags"]
+    return changed
 
 
 async def _set_extra(customer_id: int, values: dict[str, Any]) -> None:
@@ -287,6 +351,7 @@ async def job(actor: Principal, job_id: int, lang: str) -> dict[str, Any]:
     if row is None or not (actor.is_admin or row["staff_id"] == actor.staff_id or row["store_id"] == actor.store_id):
         raise NotFound("import.not_found", id=job_id)
     row["errors"] = [
-        {"row": e["row"], "column": e["column"], "message": t(e["key"], lang, **e["params"])} for e in row["errors"] or []
+        {"row": e["row"], "column": e["column"], "message": t(e["key"], lang, **e["params"])}
+        | ({"warning": True} if e.get("warning") else {}) for e in row["errors"] or []
     ]
     return row

@@ -141,6 +141,8 @@ register(
         "profile.field.contract_end_on": {"zh-CN": "合约到期日", "en": "contract end"},
         "profile.field.broadband": {"zh-CN": "家庭宽带", "en": "home broadband"},
         "profile.field.family_lines": {"zh-CN": "副卡/家庭成员数", "en": "family lines"},
+        "profile.field.network_joined_on": {"zh-CN": "入网时间", "en": "joined the network on"},
+        "profile.field.arrears_fen": {"zh-CN": "欠费金额", "en": "arrears"},
         "profile.field.notes": {"zh-CN": "备注", "en": "notes"},
         "profile.field.language": {"zh-CN": "消息语言", "en": "language of messages"},
         "profile.field.home_store": {"zh-CN": "归属门店", "en": "home store"},

@@ -15,6 +15,8 @@ from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.errors import BadInput
 from regulars.core.http import idempotency_key, language, outcome_response, page
 from regulars.customers import importer as import_jobs
+from regulars.customers import sheets
+from regulars.customers.controllers import UPLOAD
 from regulars.purchases import importer, invariants, privacy, schemas, service  # noqa: F401  (registrations)
 
 
@@ -66,7 +68,7 @@ class PurchaseImportController(Controller):
     tags = ["imports"]
     guards = [manager_guard]
 
-    @post("/", status_code=202)
+    @post("/", status_code=202, **UPLOAD)
     async def import_purchases(
         self,
         request: Request,
@@ -77,7 +79,7 @@ class PurchaseImportController(Controller):
         upload = data.get("file")
         if not isinstance(upload, UploadFile):
             raise BadInput("import.file_missing", field="file")
-        content = await upload.read()
+        content = sheets.check_size(await upload.read())
         actor = principal_of(request)
         filename = upload.filename or "purchases.csv"
         job_id = await importer.start(actor, filename, dry_run)

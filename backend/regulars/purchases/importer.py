@@ -130,17 +130,16 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
     counts = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
     errors: list[dict] = []
     try:
-        header_row, rows = await asyncio.to_thread(sheets.read_table, filename, content)  # the loop answers meanwhile
+        header_row, rows = await asyncio.to_thread(sheets.read_rows, filename, content)  # the loop answers meanwhile
         headers = import_jobs.match_headers(header_row, COLUMNS, REQUIRED)
         store_ids = await stores.store_ids_by_code()
         zones = {sid: await stores.store_timezone(sid) for sid in store_ids.values()}
         ctx = Context(actor, headers, store_ids, zones, await stores.staff_ids_by_employee_no(), clock.now())
         await import_jobs.progress(job_id, total=len(rows))
         parsed: list[tuple[int, dict[str, Any]]] = []
-        for index, raw in enumerate(rows):
+        for index, (line, raw) in enumerate(rows):  # line: the row number as the spreadsheet shows it
             if index % PARSE_SLICE == PARSE_SLICE - 1:
                 await asyncio.sleep(0)  # a large file's parsing leaves room for requests
-            line = index + 2  # the header is line 1, as a spreadsheet shows it
             try:
                 parsed.append((line, parse_row(raw, ctx)))
             except Exception as exc:

@@ -116,3 +116,22 @@ def test_whole_number_refused(text, key):
     with pytest.raises(BadInput) as caught:
         sheets.whole_number(text, 0, 20)
     assert caught.value.key == key
+
+
+@pytest.mark.parametrize(("text", "fen"), [("1,299.00", 129900), ("12,345", 1234500), ("1,000,000", 100_000_000),
+                                           ("￥1,299.5", 129950)])
+def test_fen_reads_commas_between_thousands(text, fen):
+    assert sheets.fen(text) == fen
+
+
+@pytest.mark.parametrize("text", ["1.299,00", "1,29", "12,34.5", ",123", "1,2345", "1,299,", "1,,299"])
+def test_fen_refuses_a_comma_out_of_place(text):
+    with pytest.raises(BadInput) as caught:
+        sheets.fen(text)
+    assert (caught.value.key, caught.value.params) == ("import.bad_thousands", {"value": text})
+
+
+def test_read_rows_numbers_rows_as_the_spreadsheet_does():
+    header, rows = sheets.read_rows("x.csv", "a,b\n1,2\n\n,\n\"x\ny\",3\n4,5\n".encode())
+    assert header == ["a", "b"]
+    assert rows == [(2, {"a": "1", "b": "2"}), (5, {"a": "x\ny", "b": "3"}), (6, {"a": "4", "b": "5"})]
