@@ -79,6 +79,7 @@ const SHELL = [
   "js/screens/reports.js",
   "js/screens/reversal.js",
   "js/screens/search.js",
+  "js/screens/staff-dialogs.js",
   "js/screens/staff.js",
   "js/screens/tasks.js",
   "js/session.js",

@@ -86,7 +86,8 @@ class StaffController(Controller):
 
 
 class StoreStaffController(Controller):
-    """The manager's view of their own store's team (the chain-wide staff API is the admin's)."""
+    """The manager's own store's team: they add its clerks and change them (name, password, active); the
+    chain-wide staff API, with roles and stores, is the admin's."""
 
     path = "/api/v1/store-staff"
     tags = ["staff"]
@@ -95,6 +96,14 @@ class StoreStaffController(Controller):
     @get("/")
     async def list_store_staff(self, request: Request) -> list[schemas.Staff]:
         return await service.list_staff(principal_of(request))
+
+    @post("/")
+    async def create_store_clerk(self, request: Request, data: JSONBody[schemas.StaffCreate]) -> schemas.Staff:
+        return await service.create_staff(principal_of(request), data)
+
+    @patch("/{staff_id:int}")
+    async def update_store_clerk(self, request: Request, staff_id: FromPath[int], data: JSONBody[schemas.StaffUpdate]) -> schemas.Staff:
+        return await service.update_staff(principal_of(request), staff_id, data)
 
 
 routers = [AuthController, StoreController, StaffController, StoreStaffController]
