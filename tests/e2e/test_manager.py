@@ -93,6 +93,30 @@ async def test_import_dry_run_then_real_run(world, tablet, tmp_path):
         assert len((await world.manager_a.get("/api/v1/customers", params={"q": phone})).json()["items"]) == 1
 
 
+async def test_import_names_ignored_columns_and_an_unreadable_file_in_words(world, tablet, tmp_path):
+    extra = tmp_path / "with-extra-column.csv"
+    extra.write_text(f"手机号码,姓名,归属营业厅编码,会员等级\n{new_phone('134')},新客,XX001,金卡\n", encoding="utf-8")
+    unreadable = tmp_path / "not-a-sheet.xlsx"
+    unreadable.write_bytes(b"this is not a spreadsheet")
+    page = tablet.page
+    await tablet.login("manager_a")
+    await page.click("[data-nav='/import']")
+    await page.set_input_files("[data-input=file]", str(extra))
+    await page.click("[data-action=dry-run]")
+    dry = page.locator("[data-import-counts=dry]")
+    await expect(dry.locator("[data-stat=created] .stat-value")).to_have_text("1", timeout=30_000)
+    await expect(page.locator("[data-import-warnings='1']")).to_contain_text("会员等级")
+    await expect(page.locator("[data-import-errors='0']")).to_be_visible()  # a warning is no row's error
+
+    await page.set_input_files("[data-input=file]", str(unreadable))
+    await page.click("[data-action=dry-run]")
+    failed = page.locator("[data-import-failed]")
+    await expect(failed).to_be_visible(timeout=30_000)
+    assert len(await failed.locator("p").all_inner_texts()) == 2  # what happened, and why
+    await expect(page.locator("[data-import-counts]")).to_have_count(0)
+    await expect(page.locator("[data-import-progress]")).to_be_hidden()
+
+
 async def test_reports_show_table_chart_and_downloads(world, tablet):
     page = tablet.page
     await tablet.login("manager_a")

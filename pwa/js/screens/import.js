@@ -15,12 +15,37 @@ function counts(job) {
         h("strong", { class: "stat-value" }, String(job[name])), h("span", {}, t(`import.count_${name}`)))));
 }
 
+// rows shown of a long error list (the first ones; fixing those usually shows the pattern of the rest)
+const ROWS_SHOWN = 300;
+
 function errorTable(errors) {
   if (!errors.length) return h("p", { class: "notice notice-ok", dataset: { importErrors: "0" } }, svg(icons.check), t("import.no_errors"));
+  const shown = errors.slice(0, ROWS_SHOWN);
   return h("div", { class: "table-card card" },
     h("table", { class: "table", dataset: { importErrors: String(errors.length) } },
-      h("thead", {}, h("tr", {}, h("th", {}, t("import.row")), h("th", {}, t("import.column")), h("th", {}, t("import.problem")))),
-      h("tbody", {}, errors.map((e) => h("tr", {}, h("td", {}, e.row ? String(e.row) : "—"), h("td", {}, e.column || "—"), h("td", {}, e.message))))));
+      h("thead", {}, h("tr", {}, h("th", { class: "nowrap" }, t("import.row")), h("th", {}, t("import.column")), h("th", {}, t("import.problem")))),
+      h("tbody", {}, shown.map((e) => h("tr", {}, h("td", {}, e.row ? String(e.row) : "—"), h("td", {}, e.column || "—"), h("td", {}, e.message))))),
+    errors.length > shown.length ? h("p", { class: "muted small", dataset: { importMore: "" } },
+      t("import.more_errors", { shown: shown.length, total: errors.length })) : null);
+}
+
+/** Columns the file has that the import does not read: said once, above the rows' errors. */
+function warningList(warnings) {
+  if (!warnings.length) return null;
+  return h("div", { class: "notice", dataset: { importWarnings: String(warnings.length) } },
+    h("p", {}, t("import.columns_ignored")), h("ul", {}, warnings.map((w) => h("li", {}, w.message))));
+}
+
+/** What a finished job says: a file that could not be read is one message, not a table of zeros. */
+function result(finished, dryRun) {
+  const errors = (finished.errors || []).filter((e) => !e.warning);
+  if (finished.status === "failed") {
+    return [h("h2", {}, t(dryRun ? "import.dry_result" : "import.real_result")),
+      h("div", { class: "notice notice-error", dataset: { importFailed: "" } },
+        h("p", {}, t("import.failed")), errors.map((e) => h("p", {}, e.message)))];
+  }
+  return [h("h2", {}, t(dryRun ? "import.dry_result" : "import.real_result")), counts(finished),
+    warningList((finished.errors || []).filter((e) => e.warning)), errorTable(errors)];
 }
 
 export default {
@@ -75,11 +100,8 @@ export default {
         showProgress(job);
         const finished = await follow(job.id);
         if (!alive()) return;
-        append(clear(output), [
-          h("h2", {}, t(dryRun ? "import.dry_result" : "import.real_result")),
-          finished.status === "failed" ? h("p", { class: "notice notice-error" }, t("import.failed")) : null,
-          counts(finished),
-          errorTable(finished.errors || [])]);
+        progress.hidden = finished.status === "failed";
+        append(clear(output), result(finished, dryRun));
         if (dryRun && finished.status === "done") {
           dryDone = true;
           output.append(h("p", { class: "muted" }, t(finished.failed ? "import.real_hint_failed" : "import.real_hint", { failed: finished.failed })));
