@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from litestar import Controller, Request, Response, get, patch, post
@@ -13,8 +12,7 @@ from litestar.response import ServerSentEvent
 from regulars.core.auth import manager_guard, principal_of, staff_guard
 from regulars.core.http import client_ip
 from regulars.customers import schemas as customer_schemas
-from regulars.acquisition import attribution, channels, counter_view, jobs, qr, schemas, store_join  # noqa: F401  (jobs registers itself)
-from regulars.stores import service as stores
+from regulars.acquisition import attribution, channels, counter_view, jobs, posters, qr, schemas, store_join  # noqa: F401  (jobs registers itself)
 
 
 class ChannelController(Controller):
@@ -54,14 +52,13 @@ class ChannelController(Controller):
 
     @get("/{channel_id:int}/poster.png", media_type="image/png")
     async def channel_poster(self, request: Request, channel_id: FromPath[int]) -> Response[bytes]:
-        channel = await channels.get(principal_of(request), channel_id)
-        store = await stores.get_store(channel.store_id)
-        clerk = await stores.staff_name(channel.staff_id) if channel.kind == "clerk" and channel.staff_id else None
-        image = await asyncio.to_thread(qr.poster, channel.url, store.name, clerk, channel.code,
-                                        welcome=channel.welcome_template_id is not None)
-        return Response(image, media_type="image/png", headers={
-            "Cache-Control": "private, max-age=300",
-            "Content-Disposition": f'inline; filename="poster-{channel.code}.png"',
+        """Drawn once per look and kept; the ETag changes with anything printed on it (304 while it has not)."""
+        poster = await posters.poster(principal_of(request), channel_id, request.headers.get("if-none-match"))
+        headers = {"Cache-Control": "private, max-age=300", "ETag": poster.etag}
+        if poster.image is None:
+            return Response(b"", status_code=304, media_type="image/png", headers=headers)
+        return Response(poster.image, media_type="image/png", headers=headers | {
+            "Content-Disposition": f'inline; filename="poster-{poster.code}.png"',
         })
 
 

@@ -16,6 +16,7 @@ log = logging.getLogger("regulars.acquisition")
 
 # A6 portrait at 300 dpi: fits a counter stand or a shelf wobbler.
 POSTER_SIZE = (1240, 1748)
+POSTER_LAYOUT = "2026-12-08"  # change with the poster's drawing: posters kept by posters.py (and browsers) are redrawn
 POSTER_DPI = (300, 300)
 BAND = (196, 30, 58)
 INK = (33, 33, 33)

@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
+from regulars.core.stats import MIN_EACH_WAY
+
 OccasionKind = Literal[
     "birthday", "follow_anniversary", "festival", "holiday", "season", "date_range", "contract_end",
     "device_age", "arrears", "win_back", "coupon_expiring", "points_expiring", "purchase_follow_up",
@@ -295,3 +297,9 @@ class Uplift(msgspec.Struct):
     contacted: GroupOutcome
     holdout: GroupOutcome
     purchase_uplift_points: float  # percentage points: contacted rate minus holdout rate
+    # its 95% interval, in points; None with a reason where a group is too small to tell (no_interval = "too_few":
+    # fewer than min_each_way customers who bought, or who did not, in a group) or empty ("no_data")
+    purchase_uplift_low_points: float | None = None
+    purchase_uplift_high_points: float | None = None
+    no_interval: Literal["too_few", "no_data"] | None = None
+    min_each_way: int = MIN_EACH_WAY

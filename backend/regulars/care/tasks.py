@@ -20,6 +20,7 @@ from regulars.customers import timeline
 from regulars.stores import service as stores
 
 CORRECT_WINDOW = dt.timedelta(minutes=10)  # how long whoever recorded an outcome may correct it
+CUSTOMER_LOCK_NAMESPACE = 7301  # dispatcher.CAP_LOCK_NAMESPACE: one customer's contacts, campaign tasks among them
 
 
 async def _store_scope(actor: Principal, store_id: int | None) -> int | None:
@@ -187,16 +188,23 @@ async def last_outcome_by_staff() -> dict[int, dt.datetime]:
 
 async def assign(actor: Principal, items: list[tuple[int, int, int | None]], script: str, due_on: dt.date) -> list[int]:
     """Clerk tasks outside any campaign (a manager's selection, e.g. from the churn-risk report): one per
-    (customer, store, clerk or None for the store's pool); a customer who still has such a task open gets no
-    second one. Returns the customers given a task."""
+    (customer, store, clerk or None for the store's pool); a customer who still has any task open (a campaign's
+    too, overdue or not) gets no second one. Returns the customers given a task.
+
+    On PostgreSQL each customer is locked first (the dispatcher's per-customer lock, which it holds while it makes
+    campaign tasks), so two assigns at once, or an assign and the dispatcher, cannot both find no open task;
+    SQLite's writer runs one write unit at a time."""
     now = clock.now()
     given = []
     async with writing():
+        if is_postgres():
+            await raw("SELECT count(pg_advisory_xact_lock({}, c)) AS n FROM (SELECT unnest({}::int[]) AS c ORDER BY c) AS s",
+                      CUSTOMER_LOCK_NAMESPACE, sorted({customer_id for customer_id, _, _ in items}))
         for customer_id, store_id, clerk_id in items:
             rows = await raw(
                 "INSERT INTO care_task (customer, store_id, clerk_id, script, due_on, status, note, created_at) "
                 "SELECT {}, {}, {}, {}, {}, 'open', '', {} WHERE NOT EXISTS (SELECT 1 FROM care_task "
-                "WHERE customer = {} AND campaign IS NULL AND status = 'open') RETURNING id",
+                "WHERE customer = {} AND status = 'open') RETURNING id",
                 customer_id, store_id, clerk_id, script[:2000], due_on, now, customer_id,
             )
             if rows:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from regulars.care import schemas, service
+from regulars.core import stats
 from regulars.core.auth import Principal
 from regulars.core.db import plus_days, raw
 
@@ -45,8 +46,13 @@ async def uplift(actor: Principal, campaign_id: int, days: int) -> schemas.Uplif
             for key in ("customers", "purchased", "visited", "redeemed"):
                 totals[row["status"]][key] += int(row[key] or 0)
     contacted, holdout = (_group(totals["sent"]), _group(totals["holdout"]))
+    _, low, high = stats.difference(contacted.purchased, contacted.customers, holdout.purchased, holdout.customers)
+    missing = None if low is not None else "too_few" if contacted.customers and holdout.customers else "no_data"
     return schemas.Uplift(campaign_id=campaign_id, days=days, occasions=len(dates), contacted=contacted, holdout=holdout,
-                          purchase_uplift_points=round((contacted.purchase_rate - holdout.purchase_rate) * 100, 2))
+                          purchase_uplift_points=round((contacted.purchase_rate - holdout.purchase_rate) * 100, 2),
+                          purchase_uplift_low_points=None if low is None else round(low * 100, 2),
+                          purchase_uplift_high_points=None if high is None else round(high * 100, 2),
+                          no_interval=missing)
 
 
 def _group(counts: dict[str, int]) -> schemas.GroupOutcome:

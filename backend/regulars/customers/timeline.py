@@ -60,7 +60,7 @@ def _word(prefix: str, value: Any, lang: str) -> str:
 # data values that are words of the product (stored as codes, shown in the reader's language): kind -> key -> prefix;
 # a value listing several codes ("name, plan") is shown word by word
 WORDS = {"consent": {"purpose": "consent.purpose.", "state": "consent.state."}, "updated": {"fields": "profile.field."},
-         "care_task": {"outcome": "care.outcome."},
+         "care_contact": {"channel": "care.channel."}, "care_task": {"outcome": "care.outcome."},
          "care_task_corrected": {"before": "care.outcome.", "outcome": "care.outcome."}}
 
 

@@ -8,29 +8,39 @@ import datetime as dt
 from regulars.care import tasks
 from regulars.core import clock, idempotency
 from regulars.core.auth import Principal
+from regulars.core.db import marks, raw
 from regulars.core.errors import BadInput
+from regulars.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from regulars.core.idempotency import Outcome
 from regulars.reports import churn, schemas
 from regulars.reports.filters import Filters
 from regulars.stores import service as stores
 
 
-async def assign(actor: Principal, data: schemas.ChurnAssign, key: str | None, lang: str) -> Outcome:
+async def assign(actor: Principal, data: schemas.ChurnAssign, key: str | None) -> Outcome:
     """Once per Idempotency-Key: a replay answers what the first request did."""
     async def action() -> tuple[int, schemas.ChurnAssigned]:
-        return 201, await _assign(actor, data, lang)
+        return 201, await _assign(actor, data)
 
     return await idempotency.run(f"reports.churn_assign:{actor.staff_id}", key, data, action)
 
 
-async def _assign(actor: Principal, data: schemas.ChurnAssign, lang: str) -> schemas.ChurnAssigned:
+async def _assign(actor: Principal, data: schemas.ChurnAssign) -> schemas.ChurnAssigned:
     ids = sorted(set(data.customer_ids))
     zone = await stores.store_timezone(actor.store_id, actor)
     today = clock.today_in(zone)
     filters = Filters(date_from=today, date_to=today, store_id=None if actor.is_admin else actor.store_id,
                       clerk_id=None, channel_id=None, campaign_id=None, timezone=zone,
                       params={"lapsed_days": str(data.lapsed_days), "contract_days": str(data.contract_days)})
-    found = await churn.details(filters, ids, lang)
+    # the script is written in the customer's language, as a campaign's task is (not the manager's screen's)
+    languages: dict[str, list[int]] = {}
+    for row in await raw(f"SELECT id, language FROM customer WHERE id IN ({marks(len(ids))})", *ids) if ids else []:
+        languages.setdefault(row["language"] if row["language"] in LANGUAGES else DEFAULT_LANGUAGE, []).append(row["id"])
+    found: dict[int, dict] = {}
+    spoken: dict[int, str] = {}
+    for language, group in languages.items():
+        for customer_id, row in (await churn.details(filters, group, language)).items():
+            found[customer_id], spoken[customer_id] = row, language
     items, scripts = [], {}
     for customer_id, row in sorted(found.items()):
         clerk = data.clerk_id if data.clerk_id is not None else row["clerk_id"]
@@ -39,7 +49,8 @@ async def _assign(actor: Principal, data: schemas.ChurnAssign, lang: str) -> sch
                 raise BadInput("report.assign_clerk", field="clerk_id", id=data.clerk_id)
             clerk = None  # the customer's clerk left the store: the pool takes it
         items.append((customer_id, row["store_id"], clerk))
-        scripts[customer_id] = f"{row['action']}（{row['reason']}）" if lang == "zh-CN" else f"{row['action']} ({row['reason']})"
+        zh = spoken[customer_id] == "zh-CN"
+        scripts[customer_id] = f"{row['action']}（{row['reason']}）" if zh else f"{row['action']} ({row['reason']})"
     given: list[int] = []
     for script in sorted(set(scripts.values())):
         batch = [item for item in items if scripts[item[0]] == script]

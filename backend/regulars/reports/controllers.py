@@ -54,9 +54,9 @@ class ReportController(Controller):
                                        description="The stored answer to a replayed Idempotency-Key")})
     async def assign_churn_risk(self, request: Request, data: JSONBody[schemas.ChurnAssign],
                                 idempotency_key_: IdempotencyHeader = None) -> Response[bytes]:
-        """The chosen at-risk customers become clerk tasks with their suggested action (care's task list)."""
-        return outcome_response(await service.assign_churn(principal_of(request), data, idempotency_key(request),
-                                                           language(request)))
+        """The chosen at-risk customers become clerk tasks with their suggested action (care's task list), each
+        written in the customer's language as a campaign's task is."""
+        return outcome_response(await service.assign_churn(principal_of(request), data, idempotency_key(request)))
 
     @get("/{name:str}")
     async def report(self, request: Request, name: FromPath[str]) -> Response[Table]:
@@ -73,7 +73,7 @@ class ReportController(Controller):
         if query.get("format") == "csv" or "text/csv" in accept:
             from regulars.reports.render import to_csv
 
-            return Response(to_csv(table), media_type="text/csv; charset=utf-8",
+            return Response(to_csv(table), media_type="text/csv",  # Litestar adds "; charset=utf-8"
                             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
         return Response(table)
 

@@ -162,5 +162,10 @@ register(
         "report.channel.inbox": {"zh-CN": "站内信", "en": "Inbox"},
         "report.channel.sms": {"zh-CN": "短信", "en": "SMS"},
         "report.channel.task": {"zh-CN": "店员任务", "en": "Clerk task"},
+        "report.col.uplift_note": {"zh-CN": "说明", "en": "Note"},
+        "report.uplift_too_few": {
+            "zh-CN": "人数太少，无法判断：两组各须至少 {n} 人回店、{n} 人未回店，才给出 95% 区间",
+            "en": "Too few customers to tell: a 95% interval needs at least {n} who came back and {n} who did not in each group",
+        },
     }
 )

@@ -1,6 +1,6 @@
-"""Cohort retention: customers grouped by the month they became customers (or, with `basis=follow`, the
-month they first followed by a channel code), and the share of each cohort with a visit or purchase in
-every month since (month 0 is the cohort's own month); with a store chosen, visits and purchases there."""
+"""Cohort retention: customers who joined within the range, grouped by the month they became customers (or, with
+`basis=follow`, the month they first followed by a channel code), and the share of each cohort with a visit or
+purchase in every month since (month 0 is the cohort's own month); with a store chosen, visits and purchases there."""
 
 from __future__ import annotations
 
@@ -22,7 +22,10 @@ def _months(filters: Filters) -> tuple[list, int]:
 
 
 def _cohort(filters: Filters) -> tuple[str, list[Any], list, int]:
+    """The cohorts' members: those who joined (or first followed) within the range, from its first day through its
+    last, as the clerks and stores reports count new customers; a month the range cuts holds only its part."""
     starts, cohorts = _months(filters)
+    since, until = filters.utc_bounds()
     if filters.params.get("basis") == "follow" or filters.channel_id is not None:
         where, args = common.scope(filters, "f.store", "f.first_staff")
         if filters.channel_id is not None:
@@ -30,12 +33,12 @@ def _cohort(filters: Filters) -> tuple[str, list[Any], list, int]:
         bucket, bucket_args = dialect.buckets("MIN(f.first_at)", starts)
         sql = (f"SELECT f.customer AS id, {bucket} AS cm FROM follow f WHERE f.first_at < {{}} AND {where} "
                f"GROUP BY f.customer HAVING MIN(f.first_at) >= {{}}")
-        return sql, [*bucket_args, starts[cohorts], *args, starts[0]], starts, cohorts
+        return sql, [*bucket_args, until, *args, since], starts, cohorts
     where, args = common.scope(filters, "c.home_store", "c.responsible_clerk")
     bucket, bucket_args = dialect.buckets("c.created_at", starts)
     sql = (f"SELECT c.id AS id, {bucket} AS cm FROM customer c "
            f"WHERE c.created_at >= {{}} AND c.created_at < {{}} AND {where}")
-    return sql, [*bucket_args, starts[0], starts[cohorts], *args], starts, cohorts
+    return sql, [*bucket_args, since, until, *args], starts, cohorts
 
 
 async def compute(filters: Filters, lang: str) -> registry.Table:

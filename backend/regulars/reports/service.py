@@ -73,10 +73,10 @@ def _plain(detail: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in detail.items() if k not in ("customer_id", "customer", "phone")}
 
 
-async def assign_churn(actor: Principal, data: schemas.ChurnAssign, key: str | None, lang: str):
+async def assign_churn(actor: Principal, data: schemas.ChurnAssign, key: str | None):
     from regulars.reports import assign
 
-    return await assign.assign(actor, data, key, lang)
+    return await assign.assign(actor, data, key)
 
 
 async def ranking_settings() -> schemas.RankingSettings:

@@ -1,14 +1,15 @@
 """Care effect: per campaign, the audience planned, who was reached by which channel, clerk tasks done, and
 the share who came back (a visit or purchase within 30 days of the contact) among those reached against
-the holdout, with the difference and its 95% confidence interval (normal approximation)."""
+the holdout, with the difference and its 95% confidence interval (normal approximation), or, where a group is
+too small for that approximation, no interval and a note that says so."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from regulars.core.db import plus_days, raw
 from regulars.core.i18n import t
+from regulars.core.stats import MIN_EACH_WAY, difference
 from regulars.reports import common, dialect, registry
 from regulars.reports.filters import Filters
 
@@ -16,7 +17,6 @@ OUTCOME_DAYS = 30
 CHANNELS = ("push", "inbox", "sms", "task")
 COUNTS = ("audience", "treated", "holdout", *(f"sent_{c}" for c in CHANNELS), "not_reached", "held_back", "tasks",
           "tasks_done", "treated_came", "holdout_came")
-Z95 = 1.959964
 
 
 def _where(filters: Filters) -> tuple[str, list[Any]]:
@@ -35,15 +35,6 @@ def _came(filters: Filters) -> str:
     end = plus_days(WINDOW_START, OUTCOME_DAYS)
     return (f"EXISTS (SELECT 1 FROM purchase p WHERE p.customer = o.customer AND p.kind IN ('purchase', 'visit') "
             f"AND p.occurred_at >= {WINDOW_START} AND p.occurred_at < {end})")
-
-
-def difference(came_a: int, n_a: int, came_b: int, n_b: int) -> tuple[float | None, float | None, float | None]:
-    """Rate a minus rate b, and the 95% interval of that difference; None where a group is empty."""
-    if not n_a or not n_b:
-        return None, None, None
-    p_a, p_b = came_a / n_a, came_b / n_b
-    spread = Z95 * math.sqrt(p_a * (1 - p_a) / n_a + p_b * (1 - p_b) / n_b)
-    return round(p_a - p_b, 4), round(p_a - p_b - spread, 4), round(p_a - p_b + spread, 4)
 
 
 async def compute(filters: Filters, lang: str) -> registry.Table:
@@ -67,13 +58,14 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
     )
     groups = {common.num(r["g"]): {c: common.num(r[c]) for c in COUNTS} for r in rows}
     names = await _names(list(groups))
-    table_rows = [{"campaign_id": k, "campaign": names.get(k, str(k))} | _rates(groups[k]) for k in sorted(groups)]
-    totals = _rates(common.totals(table_rows, COUNTS))
+    table_rows = [{"campaign_id": k, "campaign": names.get(k, str(k))} | _rates(groups[k], lang) for k in sorted(groups)]
+    totals = _rates(common.totals(table_rows, COUNTS), lang)
     columns = [registry.Column("campaign", t("report.col.campaign", lang), "text")]
     columns += [common.column(c, lang) for c in ("audience", "treated", "holdout", "sent_push", "sent_inbox", "sent_sms",
                                                    "tasks", "tasks_done")]
     columns += [common.column(c, lang, "percent") for c in ("treated_rate", "holdout_rate", "uplift", "uplift_low",
                                                               "uplift_high")]
+    columns.append(common.column("uplift_note", lang, "text"))
     breakdowns = {
         "uplift": [{"campaign": r["campaign"], "uplift": r["uplift"]} for r in table_rows if r["uplift"] is not None],
         "channels": [{"channel": t(f"report.channel.{c}", lang), "sent": totals[f"sent_{c}"]} for c in CHANNELS],
@@ -82,12 +74,14 @@ async def compute(filters: Filters, lang: str) -> registry.Table:
                           totals=totals, breakdowns=breakdowns, filters={"outcome_days": OUTCOME_DAYS})
 
 
-def _rates(counts: dict[str, Any]) -> dict[str, Any]:
+def _rates(counts: dict[str, Any], lang: str) -> dict[str, Any]:
     found = dict(counts)
     found["treated_rate"] = common.share(counts["treated_came"], counts["treated"]) if counts["treated"] else None
     found["holdout_rate"] = common.share(counts["holdout_came"], counts["holdout"]) if counts["holdout"] else None
     found["uplift"], found["uplift_low"], found["uplift_high"] = difference(
         counts["treated_came"], counts["treated"], counts["holdout_came"], counts["holdout"])
+    too_few = found["uplift"] is not None and found["uplift_low"] is None
+    found["uplift_note"] = t("report.uplift_too_few", lang, n=MIN_EACH_WAY) if too_few else ""
     return found
 
 

@@ -2,11 +2,13 @@
 
 import datetime as dt
 import io
+import time
 
 import cairosvg
 import zxingcpp
 from PIL import Image
 
+from regulars.core.db import raw
 from tests.support.acquisition import make_channel
 
 
@@ -129,3 +131,30 @@ async def test_channel_poster_png_decodes_to_its_url(world):
     assert decode(image) == [channel["url"]]
     # Small print (a phone photo of an A6 stand is about this size) still scans.
     assert decode(image.resize((310, 437))) == [channel["url"]]
+
+
+async def test_channel_poster_drawn_once_then_cached_and_revalidated(world):
+    """The poster is drawn once per look (store name, clerk, code, link, welcome): a second request is served from the
+    cache, a browser holding it gets 304, and a change to what is printed draws a new one under a new ETag."""
+    channel = await make_channel(world, name="海报缓存")
+    path = f"/api/v1/channels/{channel['id']}/poster.png"
+    timings, answers = [], []
+    for _ in range(2):
+        started = time.perf_counter()
+        answers.append(await world.manager_a.get(path))
+        timings.append(time.perf_counter() - started)
+    print(f"poster: first {timings[0]:.3f}s, second {timings[1]:.3f}s")
+    first, second = answers
+    assert first.status_code == second.status_code == 200 and first.content == second.content
+    tag = first.headers["etag"]
+    assert tag == second.headers["etag"] and "max-age" in first.headers["cache-control"]
+    fresh = await world.manager_a.get(path, headers={"If-None-Match": tag})
+    assert fresh.status_code == 304 and fresh.content == b"" and fresh.headers["etag"] == tag
+    other = await world.manager_a.get(f"/api/v1/channels/{(await make_channel(world, name='另一张'))['id']}/poster.png")
+    assert other.headers["etag"] != tag
+    await raw("UPDATE store SET name = {} WHERE id = {}", "测试一厅（新址）", world.store_a.id)
+    try:
+        renamed = await world.manager_a.get(path, headers={"If-None-Match": tag})
+        assert renamed.status_code == 200 and renamed.headers["etag"] != tag and renamed.content != first.content
+    finally:
+        await raw("UPDATE store SET name = {} WHERE id = {}", world.store_a.name, world.store_a.id)

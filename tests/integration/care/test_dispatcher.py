@@ -73,7 +73,9 @@ async def test_dispatch_records_contact_on_timeline(world):
     events = (await world.clerk_a.get(f"/api/v1/customers/{someone}/timeline")).json()
     contact = next(e for e in events if e["kind"] == "care_contact")
     assert contact["channel"] == "phone"
-    assert "时间线" in contact["summary"]
+    assert contact["summary"] == "关怀触达：时间线（店员任务）"  # the channel in words, not its code
+    in_english = (await world.clerk_a.get(f"/api/v1/customers/{someone}/timeline", headers={"Accept-Language": "en"})).json()
+    assert next(e for e in in_english if e["kind"] == "care_contact")["summary"] == "Care contact: 时间线 (clerk task)"
 
 
 async def test_dispatch_waits_for_quiet_hours(world, push):
@@ -412,6 +414,9 @@ async def test_uplift_compares_contacted_with_holdout(world):
     assert body["contacted"]["purchased"] == 4 and body["holdout"]["purchased"] == 1
     expected = round((4 / len(contacted) - 1 / len(held)) * 100, 2)
     assert abs(body["purchase_uplift_points"] - expected) < 0.02
+    # 4 and 1 bought: too few to tell, so no interval (not a false certainty), and why
+    assert (body["purchase_uplift_low_points"], body["purchase_uplift_high_points"]) == (None, None)
+    assert (body["no_interval"], body["min_each_way"]) == ("too_few", 5)
 
 
 async def test_dispatch_message_in_each_customers_language(world, push):

@@ -1,6 +1,7 @@
 """Customer profiles over real HTTP: create, idempotency, search, detail, PATCH, timeline, reach."""
 
 import asyncio
+import datetime as dt
 import uuid
 
 from regulars.core.db import raw
@@ -148,6 +149,18 @@ async def test_search_paginates(world):
     assert first.json()["has_more"] is True and len(first.json()["items"]) == 2
     assert second.json()["has_more"] is False
     assert not {i["id"] for i in first.json()["items"]} & {i["id"] for i in second.json()["items"]}
+
+
+async def test_search_lists_the_latest_created_first(world):
+    """Newest by creation time, not by id: a customer entered later may have joined earlier (an import, say)."""
+    joined = [await create(world.clerk_a, tags=["建档顺序"]) for _ in range(4)]
+    for customer, days_ago in zip(joined, (0, 3, 1, 1)):
+        await raw("UPDATE customer SET created_at = {} WHERE id = {}",
+                  dt.datetime(2026, 12, 7, tzinfo=dt.timezone.utc) - dt.timedelta(days=days_ago), customer["id"])
+    for q in ("建档顺序", ""):
+        response = await world.clerk_a.get("/api/v1/customers", params={"q": q, "limit": 200})
+        listed = [i["id"] for i in response.json()["items"] if i["id"] in {c["id"] for c in joined}]
+        assert listed == [joined[0]["id"], joined[3]["id"], joined[2]["id"], joined[1]["id"]], q
 
 
 async def test_search_bad_limit_400(world):

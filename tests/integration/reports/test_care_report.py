@@ -19,8 +19,7 @@ RANGE = {"from": day(30), "to": day(0)}
 #   contacted (or due) at 09:30 on the occasion's day; came back within 30 days: t1 (bought 5 days ago), t2 (visited 8 days ago), t5 (bought 2 days
 #   ago), h1 (bought 3 days ago); t3 bought 12 days ago, before the occasion;
 #   t4 bought on the occasion's day at 08:00, before its contact
-#   reached 3/6 = 0.5, holdout 1/4 = 0.25, uplift 0.25, 95% interval 0.25 -+ 1.96 * sqrt(.5*.5/6 + .25*.75/4)
-#   = 0.25 -+ 0.5832 = (-0.3332, 0.8332)
+#   reached 3/6 = 0.5, holdout 1/4 = 0.25, uplift 0.25; no 95% interval: too few (fewer than 5 came back in a group)
 # 中秋问候 (chain), occasion 20 days ago: b1 of store B reached by push and visited yesterday, b2 held out
 REACHED = {"t1": "push", "t2": "push", "t3": "inbox", "t4": "sms", "t5": "task", "t6": "task"}
 
@@ -90,10 +89,11 @@ async def test_care_effect_per_campaign(chain):
     assert (birthday["sent_push"], birthday["sent_inbox"], birthday["sent_sms"], birthday["sent_task"]) == (2, 1, 1, 2)
     assert (birthday["not_reached"], birthday["held_back"], birthday["tasks"], birthday["tasks_done"]) == (1, 1, 2, 1)
     assert (birthday["treated_rate"], birthday["holdout_rate"], birthday["uplift"]) == (0.5, 0.25, 0.25)
-    assert birthday["uplift_low"] == pytest.approx(-0.3332, abs=1e-4)
-    assert birthday["uplift_high"] == pytest.approx(0.8332, abs=1e-4)
+    too_few = "人数太少，无法判断：两组各须至少 5 人回店、5 人未回店，才给出 95% 区间"
+    assert (birthday["uplift_low"], birthday["uplift_high"], birthday["uplift_note"]) == (None, None, too_few)
     assert (festival["treated_rate"], festival["holdout_rate"], festival["uplift"]) == (1.0, 0.0, 1.0)
-    assert (festival["uplift_low"], festival["uplift_high"]) == (1.0, 1.0)
+    assert (festival["uplift_low"], festival["uplift_high"], festival["uplift_note"]) == (None, None, too_few)
+    assert table["totals"]["uplift_low"] is None and table["totals"]["uplift_note"] == too_few
     assert (table["totals"]["audience"], table["totals"]["treated"], table["totals"]["holdout"]) == (14, 7, 5)
     assert {c["channel"]: c["sent"] for c in table["breakdowns"]["channels"]} == {"推送": 3, "站内信": 1, "短信": 1,
                                                                                  "店员任务": 2}

@@ -1,6 +1,7 @@
 """Churn risk on a hand-built chain: customers not seen for 90 days, contracts ending within 30 days, and
 the suggested next action for each. Figures written down by hand below."""
 
+import asyncio
 import csv
 import datetime as dt
 import io
@@ -8,6 +9,8 @@ import io
 import pytest
 
 from regulars.core import clock
+from regulars.core.db import raw
+from tests.support.care import create_campaign, give_task
 from tests.support.reports import (assert_downloads_match, buy, customer, day, drill, move, report, roll_up, today,
                                    visit)
 
@@ -145,3 +148,51 @@ async def test_churn_risk_csv_shows_a_formula_name_as_text(chain, name):
             await assert_downloads_match(chain.admin, "churn-risk", table)
     finally:
         await move("customer", chain.ids["k10"], name="k10")
+
+
+async def open_tasks(customer_id: int) -> int:
+    return (await raw("SELECT count(*) AS n FROM care_task WHERE customer = {} AND status = 'open'", customer_id))[0]["n"]
+
+
+async def test_churn_risk_assign_skips_a_customer_with_a_campaign_task_open(chain):
+    ids = chain.ids
+    campaign = await create_campaign(chain.manager_a, {
+        "name": "续约回访", "occasion": {"kind": "festival", "festival": "qixi"}, "status": "draft", "purpose": "service",
+        "task": {"script": {"zh-CN": "致电 {{ name }}：您的合约即将到期"}}})
+    await give_task(ids["k6"], due_on=today() - dt.timedelta(days=2), campaign_id=campaign["id"])  # open, overdue
+    answer = await chain.manager_a.post("/api/v1/reports/churn-risk/assign", json={"customer_ids": [ids["k6"], ids["k8"]]})
+    assert answer.status_code == 201, answer.text
+    assert answer.json() == {"assigned": [ids["k8"]], "already_open": [ids["k6"]], "not_at_risk": []}
+    assert (await open_tasks(ids["k6"]), await open_tasks(ids["k8"])) == (1, 1)
+
+
+async def test_churn_risk_assign_twice_at_once_gives_one_task(chain):
+    ids = chain.ids
+    answers = await asyncio.gather(*(
+        chain.admin.post("/api/v1/reports/churn-risk/assign", json={"customer_ids": [ids["k10"]]},
+                         headers={"Idempotency-Key": f"churn-assign-race-{n}"}) for n in range(2)))
+    assert [a.status_code for a in answers] == [201, 201]
+    assert sorted(a.json()["assigned"] + a.json()["already_open"] for a in answers) == [[ids["k10"]]] * 2
+    assert sum(len(a.json()["assigned"]) for a in answers) == 1 and await open_tasks(ids["k10"]) == 1
+
+
+# last in the module: the tasks it makes stay open
+async def test_churn_risk_assign_writes_each_script_in_the_customers_language(chain):
+    ids = chain.ids
+    assert (await chain.clerk_a.patch(f"/api/v1/customers/{ids['k6']}", json={"language": "en"})).status_code == 200
+    for task in (await chain.manager_a.get("/api/v1/care/tasks")).json():  # earlier tests' tasks, done
+        if task["customer_id"] in (ids["k6"], ids["k8"]) and task["status"] == "open":
+            done = await chain.manager_a.post(f"/api/v1/care/tasks/{task['id']}/outcome", json={"outcome": "reached"})
+            assert done.status_code == 200, done.text
+    try:
+        # a manager whose screen is in English assigns two customers: one reads English, one Chinese
+        assigned = await chain.manager_a.post("/api/v1/reports/churn-risk/assign", json={"customer_ids": [ids["k6"], ids["k8"]]},
+                                              headers={"Idempotency-Key": "churn-assign-languages", "Accept-Language": "en"})
+        assert assigned.status_code == 201, assigned.text
+        assert assigned.json()["assigned"] == sorted([ids["k6"], ids["k8"]])
+        scripts = {t["customer_id"]: t["script"] for t in (await chain.manager_a.get("/api/v1/care/tasks")).json()
+                   if t["status"] == "open"}
+        assert scripts[ids["k6"]] == "Invite to renew with a fitting plan (Contract ending)"
+        assert scripts[ids["k8"]] == "邀约续约，推荐合适套餐（合约将到期、久未到店）"
+    finally:
+        await chain.clerk_a.patch(f"/api/v1/customers/{ids['k6']}", json={"language": "zh-CN"})

@@ -75,6 +75,20 @@ async def test_retention_customers_of_one_cohort(chain):
     assert [c["id"] for c in everyone["items"]] == [chain.ids["u9"]]
 
 
+async def test_retention_counts_only_who_joined_within_the_range(chain):
+    """A range that starts or ends inside a month clips its cohorts, as the clerks and stores reports count new
+    customers: everyone joined on day 10 of their month, so from day 11 of M-3 the M-3 cohort is empty, and the
+    M-1 cohort holds those of the range's last day (to is inclusive)."""
+    labels = [month(o, 1).astimezone(ZONE).strftime("%Y-%m") for o in (-3, -2, -1)]
+    clipped = {"from": month(-3, 11).astimezone(ZONE).date().isoformat(), "to": month(-1, 9).astimezone(ZONE).date().isoformat()}
+    table = await report(chain.admin, "retention", **clipped)
+    assert [(r["cohort"], r["customers"]) for r in table["rows"]] == list(zip(labels, [0, 2, 0]))
+    assert table["rows"][1]["m0"] == 0.5 and table["totals"]["customers"] == 2
+    assert (await drill(chain.admin, "retention", cohort=labels[0], **clipped))["items"] == []
+    through = await report(chain.admin, "retention", **(clipped | {"to": month(-1, 10).astimezone(ZONE).date().isoformat()}))
+    assert [r["customers"] for r in through["rows"]] == [0, 2, 3]
+
+
 async def test_retention_downloads_parse_back(chain):
     table = await report(chain.admin, "retention", **RANGE)
     await assert_downloads_match(chain.admin, "retention", table, **RANGE)

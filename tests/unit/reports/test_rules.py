@@ -61,11 +61,24 @@ def test_ranking_weights_checked():
 def test_uplift_difference_and_interval():
     from regulars.reports.uplift import difference
 
-    uplift, low, high = difference(3, 6, 1, 4)
+    # 0.5 - 0.25, -+ 1.96 * sqrt(.5*.5/60 + .25*.75/40) = 0.25 -+ 0.1844
+    uplift, low, high = difference(30, 60, 10, 40)
     assert uplift == 0.25
-    assert (low, high) == (pytest.approx(-0.3332, abs=1e-4), pytest.approx(0.8332, abs=1e-4))
-    assert difference(1, 1, 0, 1) == (1.0, 1.0, 1.0)
+    assert (low, high) == (pytest.approx(0.0656, abs=1e-4), pytest.approx(0.4344, abs=1e-4))
     assert difference(1, 2, 0, 0) == (None, None, None)
+
+
+def test_uplift_without_interval_where_a_group_is_too_small_to_tell():
+    """Fewer than 5 who came back, or who did not, in a group: the normal approximation would give a false
+    certainty (1 of 1 against 0 of 1: 1.0 to 1.0; 0 of 38 against 0 of 3: 0 to 0), so no interval."""
+    from regulars.reports.uplift import difference
+
+    assert difference(1, 1, 0, 1) == (1.0, None, None)
+    assert difference(0, 38, 0, 3) == (0.0, None, None)
+    assert difference(3, 6, 1, 4) == (0.25, None, None)
+    assert difference(30, 60, 4, 40)[1:] == (None, None)
+    assert difference(30, 60, 36, 40)[1:] == (None, None)  # only 4 did not come back
+    assert difference(5, 10, 5, 10) == (0.0, pytest.approx(-0.4383, abs=1e-4), pytest.approx(0.4383, abs=1e-4))
 
 
 @pytest.mark.parametrize("month", ["9999-12", "1999-12", "0001-01", "2026-1", "2026-٠١", "２０２６-01"])
