@@ -116,7 +116,7 @@ async def fill(stores: int = 30, customers: int = 100_000, seed: int = 20261123,
         store_ids = [r["id"] for r in await raw("SELECT id FROM store ORDER BY id")]
         staff_rows = []
         for index, store_id in enumerate(store_ids, start=1):
-            staff_rows.append((f"manager{index:02d}", f"{_name(rng)}（店长）", f"M{index:04d}", "manager", store_id, password_hash, True, now))
+            staff_rows.append((f"manager{index:02d}", _name(rng), f"M{index:04d}", "manager", store_id, password_hash, True, now))
             for letter in "abc":
                 staff_rows.append((f"clerk{index:02d}{letter}", _name(rng), f"E{index:02d}{ord(letter) - 96:02d}", "clerk", store_id, password_hash, True, now))
         await _insert_many("staff", ("username", "display_name", "employee_no", "role", "store", "password_hash", "active", "created_at"), staff_rows)

@@ -90,6 +90,10 @@ async def test_manager_sets_up_birthday_care_with_gift_coupon(world, tablet):
     planned_again, _ = await plan_from_list(page, "生日关怀送礼券")
     assert planned_again == 0
     await expect(page.locator("[data-campaign-table] [data-campaign]", has_text="生日关怀送礼券")).to_be_visible()
+    # one customer planned: the effect says it is too early to tell, never a 0-to-0 interval
+    await page.locator("[data-campaign-table] [data-campaign]", has_text="生日关怀送礼券").locator(
+        "[data-action=open-campaign]").click()
+    await expect(page.locator("[data-uplift-interval=too_few]")).to_contain_text("人数太少")
 
 
 async def test_contract_ending_call_planned_then_clerk_records_outcome(world, tablets):

@@ -160,6 +160,7 @@ export async function effectCard(campaign) {
       h("td", { class: "num" }, care.percent(g.purchase_rate * 100)), h("td", { class: "num" }, String(g.visited)),
       h("td", { class: "num" }, String(g.redeemed)));
     const sign = uplift.purchase_uplift_points > 0 ? "+" : "";
+    const points = (value) => `${value > 0 ? "+" : ""}${Math.round(value * 10) / 10}`;
     append(card, [
       h("h3", { class: "effect-sub" }, t("effect.uplift_title", { days: uplift.days })),
       uplift.occasions ? h("div", { class: "table-scroll" }, h("table", { class: "table", dataset: { uplift: "" } },
@@ -168,6 +169,9 @@ export async function effectCard(campaign) {
         h("tbody", {}, group("contacted", uplift.contacted), group("holdout", uplift.holdout)))) : null,
       h("p", { class: "effect-uplift", dataset: { upliftPoints: String(uplift.purchase_uplift_points) } },
         uplift.occasions ? t("effect.uplift", { points: `${sign}${Math.round(uplift.purchase_uplift_points * 10) / 10}` }) : t("effect.no_data")),
+      uplift.occasions ? h("p", { class: "muted small", dataset: { upliftInterval: uplift.no_interval ? "too_few" : "shown" } },
+        uplift.no_interval || uplift.purchase_uplift_low_points == null ? t("effect.too_few", { n: uplift.min_each_way })
+          : t("effect.interval", { low: points(uplift.purchase_uplift_low_points), high: points(uplift.purchase_uplift_high_points) })) : null,
       h("p", { class: "muted small" }, t("effect.explain"))]);
   } catch (error) {
     card.append(h("p", { class: "notice notice-error" }, care.problem(error)));
