@@ -238,9 +238,9 @@ asyncio.run(main())
 """
 
 
-def test_demo_timeline_reads_like_the_services(demo_db, tmp_path):
-    """A purchase and a points exchange made through the services now note the same events, with the same
-    channels, store, staff, references and data, as the demo's history noted for the same customer."""
+def _run_on_a_copy(demo_db, tmp_path, script: str) -> dict:
+    """Runs `script` (which prints one JSON line last) against a copy of the demo database: what it writes
+    through the services leaves the shared demo as it was."""
     import json
 
     connection, env = demo_db
@@ -248,10 +248,16 @@ def test_demo_timeline_reads_like_the_services(demo_db, tmp_path):
     connection.backup(copy)
     copy.close()
     env = {**env, "REGULARS_DATABASE_URL": f"sqlite:///{tmp_path / 'copy.sqlite3'}", "REGULARS_VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", SAME_AS_THE_SERVICES], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_demo_timeline_reads_like_the_services(demo_db, tmp_path):
+    """A purchase and a points exchange made through the services now note the same events, with the same
+    channels, store, staff, references and data, as the demo's history noted for the same customer."""
+    found = _run_on_a_copy(demo_db, tmp_path, SAME_AS_THE_SERVICES)
     service = found["shapes"]["service"]
     assert set(service) == {"purchase", "points_earn", "points_redeem", "coupon_issued"}
     for kind, shape in service.items():
@@ -327,16 +333,6 @@ asyncio.run(main())
 def test_demo_follow_bonus_reads_like_the_service(demo_db, tmp_path):
     """A follow through the same clerk's code, made by the follow flow now, earns the same ledger entry and notes
     the same events as the demo's follower has."""
-    import json
-
-    connection, env = demo_db
-    copy = sqlite3.connect(tmp_path / "copy.sqlite3")
-    connection.backup(copy)
-    copy.close()
-    env = {**env, "REGULARS_DATABASE_URL": f"sqlite:///{tmp_path / 'copy.sqlite3'}", "REGULARS_VAR_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", FOLLOW_AS_THE_SERVICE], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    found = _run_on_a_copy(demo_db, tmp_path, FOLLOW_AS_THE_SERVICE)
     assert set(found["service"]["events"]) == {"followed", "points_earn"}
     assert found["demo"] == found["service"]
