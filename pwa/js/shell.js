@@ -97,6 +97,9 @@ export function build({ onLogout }) {
       if (active) link.setAttribute("aria-current", "page");
       else link.removeAttribute("aria-current");
     }
+    // a phone's bottom bar scrolls sideways: the current screen's item is kept in view
+    const current = nav.querySelector("[data-nav][aria-current]");
+    if (current && nav.scrollWidth > nav.clientWidth) current.scrollIntoView({ block: "nearest", inline: "nearest" });
   };
   const showUnread = () => {
     for (const badge of nav.querySelectorAll("[data-nav-badge]")) {

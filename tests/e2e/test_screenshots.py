@@ -99,6 +99,11 @@ async def test_phone_screens(world, showcase, tablets, lang):
     tops = await page.evaluate("""() => ['.profile', '[data-tabs]', '[data-consent]']
         .map(selector => document.querySelector(selector).getBoundingClientRect().top)""")
     assert tops == sorted(tops), tops
+    # the bottom bar scrolls sideways: the current screen's item is brought into view
+    await app.go("#/inbox")
+    box = await page.locator("[data-nav='/inbox']").bounding_box()
+    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"], box
+    await app.shot(f"phone-{lang}-inbox")
     # Every control a finger taps is at least 44 px high (links inside text excepted).
     small = await page.evaluate("""() => [...document.querySelectorAll('button, .btn, input:not([type=checkbox]), select, .nav-item')]
         .filter(el => el.offsetParent !== null)
