@@ -240,7 +240,7 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
                 counts["failed"] += 1
                 errors.append(_error(line, row_error(exc, job_id, line)))
             if done % PROGRESS_EVERY == 0:
-                await _progress(job_id, processed=counts["failed"] + done, errors=warnings + errors, **counts)
+                await _progress(job_id, processed=counts["failed"] + done, **counts)  # the errors once, at the end
         errors.sort(key=lambda e: e["row"])
         await _progress(job_id, processed=len(rows), errors=warnings + errors, status="done", finished_at=clock.now(), **counts)
     except DomainError as exc:

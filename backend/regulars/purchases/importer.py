@@ -154,7 +154,7 @@ async def run(actor: Principal, job_id: int, filename: str, content: bytes, dry_
                 counts["failed"] += 1
                 errors.append(_error(line, import_jobs.row_error(exc, job_id, line)))
             if done % PROGRESS_EVERY == 0:
-                await import_jobs.progress(job_id, processed=len(rows) - len(parsed) + done, errors=errors, **counts)
+                await import_jobs.progress(job_id, processed=len(rows) - len(parsed) + done, **counts)  # errors at the end
         errors.sort(key=lambda e: e["row"])
         await import_jobs.progress(job_id, processed=len(rows), errors=errors, status="done", finished_at=clock.now(), **counts)
     except DomainError as exc:
