@@ -33,6 +33,18 @@ async def log_in_again(page, username: str | None = None) -> None:
     await expect(dialog).to_have_count(0)
 
 
+async def half_typed_capture(tablets, phone: str, name: str):
+    """clerk_a on a portrait tablet, capturing a new customer: phone checked, name typed, not saved yet."""
+    app = await tablets(PORTRAIT_TABLET)
+    await app.login("clerk_a")
+    await app.controlled()
+    await app.go("#/capture")
+    await app.page.fill("[data-input=phone]", phone)
+    await expect(app.page.locator("[data-phone-status=new]")).to_be_visible()
+    await app.page.fill("[data-input=name]", name)
+    return app
+
+
 async def customers_with_phone(client, phone: str) -> list[dict]:
     return (await client.get("/api/v1/customers", params={"q": phone})).json()["items"]
 
@@ -76,14 +88,8 @@ async def test_login_comes_over_the_form_and_the_refused_save_goes_through(world
 
 async def test_half_typed_capture_survives_the_login_and_is_saved(world, tablets):
     phone, corrected = new_phone("135"), new_phone("135")
-    app = await tablets(PORTRAIT_TABLET)
+    app = await half_typed_capture(tablets, phone, "续登客户")
     page = app.page
-    await app.login("clerk_a")
-    await app.controlled()
-    await app.go("#/capture")
-    await page.fill("[data-input=phone]", phone)
-    await expect(page.locator("[data-phone-status=new]")).to_be_visible()
-    await page.fill("[data-input=name]", "续登客户")
 
     await end_session(app)
     await page.fill("[data-input=phone]", corrected)  # the look-up meets the ended session
@@ -104,14 +110,8 @@ async def test_half_typed_capture_survives_the_login_and_is_saved(world, tablets
 
 async def test_save_queued_while_the_session_ended_is_sent_after_the_login(world, tablets):
     phone = new_phone("135")
-    app = await tablets(PORTRAIT_TABLET)
+    app = await half_typed_capture(tablets, phone, "排队客户")
     page = app.page
-    await app.login("clerk_a")
-    await app.controlled()
-    await app.go("#/capture")
-    await page.fill("[data-input=phone]", phone)
-    await expect(page.locator("[data-phone-status=new]")).to_be_visible()
-    await page.fill("[data-input=name]", "排队客户")
 
     await end_session(app)
     await page.click("[data-action=save]")  # the outbox meets the ended session: the capture waits on the tablet
